@@ -1,0 +1,82 @@
+"""Users, passwords and API tokens."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import audit
+from .errors import ValidationError
+from .models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, User
+from .text import clean
+
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def create_user(db: Session, *, username: str, role: str, password: str, now: datetime,
+                full_name: str = "", venue_id: int | None = None, unit_id: int | None = None,
+                actor: User | None = None) -> User:
+    username = clean(username).lower()
+    errors = {}
+    if not username or len(username) > 80 or not username.replace(".", "").replace(
+            "_", "").replace("-", "").isalnum():
+        errors["username"] = "username_invalid"
+    elif db.scalar(select(User.id).where(User.username == username)):
+        errors["username"] = "username_taken"
+    if role not in ROLES:
+        errors["role"] = "role_invalid"
+    if role in VENUE_ROLES and venue_id is None:
+        errors["venue_id"] = "venue_required"
+    if role in UNIT_ROLES and unit_id is None:
+        errors["unit_id"] = "unit_required"
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = "password_too_short"
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username, role=role, password_hash=hash_password(password),
+                full_name=clean(full_name), venue_id=venue_id if role in VENUE_ROLES else None,
+                unit_id=unit_id if role in UNIT_ROLES else None, created_at=now, active=True)
+    db.add(user)
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="user.create", target=user,
+                 role=role, venue_id=user.venue_id, unit_id=user.unit_id)
+    return user
+
+
+def authenticate(db: Session, username: str, password: str) -> User | None:
+    user = db.scalar(select(User).where(User.username == clean(username).lower()))
+    if user is None or not user.active:
+        # Spend the same time as a real check so usernames cannot be probed by timing.
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(db: Session, user: User, *, now: datetime, name: str = "") -> str:
+    """Create a token; the plain text is returned once and never stored."""
+    token = "dc_" + secrets.token_urlsafe(32)
+    db.add(ApiToken(user_id=user.id, token_hash=token_digest(token), name=name, created_at=now))
+    audit.record(db, now=now, actor=user, action="token.issue", target=user, name=name)
+    return token
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token),
+                                           ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    return row.user

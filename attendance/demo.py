@@ -1,0 +1,199 @@
+"""Demo data (seed-demo only): plan 145-KH/TU of a town standing committee studying
+Kết luận số 57-KL/TW, one session with its hall, 15 bridge points and a roster.
+
+Deterministic: the same data on every run (a seeded random generator, no clock but ``now``).
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import accounts
+from .models import (BRIDGE_POINT, COORDINATOR, HALL, ORGANIZER, REPORTER, STAFF, VIEWER,
+                     Category, Document, ExpectedCount, Person, StudySession, Unit, User, Venue)
+from .text import fold
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_START = datetime(2023, 10, 17, 7, 30, tzinfo=ZoneInfo(TIMEZONE))
+DEMO_PASSWORD = "diemcau2023"
+COMMITTEE = "Thị ủy Đức Phổ"
+
+WARDS = ["Nguyễn Nghiêm", "Phổ Hòa", "Phổ Minh", "Phổ Ninh", "Phổ Quang", "Phổ Thạnh",
+         "Phổ Văn", "Phổ Vinh"]
+COMMUNES = ["Phổ An", "Phổ Châu", "Phổ Cường", "Phổ Khánh", "Phổ Nhơn", "Phổ Phong",
+            "Phổ Thuận"]
+
+# (name, expected, position written on the card, unit kind of its members)
+HALL_CATEGORIES = [
+    ("Thường trực Thị ủy", 4, "Thường trực Thị ủy"),
+    ("Ủy viên Ban Chấp hành Đảng bộ thị xã", 30, "Thị ủy viên"),
+    ("Lãnh đạo các phòng, ban, ngành, Mặt trận và các tổ chức chính trị - xã hội thị xã, "
+     "Phó Giám đốc Trung tâm Chính trị", 36, None),
+    ("Bí thư các chi bộ trực thuộc Thị ủy", 12, "Bí thư chi bộ"),
+    ("Báo cáo viên Thị ủy", 15, "Báo cáo viên Thị ủy"),
+    ("Ban Chủ nhiệm Câu lạc bộ Nguyễn Nghiêm", 7, "Ủy viên Ban Chủ nhiệm CLB Nguyễn Nghiêm"),
+]
+BRIDGE_CATEGORIES = [
+    ("Bí thư đảng ủy xã, phường (hoặc phó bí thư)", (1, 2), "Bí thư Đảng ủy"),
+    ("Đảng ủy viên", (9, 13), "Đảng ủy viên"),
+    ("Bí thư chi bộ thôn, tổ dân phố", (5, 12), "Bí thư chi bộ"),
+    ("Tuyên truyền viên nòng cốt", (10, 18), "Tuyên truyền viên"),
+    ("Các thành phần khác", (20, 45), None),  # headcount only
+]
+
+DEPARTMENTS = ["Văn phòng Thị ủy", "Ban Tổ chức Thị ủy", "Ban Tuyên giáo Thị ủy",
+               "Ủy ban Kiểm tra Thị ủy", "Ban Dân vận Thị ủy", "Trung tâm Chính trị thị xã",
+               "Phòng Văn hóa và Thông tin", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch",
+               "Phòng Giáo dục và Đào tạo", "Công an thị xã", "Ban Chỉ huy Quân sự thị xã"]
+ORGANIZATIONS = [("Ủy ban MTTQ Việt Nam thị xã", "front"),
+                 ("Hội Liên hiệp Phụ nữ thị xã", "organization"),
+                 ("Hội Nông dân thị xã", "organization"),
+                 ("Hội Cựu chiến binh thị xã", "organization"),
+                 ("Đoàn TNCS Hồ Chí Minh thị xã", "organization"),
+                 ("Liên đoàn Lao động thị xã", "organization")]
+CELLS = ["Chi bộ Cơ quan Thị ủy", "Chi bộ Trung tâm Chính trị", "Chi bộ Phòng Nội vụ",
+         "Chi bộ Phòng Tài chính - Kế hoạch", "Chi bộ Phòng Văn hóa và Thông tin",
+         "Chi bộ Phòng Giáo dục và Đào tạo", "Chi bộ Trung tâm Y tế", "Chi bộ Trường THPT số 1",
+         "Chi bộ Trường THPT số 2", "Chi bộ Ngân hàng Chính sách xã hội",
+         "Chi bộ Chi cục Thuế khu vực", "Chi bộ Kho bạc Nhà nước"]
+LEADER_TITLES = ["Trưởng phòng", "Phó Trưởng phòng", "Trưởng ban", "Phó Trưởng ban",
+                 "Chủ tịch", "Phó Chủ tịch", "Bí thư", "Phó Giám đốc"]
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng",
+            "Đỗ", "Ngô", "Hồ", "Dương", "Đinh", "Lương", "Tô", "Châu"]
+MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Hữu", "Quang", "Thị Thu", "Công",
+          "Thị Kim", "Tấn", "Xuân", "Hoàng", "Thị Mỹ"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hải", "Hà", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam",
+         "Phong", "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vân", "Yến", "Hiền",
+         "Khánh", "Lộc", "Nhung", "Oanh", "Quyên", "Thịnh", "Vinh", "Đông", "Nghĩa", "Trinh",
+         "Hưng", "Lực", "Toàn", "Thủy", "Hạnh", "Việt", "Ánh"]
+
+
+@dataclass
+class DemoResult:
+    session: StudySession
+    people: int
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> DemoResult:
+    rng = random.Random(145)
+    starts_at = starts_at or DEFAULT_START
+    units = _units(db)
+    document = Document(number="57-KL/TW", issuer="Bộ Chính trị", issued_on=date(2023, 6, 15),
+                        title="Kết luận số 57-KL/TW ngày 15/6/2023 của Bộ Chính trị về tiếp tục "
+                              "nâng cao chất lượng, hiệu quả công tác thông tin đối ngoại "
+                              "trong tình hình mới")
+    session = StudySession(
+        title="Hội nghị nghiên cứu, học tập, quán triệt Kết luận số 57-KL/TW của Bộ Chính trị",
+        plan_number="145-KH/TU", organizer_unit=units[COMMITTEE], document=document,
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), timezone=TIMEZONE,
+        mode="Trực tiếp kết hợp với trực tuyến",
+        presenter="Lãnh đạo Ban Tuyên giáo Tỉnh ủy", late_grace_minutes=15,
+        report_deadline=(starts_at + timedelta(days=14)).date(), created_at=now)
+    db.add(session)
+    hall = Venue(session=session, kind=HALL, name="Hội trường UBND thị xã",
+                 address="Trụ sở UBND thị xã Đức Phổ", unit=units[COMMITTEE], position=0,
+                 code=_code(rng))
+    points = []
+    for position, name in enumerate(WARDS + COMMUNES, start=1):
+        kind_word = "phường" if name in WARDS else "xã"
+        points.append(Venue(
+            session=session, kind=BRIDGE_POINT, name=f"Điểm cầu {kind_word} {name}",
+            address=f"Hội trường UBND {kind_word} {name}", position=position, code=_code(rng),
+            unit=units[f"Đảng ủy {kind_word} {name}"]))
+    hall_categories = [Category(session=session, venue_kind=HALL, name=name, position=i)
+                       for i, (name, _, _) in enumerate(HALL_CATEGORIES)]
+    bridge_categories = [Category(session=session, venue_kind=BRIDGE_POINT, name=name,
+                                  position=i, headcount_only=title is None)
+                         for i, (name, _, title) in enumerate(BRIDGE_CATEGORIES)]
+    db.add_all([hall, *points, *hall_categories, *bridge_categories])
+    db.flush()
+
+    people = []
+    phones = iter(rng.sample(range(10_000_000, 99_999_999), 2000))
+    for category, (_, expected, title) in zip(hall_categories, HALL_CATEGORIES):
+        db.add(ExpectedCount(venue=hall, category=category, expected=expected))
+        for _ in range(expected):
+            unit = rng.choice(DEPARTMENTS + [name for name, _ in ORGANIZATIONS])
+            if title == "Bí thư chi bộ":
+                unit = CELLS[len([p for p in people if p.category is category])]
+            position = title or f"{rng.choice(LEADER_TITLES)} {unit}"
+            people.append(_person(rng, session, hall, category, position, unit, units, phones,
+                                  now))
+    for venue in points:
+        for category, (_, (low, high), title) in zip(bridge_categories, BRIDGE_CATEGORIES):
+            expected = rng.randint(low, high)
+            db.add(ExpectedCount(venue=venue, category=category, expected=expected))
+            if category.headcount_only:
+                continue
+            for _ in range(expected):
+                people.append(_person(rng, session, venue, category, title, venue.unit.name,
+                                      units, phones, now))
+    db.add_all(people)
+    db.flush()
+    return DemoResult(session=session, people=len(people),
+                      logins=_users(db, now=now, hall=hall, points=points, units=units))
+
+
+def _person(rng, session, venue, category, position, unit_name, units, phones, now) -> Person:
+    name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    unit = units.get(unit_name)
+    return Person(session=session, full_name=name, search_name=fold(name), position=position,
+                  unit_name=unit_name, unit=unit, phone=f"09{next(phones)}",
+                  party_member=category.name != "Các thành phần khác" and rng.random() > 0.03,
+                  category=category, venue=venue, created_at=now)
+
+
+def _code(rng: random.Random) -> str:
+    return "%032x" % rng.getrandbits(128)
+
+
+def _units(db: Session) -> dict[str, Unit]:
+    """The committee's unit tree, reused when it already exists."""
+    existing = {u.name: u for u in db.scalars(select(Unit))}
+
+    def unit(name: str, kind: str, parent: Unit | None = None) -> Unit:
+        if name not in existing:
+            existing[name] = Unit(name=name, kind=kind, parent=parent)
+            db.add(existing[name])
+        return existing[name]
+
+    committee = unit(COMMITTEE, "committee")
+    for name in WARDS:
+        unit(f"Đảng ủy phường {name}", "party_committee", committee)
+    for name in COMMUNES:
+        unit(f"Đảng ủy xã {name}", "party_committee", committee)
+    for name in DEPARTMENTS:
+        unit(name, "department", committee)
+    for name, kind in ORGANIZATIONS:
+        unit(name, kind, committee)
+    for name in CELLS:
+        unit(name, "party_cell", committee)
+    db.flush()
+    return existing
+
+
+def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
+    wanted = [("organizer", ORGANIZER, "Văn phòng Thị ủy", None, None),
+              ("viewer", VIEWER, "Thường trực Thị ủy", None, None),
+              ("staff", STAFF, "Lễ tân hội trường", hall.id, None),
+              ("reporter", REPORTER, "Báo cáo viên Đảng ủy phường Phổ Hòa", None,
+               units["Đảng ủy phường Phổ Hòa"].id)]
+    for venue in points:
+        slug = fold(venue.name.split(" ", 3)[-1]).replace(" ", "")
+        wanted.append((f"dc-{slug}", COORDINATOR, f"Điều phối {venue.name}", venue.id, None))
+    logins = []
+    for username, role, full_name, venue_id, unit_id in wanted:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None:
+            accounts.create_user(db, username=username, role=role, password=DEMO_PASSWORD,
+                                 full_name=full_name, venue_id=venue_id, unit_id=unit_id, now=now)
+        else:  # a second seed points the existing demo logins at the newest session
+            user.venue_id = venue_id
+        logins.append((username, role, DEMO_PASSWORD))
+    return logins

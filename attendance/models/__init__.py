@@ -1,0 +1,18 @@
+"""All models, importable from one place."""
+
+from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, STAFF, UNIT_ROLES, VENUE_ROLES,
+                       VIEWER, ApiToken, User)
+from .base import Base, UTCDateTime
+from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
+                       STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .people import Person
+from .sessions import (BRIDGE_POINT, HALL, UNIT_KINDS, VENUE_KINDS, Category, Document,
+                       ExpectedCount, StudySession, Unit, Venue)
+
+__all__ = [
+    "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "COORDINATOR", "HALL",
+    "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
+    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
+    "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
+    "Person", "ScanAttempt", "StudySession", "UTCDateTime", "Unit", "User", "Venue",
+]

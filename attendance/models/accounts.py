@@ -1,0 +1,63 @@
+"""Users, roles and API tokens."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+from .sessions import Unit, Venue
+
+ORGANIZER = "organizer"  # Văn phòng / Ban Tuyên giáo
+STAFF = "staff"  # entrance staff at one venue
+COORDINATOR = "coordinator"  # one bridge point
+REPORTER = "reporter"  # one unit's result report
+VIEWER = "viewer"  # reads everything, changes nothing
+ROLES = (ORGANIZER, STAFF, COORDINATOR, REPORTER, VIEWER)
+VENUE_ROLES = (STAFF, COORDINATOR)
+UNIT_ROLES = (REPORTER,)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("venues.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    venue: Mapped[Venue | None] = relationship(foreign_keys=[venue_id])
+    unit: Mapped[Unit | None] = relationship()
+
+    # Flask-Login's protocol, kept here as plain attributes (no Flask import).
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(Base):
+    """A Bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,82 @@
+"""Attendance is rows: one per person per session, plus every scan attempt and an audit trail."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import User
+from .base import Base, UTCDateTime
+from .people import Person
+from .sessions import Venue
+
+# Statuses (tình trạng): có mặt, đi muộn, vắng có lý do, vắng không lý do.
+PRESENT, LATE, ABSENT_EXCUSED, ABSENT_UNEXCUSED = (
+    "present", "late", "absent_excused", "absent_unexcused")
+STATUSES = (PRESENT, LATE, ABSENT_EXCUSED, ABSENT_UNEXCUSED)
+ATTENDED = (PRESENT, LATE)
+
+# How an attendance was taken.
+METHODS = ("card", "self", "manual", "walk_in", "roll")
+
+
+class Attendance(Base):
+    """The one attendance record of a person in a session, wherever they came."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device: Mapped[str] = mapped_column(String(100), default="")
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    absence_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    person: Mapped[Person] = relationship()
+    venue: Mapped[Venue] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class ScanAttempt(Base):
+    """Every check-in attempt, accepted or not; its nonce makes a retry idempotent."""
+
+    __tablename__ = "scan_attempts"
+    __table_args__ = (UniqueConstraint("session_id", "nonce"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(64))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(20))  # accepted | duplicate | rejected
+    code: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device: Mapped[str] = mapped_column(String(100), default="")
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who changed what, when and why (nhật ký)."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40), default="")
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

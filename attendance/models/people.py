@@ -1,0 +1,36 @@
+"""People on a session's roster (danh sách đại biểu)."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+from .sessions import Category, StudySession, Unit, Venue
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    # Case- and accent-folded name for search and duplicate detection.
+    search_name: Mapped[str] = mapped_column(String(200), index=True)
+    position: Mapped[str] = mapped_column(String(300), default="")  # chức vụ
+    unit_name: Mapped[str] = mapped_column(String(300), default="")  # đơn vị, as written
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    party_member: Mapped[bool] = mapped_column(Boolean, default=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    # Bumped to reissue a card: tokens of older versions are refused as revoked.
+    card_version: Mapped[int] = mapped_column(Integer, default=1)
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[StudySession] = relationship()
+    category: Mapped[Category] = relationship()
+    venue: Mapped[Venue] = relationship()
+    unit: Mapped[Unit | None] = relationship()

@@ -1,0 +1,184 @@
+"""Study sessions (hội nghị), the document studied, units, venues and participant categories."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+
+HALL = "hall"  # hội trường
+BRIDGE_POINT = "bridge_point"  # điểm cầu
+VENUE_KINDS = (HALL, BRIDGE_POINT)
+
+# Unit kinds: the committee and what stands under it.
+UNIT_KINDS = (
+    "committee",  # Thị ủy, Tỉnh ủy
+    "party_committee",  # đảng ủy
+    "party_cell",  # chi bộ
+    "ward",  # phường
+    "commune",  # xã
+    "front",  # Mặt trận Tổ quốc
+    "organization",  # tổ chức chính trị - xã hội
+    "department",  # phòng, ban, ngành
+)
+
+# How the check-in window is governed: by the clock, or forced by the organizer.
+WINDOW_AUTO, WINDOW_OPEN, WINDOW_CLOSED = "auto", "open", "closed"
+
+
+class Unit(Base):
+    """An organisational unit (đơn vị): a tree under the committee."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+
+
+class Document(Base):
+    """The document studied (e.g. Kết luận số 57-KL/TW)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60))
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(500))
+
+
+class StudySession(Base):
+    """One study session (hội nghị): one date, one document, many venues."""
+
+    __tablename__ = "study_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    plan_number: Mapped[str] = mapped_column(String(60), default="")  # e.g. 145-KH/TU
+    organizer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(60), default="Asia/Ho_Chi_Minh")
+    mode: Mapped[str] = mapped_column(String(200), default="")  # trực tiếp kết hợp trực tuyến
+    presenter: Mapped[str] = mapped_column(String(300), default="")  # báo cáo viên
+    late_grace_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    checkin_opens_minutes: Mapped[int] = mapped_column(Integer, default=90)  # before the start
+    checkin_closes_minutes: Mapped[int] = mapped_column(Integer, default=240)  # after the start
+    checkin_window: Mapped[str] = mapped_column(String(10), default=WINDOW_AUTO)
+    require_presence: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_deadline: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    document: Mapped[Document | None] = relationship()
+    organizer_unit: Mapped[Unit | None] = relationship()
+    venues: Mapped[list["Venue"]] = relationship(
+        back_populates="session", order_by="Venue.position, Venue.id",
+        cascade="all, delete-orphan",
+    )
+    categories: Mapped[list["Category"]] = relationship(
+        back_populates="session", order_by="Category.venue_kind, Category.position, Category.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def late_after(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.late_grace_minutes)
+
+    def checkin_open(self, now: datetime) -> bool:
+        """Whether check-ins are taken at ``now``: by hand, or by the window around the start."""
+        if self.checkin_window == WINDOW_OPEN:
+            return True
+        if self.checkin_window == WINDOW_CLOSED:
+            return False
+        opens = self.starts_at - timedelta(minutes=self.checkin_opens_minutes)
+        closes = self.starts_at + timedelta(minutes=self.checkin_closes_minutes)
+        return opens <= now <= closes
+
+    def categories_for(self, venue_kind: str) -> list["Category"]:
+        return [c for c in self.categories if c.venue_kind == venue_kind]
+
+
+class Venue(Base):
+    """The hall (hội trường) or a bridge point (điểm cầu) of one session."""
+
+    __tablename__ = "venues"
+    __table_args__ = (UniqueConstraint("session_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    coordinator_name: Mapped[str] = mapped_column(String(200), default="")
+    coordinator_phone: Mapped[str] = mapped_column(String(20), default="")
+    # Secret part of the venue's self check-in link printed on its poster.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    readiness: Mapped[str] = mapped_column(String(20), default="not_ready")
+    readiness_note: Mapped[str] = mapped_column(Text, default="")
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A plain id, not a foreign key: users already refer to venues, and a cycle would break
+    # table creation on PostgreSQL. The audit trail holds the full record.
+    signed_off_by_id: Mapped[int | None] = mapped_column(Integer)
+
+    session: Mapped[StudySession] = relationship(back_populates="venues")
+    unit: Mapped[Unit | None] = relationship()
+    expected_counts: Mapped[list["ExpectedCount"]] = relationship(
+        back_populates="venue", cascade="all, delete-orphan")
+
+    @property
+    def is_hall(self) -> bool:
+        return self.kind == HALL
+
+
+class Category(Base):
+    """A participant category (thành phần) invited to one kind of venue."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("session_id", "venue_kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    venue_kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Các thành phần khác: often counted, not named.
+    headcount_only: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[StudySession] = relationship(back_populates="categories")
+
+
+class ExpectedCount(Base):
+    """How many of a category a venue expects (số lượng dự kiến)."""
+
+    __tablename__ = "expected_counts"
+
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    expected: Mapped[int] = mapped_column(Integer, default=0)
+    # Headcount for headcount-only categories, entered by the coordinator.
+    headcount: Mapped[int | None] = mapped_column(Integer)
+
+    venue: Mapped[Venue] = relationship(back_populates="expected_counts")
+    category: Mapped[Category] = relationship()

@@ -1,0 +1,28 @@
+"""Điểm Cầu web application: the HTTP side (pages, API, CLI)."""
+
+import os
+
+from flask import Flask
+
+from . import api, auth, cli, errors, i18n, roster, sessions, users, views
+from .config import load_config
+from .database import init_db
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("DIEMCAU_INSTANCE") or None,
+                instance_relative_config=True,
+                static_folder="../static", template_folder="../templates")
+
+    load_config(app, test_config)
+    init_db(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    views.init_app(app)
+    sessions.init_app(app)
+    roster.init_app(app)
+    users.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

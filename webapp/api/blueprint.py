@@ -1,0 +1,5 @@
+"""URL table of api."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)

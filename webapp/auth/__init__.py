@@ -1,0 +1,71 @@
+"""Sign-in with Flask-Login for browsers, Bearer tokens for the API, CSRF for cookies."""
+
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from attendance import accounts
+from attendance.models import User
+
+from ..errors import json_error
+from ..extensions import csrf, db, login_manager
+
+
+def init_app(app) -> None:
+    from .blueprint import bp
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    app.register_blueprint(bp)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_bearer(req) -> User | None:
+        token = bearer_token(req)
+        return accounts.user_for_token(db.session, token) if token else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return json_error("unauthorized", 401)
+        target = request.full_path if request.query_string else request.path
+        return redirect(url_for("auth.login", next=target))
+
+    @app.before_request
+    def check_csrf():
+        # A Bearer token is not sent by the browser on its own, so it needs no CSRF token.
+        g.bearer = bearer_token(request) is not None
+        if not g.bearer and app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+
+
+def bearer_token(req) -> str | None:
+    header = req.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+def role_required(check):
+    """Guard a view with a permission function of the user (from attendance.permissions)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,97 @@
+"""The command line of the contract: ``flask --app webapp COMMAND``."""
+
+import sys
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import click
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from attendance import accounts, demo
+from attendance.errors import ValidationError
+from attendance.models import ROLES, StudySession, User
+
+from .errors import field_messages
+from .extensions import db
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or migrate the database to the newest schema."""
+    upgrade()
+    click.echo("Database is at the newest schema.")
+
+
+@click.command("seed-demo")
+@click.option("--start", help='Local start "YYYY-MM-DD HH:MM" (default: 2023-10-17 07:30).')
+@click.option("--if-empty", is_flag=True, help="Do nothing when a session already exists.")
+def seed_demo_command(start, if_empty):
+    """Load the demo: plan 145-KH/TU studying Kết luận 57-KL/TW, 16 venues, its roster."""
+    if if_empty and db.session.scalar(select(StudySession.id).limit(1)):
+        click.echo("The database already has sessions; demo not loaded.")
+        return
+    starts_at = None
+    if start:
+        try:
+            local = datetime.strptime(start, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise click.BadParameter('use "YYYY-MM-DD HH:MM"', param_hint="--start")
+        starts_at = local.replace(tzinfo=ZoneInfo(demo.TIMEZONE))
+    result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+    db.session.commit()
+    click.echo(f"Demo session {result.session.id}: {result.session.title}")
+    click.echo(f"  {len(result.session.venues)} venues, {result.people} people")
+    click.echo("Demo logins (username / password):")
+    for username, role, password in result.logins:
+        click.echo(f"  {username:<14} {role:<12} {password}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--venue", "venue_id", type=int, help="Venue ID (staff, coordinator).")
+@click.option("--unit", "unit_id", type=int, help="Unit ID (reporter).")
+@click.option("--password", help="Asked for when not given.")
+@click.option("--full-name", default="")
+def create_user_command(username, role, venue_id, unit_id, password, full_name):
+    """Create a user with a role, scoped to a venue or unit where the role needs it."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(db.session, username=username, role=role, password=password,
+                                    venue_id=venue_id, unit_id=unit_id, full_name=full_name,
+                                    now=_now())
+    except ValidationError as error:
+        for field, text in field_messages(error).items():
+            click.echo(f"{field}: {text}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"User {user.username} ({user.role}) created with id {user.id}.")
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def create_token_command(username, name):
+    """Issue a new API token for USERNAME; the token is printed on the last line."""
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        click.echo(f"No user named {username}.", err=True)
+        sys.exit(1)
+    token = accounts.issue_api_token(db.session, user, now=_now(), name=name)
+    db.session.commit()
+    click.echo(f"API token for {user.username} (shown once, keep it safe):")
+    click.echo(token)
+
+
+COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command]
+
+
+def init_app(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

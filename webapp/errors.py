@@ -1,0 +1,116 @@
+"""One place that turns domain error codes into messages and HTTP statuses."""
+
+from flask import flash, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from attendance.errors import DomainError, ValidationError
+
+MESSAGES = {
+    # Generic
+    "not_found": _l("Không tìm thấy."),
+    "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "unauthorized": _l("Cần đăng nhập hoặc mã truy cập (token) hợp lệ."),
+    "validation": _l("Dữ liệu chưa hợp lệ, xin kiểm tra lại các trường được đánh dấu."),
+    "invalid": _l("Yêu cầu không hợp lệ."),
+    "bad_request": _l("Yêu cầu không hợp lệ."),
+    "method_not_allowed": _l("Phương thức không được hỗ trợ."),
+    "too_large": _l("Tệp hoặc dữ liệu gửi lên quá lớn."),
+    "csrf": _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Xin tải lại trang và thử lại."),
+    "server_error": _l("Đã có lỗi hệ thống. Thao tác chưa được thực hiện; xin thử lại."),
+    # Fields
+    "required": _l("Không được để trống."),
+    "too_long": _l("Quá dài."),
+    "not_a_number": _l("Phải là số nguyên không âm."),
+    "negative": _l("Không được là số âm."),
+    "bad_date": _l("Ngày không hợp lệ (dd/mm/yyyy)."),
+    "bad_time": _l("Giờ không hợp lệ (HH:MM)."),
+    "ends_before_start": _l("Giờ kết thúc phải sau giờ bắt đầu."),
+    "bad_choice": _l("Lựa chọn không hợp lệ."),
+    "username_invalid": _l("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang."),
+    "username_taken": _l("Tên đăng nhập đã có người dùng."),
+    "role_invalid": _l("Vai trò không hợp lệ."),
+    "venue_required": _l("Vai trò này cần gắn với một địa điểm."),
+    "unit_required": _l("Vai trò này cần gắn với một đơn vị."),
+    "password_too_short": _l("Mật khẩu cần ít nhất 8 ký tự."),
+    "name_taken": _l("Tên này đã có trong hội nghị."),
+    "in_use": _l("Đang được sử dụng, không thể xóa."),
+    "hall_exists": _l("Hội nghị chỉ có một hội trường."),
+    # Roster rows
+    "missing_name": _l("Thiếu họ và tên."),
+    "unknown_category": _l("Thành phần không có trong hội nghị."),
+    "unknown_venue": _l("Địa điểm không có trong hội nghị."),
+    "category_not_for_venue": _l("Thành phần này không dự tại loại địa điểm đó."),
+    "duplicate_person": _l("Trùng người đã có."),
+    "bad_phone": _l("Số điện thoại không hợp lệ."),
+    "bad_party_member": _l("Cột Đảng viên phải là có/không."),
+    "missing_columns": _l("Thiếu cột bắt buộc."),
+    "unreadable_file": _l("Không đọc được tệp. Hãy dùng tệp CSV (UTF-8) hoặc XLSX."),
+    "empty_file": _l("Tệp không có dòng dữ liệu nào."),
+    "checked_in": _l("Người này đã điểm danh; hãy hủy điểm danh trước."),
+}
+
+STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
+          "method_not_allowed": 405}
+
+
+def message(code: str, **params) -> str:
+    text = MESSAGES.get(code)
+    if text is None:
+        return gettext("Lỗi: %(code)s", code=code)
+    text = str(text)
+    try:
+        return text % params if params else text
+    except (KeyError, ValueError, TypeError):
+        return text
+
+
+def field_messages(error: ValidationError) -> dict[str, str]:
+    return {field: message(code) for field, code in error.errors.items()}
+
+
+def status_for(code: str) -> int:
+    return STATUS.get(code, 400 if code != "server_error" else 500)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def json_error(code: str, status: int | None = None, text: str | None = None, **extra):
+    body = {"error": {"code": code, "message": text or message(code), **extra}}
+    return jsonify(body), status or status_for(code)
+
+
+def flash_error(error: DomainError) -> None:
+    flash(message(error.code, **error.params), "error")
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        extra = {"fields": field_messages(error)} if isinstance(error, ValidationError) else {}
+        if wants_json():
+            return json_error(error.code, **extra)
+        return render_template("error.html", code=error.code,
+                               text=message(error.code, **error.params)), status_for(error.code)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large"}.get(error.code, "invalid")
+        if error.code == 400 and "CSRF" in (error.description or ""):
+            code = "csrf"
+        if wants_json():
+            return json_error(code, error.code)
+        return render_template("error.html", code=code, text=message(code)), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("unhandled error")
+        from .extensions import db
+        db.session.rollback()
+        if wants_json():
+            return json_error("server_error", 500)
+        return render_template("error.html", code="server_error",
+                               text=message("server_error")), 500

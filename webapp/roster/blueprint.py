@@ -1,0 +1,5 @@
+"""URL table of roster."""
+
+from flask import Blueprint
+
+bp = Blueprint("roster", __name__)
