@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from . import api, auth, cli, errors, i18n, roster, sessions, users, views
+from . import api, auth, checkin, cli, errors, i18n, roster, sessions, users, views
 from .config import load_config
 from .database import init_db
 
@@ -24,5 +24,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     roster.init_app(app)
     users.init_app(app)
     api.init_app(app)
+    checkin.init_app(app)
     cli.init_app(app)
     return app

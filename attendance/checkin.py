@@ -1,0 +1,185 @@
+"""The check-in rule, in one place (after pretix's perform_checkin).
+
+``record_scan`` is what every door, bridge point, self check-in and offline batch calls: it
+makes a retry with the same nonce idempotent, decides through ``decide`` and writes one
+``ScanAttempt`` row for every attempt, accepted or not. The one-attendance-per-person rule is
+held by the database itself (a unique key and INSERT ... ON CONFLICT DO NOTHING), so concurrent
+workers can never count a person twice.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import permissions, tokens
+from .errors import DomainError
+from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
+                     User, Venue)
+
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+# Refusal codes, stable for clients: see webapp/errors.py for their messages.
+REFUSALS = ("malformed", "bad_signature", "revoked", "wrong_session", "unknown_person",
+            "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce")
+MAX_CLOCK_SKEW = timedelta(minutes=2)
+MAX_OFFLINE_AGE = timedelta(hours=12)
+
+
+class CheckInError(DomainError):
+    """A scan refused by the rule; ``code`` is one of REFUSALS."""
+
+
+@dataclass
+class PersonInfo:
+    id: int
+    full_name: str
+    position: str
+    category: str
+
+
+@dataclass
+class ScanResult:
+    nonce: str
+    outcome: str  # accepted | duplicate | rejected
+    code: str  # "ok", "already_checked_in" or a refusal code
+    person: PersonInfo | None = None
+    venue_id: int | None = None  # where the person's attendance was taken
+    venue_name: str = ""
+    status: str | None = None  # present | late
+    at: datetime | None = None  # when the attendance was taken
+
+
+def scan_time(now: datetime, scanned_at: datetime | None) -> datetime:
+    """When the scan happened: the device's time for queued offline scans, if plausible."""
+    if scanned_at is None or scanned_at.tzinfo is None:
+        return now
+    if now - MAX_OFFLINE_AGE <= scanned_at <= now + MAX_CLOCK_SKEW:
+        return min(scanned_at, now)
+    return now
+
+
+def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue | None,
+                nonce: str, method: str, now: datetime, actor: User | None,
+                token: str | None = None, person_id: int | None = None,
+                scanned_at: datetime | None = None, device: str = "") -> ScanResult:
+    """Check in one scan or one manual pick; never raises for a refused scan."""
+    nonce = (nonce or "").strip()
+    if not nonce or len(nonce) > 64:
+        return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
+    previous = _replay(db, session.id, nonce)
+    if previous is not None:
+        return previous
+    at = scan_time(now, scanned_at)
+    try:
+        result = decide(db, key=key, session=session, venue=venue, nonce=nonce, method=method,
+                        at=at, actor=actor, token=token, person_id=person_id, device=device)
+    except (CheckInError, tokens.TokenError) as refusal:
+        result = ScanResult(nonce=nonce, outcome=REJECTED, code=refusal.code,
+                            person=refusal.params.get("person"))
+    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+        session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
+        person_id=result.person.id if result.person else None, outcome=result.outcome,
+        code=result.code, method=method, actor_id=actor.id if actor else None,
+        device=device[:100], scanned_at=scanned_at if scanned_at and scanned_at.tzinfo else None,
+        received_at=now))
+    return result
+
+
+def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
+           method: str, at: datetime, actor: User | None, token: str | None = None,
+           person_id: int | None = None, device: str = "") -> ScanResult:
+    """The rule. Raises CheckInError with a stable code, or writes the attendance row."""
+    if venue is None or venue.session_id != session.id:
+        raise CheckInError("wrong_venue_session")
+    if actor is not None and not permissions.can_check_in_at(actor, venue):
+        raise CheckInError("not_allowed_here")
+    version = None
+    if token is not None:
+        card = tokens.read_card_token(key, token)  # malformed / bad_signature
+        if card.session_id != session.id:
+            raise CheckInError("wrong_session")
+        person_id, version = card.person_id, card.version
+    person = _person(db, session.id, person_id)
+    if person is None:
+        raise CheckInError("unknown_person")
+    if version is not None and version != person["card_version"]:
+        raise CheckInError("revoked", person=_info(person))
+    if not session.checkin_open(at):
+        raise CheckInError("window_closed", person=_info(person))
+    status = LATE if at > session.late_after else PRESENT
+    inserted = _insert_ignore(db, Attendance, ["session_id", "person_id"], dict(
+        session_id=session.id, person_id=person["id"], venue_id=venue.id, status=status,
+        method=method, at=at, recorded_by_id=actor.id if actor else None, device=device[:100],
+        nonce=nonce, absence_reason=""))
+    if inserted:
+        return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
+                          venue_id=venue.id, venue_name=venue.name, status=status, at=at)
+    first = db.execute(
+        select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
+        .join(Venue, Venue.id == Attendance.venue_id)
+        .where(Attendance.session_id == session.id, Attendance.person_id == person["id"])
+    ).one()
+    if first.status not in (PRESENT, LATE):
+        # Marked absent earlier (by a coordinator's roll): arriving turns it into a check-in.
+        db.execute(Attendance.__table__.update()
+                   .where(Attendance.session_id == session.id,
+                          Attendance.person_id == person["id"])
+                   .values(venue_id=venue.id, status=status, method=method, at=at,
+                           recorded_by_id=actor.id if actor else None, nonce=nonce,
+                           absence_reason=""))
+        return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
+                          venue_id=venue.id, venue_name=venue.name, status=status, at=at)
+    return ScanResult(nonce=nonce, outcome=DUPLICATE, code="already_checked_in",
+                      person=_info(person), venue_id=first.venue_id, venue_name=first.name,
+                      status=first.status, at=first.at)
+
+
+def _person(db: Session, session_id: int, person_id: int | None):
+    if person_id is None:
+        return None
+    row = db.execute(
+        select(Person.id, Person.full_name, Person.position, Person.card_version,
+               Category.name.label("category"))
+        .join(Category, Category.id == Person.category_id)
+        .where(Person.id == person_id, Person.session_id == session_id)
+    ).mappings().first()
+    return row
+
+
+def _info(person) -> PersonInfo:
+    return PersonInfo(id=person["id"], full_name=person["full_name"],
+                      position=person["position"], category=person["category"])
+
+
+def _replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
+    """The answer first given to this nonce, rebuilt from the rows it left."""
+    attempt = db.execute(
+        select(ScanAttempt.outcome, ScanAttempt.code, ScanAttempt.person_id)
+        .where(ScanAttempt.session_id == session_id, ScanAttempt.nonce == nonce)
+    ).first()
+    if attempt is None:
+        return None
+    result = ScanResult(nonce=nonce, outcome=attempt.outcome, code=attempt.code)
+    person = _person(db, session_id, attempt.person_id)
+    if person is not None:
+        result.person = _info(person)
+        first = db.execute(
+            select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
+            .join(Venue, Venue.id == Attendance.venue_id)
+            .where(Attendance.session_id == session_id, Attendance.person_id == person["id"])
+        ).first()
+        if first is not None:
+            result.venue_id, result.venue_name = first.venue_id, first.name
+            result.status, result.at = first.status, first.at
+    return result
+
+
+def _insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing(
+        index_elements=keys)
+    return db.execute(statement).rowcount == 1
+

@@ -1,0 +1,67 @@
+"""POST /api/v1/sessions/{id}/checkins: a batch of scans (a single scan is a batch of one)."""
+
+from datetime import datetime, timezone
+
+from flask import request
+from flask_login import current_user
+
+from attendance.checkin import record_scan
+from attendance.models import StudySession
+
+from ..errors import json_error
+from ..extensions import db
+from . import card_key
+from .serialize import scan_json
+
+MAX_BATCH = 500
+
+
+def post_checkins(session_id: int):
+    if not current_user.is_authenticated:
+        return json_error("unauthorized", 401)
+    session = db.session.get(StudySession, session_id)
+    if session is None:
+        return json_error("not_found", 404)
+    body = request.get_json(silent=True)
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
+        return json_error("bad_batch", 400)
+    if not all(isinstance(item, dict) for item in items):
+        return json_error("bad_batch", 400)
+    now = datetime.now(timezone.utc)
+    venues = {v.id: v for v in session.venues}
+    device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
+    key = card_key()
+    results = []
+    for item in items:
+        token, person_id = item.get("token"), item.get("person_id")
+        venue = venues.get(item.get("venue_id")) if isinstance(item.get("venue_id"), int) \
+            else None
+        results.append(record_scan(
+            db.session, key=key, session=session, venue=venue,
+            nonce=str(item.get("nonce") or ""),
+            method=_method(item), now=now, actor=current_user._get_current_object(),
+            token=token if isinstance(token, str) else None,
+            person_id=person_id if isinstance(person_id, int) and not token else None,
+            scanned_at=_parse_time(item.get("scanned_at")), device=device))
+    db.session.commit()
+    return {"results": [scan_json(r) for r in results]}
+
+
+def _method(item: dict) -> str:
+    if item.get("token"):
+        return "card"
+    method = item.get("method")
+    return method if method in ("manual", "walk_in") else "manual"
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
