@@ -2,18 +2,20 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
-from .errors import ValidationError
+from .errors import Forbidden, ValidationError
 from .models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, User
 from .text import clean
 
 MIN_PASSWORD = 8
+# last_used_at is informative only: writing it on every request would cost a write per scan.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 def hash_password(password: str) -> str:
@@ -66,17 +68,60 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(db: Session, user: User, *, now: datetime, name: str = "") -> str:
+def issue_api_token(db: Session, user: User, *, now: datetime, name: str = "",
+                    actor: User | None = None) -> str:
     """Create a token; the plain text is returned once and never stored."""
     token = "dc_" + secrets.token_urlsafe(32)
-    db.add(ApiToken(user_id=user.id, token_hash=token_digest(token), name=name, created_at=now))
-    audit.record(db, now=now, actor=user, action="token.issue", target=user, name=name)
+    db.add(ApiToken(user_id=user.id, token_hash=token_digest(token), name=clean(name)[:100],
+                    created_at=now))
+    audit.record(db, now=now, actor=actor or user, action="token.issue", target=user,
+                 name=clean(name)[:100])
     return token
 
 
-def user_for_token(db: Session, token: str) -> User | None:
+def revoke_api_token(db: Session, api_token: ApiToken, *, now: datetime,
+                     actor: User | None = None) -> ApiToken:
+    """Refuse the token from now on. Revoking twice changes nothing."""
+    if api_token.revoked_at is None:
+        api_token.revoked_at = now
+        db.flush()
+        audit.record(db, now=now, actor=actor, action="token.revoke", target=api_token.user,
+                     token_id=api_token.id, name=api_token.name)
+    return api_token
+
+
+def user_for_token(db: Session, token: str, *, now: datetime) -> User | None:
+    """The active user a live token belongs to, or None.
+
+    ``last_used_at`` is set at most once per TOKEN_TOUCH_INTERVAL and left unflushed: the
+    caller commits when ``db.dirty`` says it was touched (the request loader does)."""
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token),
                                            ApiToken.revoked_at.is_(None)))
     if row is None or not row.user.active:
         return None
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now  # last, after every lazy load, so it stays in db.dirty
     return row.user
+
+
+def set_active(db: Session, user: User, active: bool, *, now: datetime,
+               actor: User | None = None) -> User:
+    """Deactivate (or reactivate) an account; its tokens stop working while it is inactive."""
+    if not active and actor is not None and actor.id == user.id:
+        raise Forbidden("cannot_deactivate_self")
+    if user.active != active:
+        user.active = active
+        db.flush()
+        audit.record(db, now=now, actor=actor, action="user.reactivate" if active
+                     else "user.deactivate", target=user)
+    return user
+
+
+def reset_password(db: Session, user: User, password: str, *, now: datetime,
+                   actor: User | None = None) -> User:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError({"password": "password_too_short"})
+    user.password_hash = hash_password(password)
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="user.reset_password", target=user)
+    return user

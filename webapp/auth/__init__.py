@@ -1,5 +1,6 @@
 """Sign-in with Flask-Login for browsers, Bearer tokens for the API, CSRF for cookies."""
 
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
@@ -30,7 +31,12 @@ def init_app(app) -> None:
     @login_manager.request_loader
     def load_user_from_bearer(req) -> User | None:
         token = bearer_token(req)
-        return accounts.user_for_token(db.session, token) if token else None
+        if not token:
+            return None
+        user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
+        if user is not None and db.session.dirty:  # last_used_at touched (once per 5 min)
+            db.session.commit()
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
