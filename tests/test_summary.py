@@ -1,0 +1,54 @@
+"""Summary figures: SQL aggregation checked against what was recorded."""
+
+from datetime import timedelta
+
+from attendance import tokens
+from attendance.checkin import record_scan
+from attendance.models import ABSENT_EXCUSED, Attendance, ExpectedCount
+from attendance.summary import summarize
+
+from .factories import NOW
+
+KEY = tokens.derive_key("test-secret", "card")
+
+
+def test_figures_per_venue_and_category(db, make_session, make_person):
+    session = make_session(checkin_window="open")
+    hall, point = session.venues[0], session.venues[1]
+    on_time = [make_person(session) for _ in range(3)]
+    late = make_person(session)
+    excused = make_person(session)
+    make_person(session)  # never comes
+    at_point = make_person(session, venue=point)
+    for i, person in enumerate(on_time + [at_point]):
+        record_scan(db, key=KEY, session=session, venue=person.venue, nonce=f"n{i}",
+                    method="manual", now=NOW, actor=None, person_id=person.id)
+    record_scan(db, key=KEY, session=session, venue=hall, nonce="late", method="manual",
+                now=session.starts_at + timedelta(minutes=20), actor=None, person_id=late.id)
+    db.add(Attendance(session_id=session.id, person_id=excused.id, venue_id=hall.id,
+                      status=ABSENT_EXCUSED, method="roll", at=NOW, absence_reason="ốm"))
+    headcount = db.get(ExpectedCount, (point.id, session.categories_for(point.kind)[1].id))
+    headcount.headcount = 17
+    db.flush()
+
+    summary = summarize(db, session)
+    hall_row = summary.venues[0]
+    first = hall_row.categories[0].figures
+    assert (first.expected, first.invited, first.present, first.late) == (5, 6, 4, 1)
+    assert (first.absent_excused, first.not_checked_in) == (1, 1)
+    assert first.rate == 80.0
+    point_row = summary.venues[1]
+    assert [c.figures.present for c in point_row.categories] == [1, 17]
+    assert summary.totals.present == 4 + 1 + 17
+    assert summary.totals.expected == 5 * 2 * 3
+
+
+def test_summary_api_scoped_for_coordinator(client, db, make_session, make_user, login):
+    session = make_session()
+    coordinator = make_user(role="coordinator", venue=session.venues[1])
+    login(coordinator)
+    body = client.get(f"/api/v1/sessions/{session.id}/summary").get_json()
+    assert [v["id"] for v in body["venues"]] == [session.venues[1].id]
+    assert body["venues"][0]["categories"][0]["expected"] == 5
+    other = client.get(f"/api/v1/sessions/{session.id}/summary?venue_id={session.venues[0].id}")
+    assert other.status_code == 403

@@ -1,0 +1,8 @@
+"""URL table of attendance figures."""
+
+from flask import Blueprint
+
+from . import api
+
+bp = Blueprint("summary", __name__)
+bp.add_url_rule("/api/v1/sessions/<int:session_id>/summary", "api_summary", api.get_summary)
