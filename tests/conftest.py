@@ -25,6 +25,22 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+    missing = _browser_missing()
+    if missing:
+        skip = pytest.mark.skip(reason=f"browser tests need {missing}")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+def _browser_missing() -> str | None:
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright (pip install playwright)"
+    if not os.path.exists("/usr/bin/chromium"):
+        return "Chromium (apt-get install chromium)"
+    return None
 
 
 def _database_uri(tmp_path) -> str:
