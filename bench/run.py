@@ -1,0 +1,232 @@
+"""Throughput bench: the app served exactly as `make run` serves it, loaded with wrk.
+
+    .venv/bin/python bench/run.py [--duration 10] [--connections 16,64] [--only NAME]
+
+Starts its own instance (temporary instance folder, SQLite file there, or its own schema in
+DATABASE_URL's PostgreSQL), seeds the demo starting now (so check-in is open), serves with
+gunicorn on a free 127.0.0.1 port and runs wrk against it. Every figure is printed next to its
+ratio to GET /healthz measured in the same run at the same connection count, because absolute
+figures mean little on a shared machine.
+
+Add a scenario in a file bench/scenario_*.py (imported automatically):
+
+    from run import scenario
+
+    @scenario("check-in POST")
+    def checkin(bench, connections):
+        return bench.wrk("/api/v1/...", connections, script=bench.here / "checkin.lua",
+                         env={"TOKEN": ...})
+
+A scenario gets the Bench (base_url, env, flask(), wrk(), sql()) and a connection count, and
+returns the Figures of wrk (or its own). Keep every load on 127.0.0.1 and bounded in time.
+"""
+
+import argparse
+import importlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+WORKERS = 4  # as `make run`
+SCENARIOS: list[tuple[str, object]] = []
+
+
+@dataclass
+class Figures:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0  # non-2xx/3xx answers plus socket errors
+
+
+def scenario(name: str):
+    """Register ``func(bench, connections) -> Figures`` under ``name``."""
+    def register(func):
+        SCENARIOS.append((name, func))
+        return func
+    return register
+
+
+class Bench:
+    def __init__(self, base_url: str, env: dict, duration: int):
+        self.base_url = base_url
+        self.env = env
+        self.duration = duration
+        self.here = HERE
+
+    def flask(self, *args: str) -> str:
+        """Run ``flask --app webapp ARGS`` against the bench's database; returns stdout."""
+        done = subprocess.run([str(BIN / "flask"), "--app", "webapp", *args], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout
+
+    def sql(self, query: str, **params):
+        """Rows of a read query on the bench's database (e.g. to fetch tokens for a script)."""
+        code = ("import json, sys; from sqlalchemy import text; from webapp import create_app; "
+                "from webapp.extensions import db; app = create_app()\n"
+                "with app.app_context():\n"
+                "    rows = db.session.execute(text(sys.argv[1]), json.loads(sys.argv[2]))\n"
+                "    print(json.dumps([list(r) for r in rows], default=str))")
+        import json
+        done = subprocess.run([sys.executable, "-c", code, query, json.dumps(params)], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True, check=True)
+        return json.loads(done.stdout)
+
+    def wrk(self, path: str, connections: int, *, script: Path | None = None,
+            env: dict | None = None, threads: int = 2) -> Figures:
+        url = self.base_url + path
+        assert url.startswith("http://127.0.0.1:"), "load only this machine"
+        command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}",
+                   f"-d{self.duration}s", "--timeout", "5s", "--latency"]
+        if script:
+            command += ["-s", str(script)]
+        done = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+                              env={**os.environ, **(env or {})},
+                              timeout=self.duration + 30)
+        return parse_wrk(done.stdout)
+
+
+def parse_wrk(output: str) -> Figures:
+    def latency_ms(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if not match:
+            raise ValueError(f"wrk gave no {label}% latency:\n{output}")
+        return float(match[1]) * {"us": 0.001, "ms": 1, "s": 1000}[match[2]]
+
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    if not rate:
+        raise ValueError(f"wrk gave no Requests/sec:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Figures(float(rate[1]), latency_ms("50"), latency_ms("99"),
+                   errors + (int(bad[1]) if bad else 0))
+
+
+@scenario("GET /healthz")
+def healthz(bench: Bench, connections: int) -> Figures:
+    return bench.wrk("/healthz", connections)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database(instance: Path):
+    """(DATABASE_URL for the bench, cleanup) — SQLite in the instance, or a fresh PG schema."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{instance / 'bench.sqlite3'}", lambda: None
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from webapp.config import _sqlalchemy_url
+
+    schema = f"bench_{secrets.token_hex(4)}"
+    engine = create_engine(_sqlalchemy_url(url))
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    bench_url = make_url(_sqlalchemy_url(url)).update_query_dict(
+        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+    def drop():
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+    return bench_url, drop
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz in time")
+
+
+def _load_plugins() -> None:
+    sys.path.insert(0, str(HERE))
+    sys.modules.setdefault("run", sys.modules[__name__])  # plug-ins do `from run import scenario`
+    for path in sorted(HERE.glob("scenario_*.py")):
+        importlib.import_module(path.stem)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", default="16,64", help="comma-separated counts")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    _load_plugins()
+    counts = [int(n) for n in args.connections.split(",")]
+
+    instance = Path(tempfile.mkdtemp(prefix="diemcau-bench-"))
+    database_url, drop_database = _database(instance)
+    env = {**os.environ, "DIEMCAU_INSTANCE": str(instance), "DATABASE_URL": database_url}
+    port = _free_port()
+    bench = Bench(f"http://127.0.0.1:{port}", env, args.duration)
+    server = None
+    try:
+        # Schema and demo before gunicorn forks its workers, as `make run` does.
+        bench.flask("init-db")
+        start = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d %H:%M")
+        bench.flask("seed-demo", "--start", start)
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--no-control-socket", "-w", str(WORKERS),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
+            cwd=ROOT, env=env)
+        _wait_until_up(bench.base_url, server)
+        db_kind = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        print(f"Điểm Cầu bench: gunicorn {WORKERS} sync workers, {db_kind}, "
+              f"{args.duration} s per figure, wrk on 127.0.0.1")
+        print(f"{'scenario':<28}{'conns':>6}{'req/s':>10}{'× healthz':>11}"
+              f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+        baseline = {}
+        for name, func in SCENARIOS:
+            if args.only and args.only not in name and name != "GET /healthz":
+                continue
+            for connections in counts:
+                figures = func(bench, connections)
+                if name == "GET /healthz":
+                    baseline[connections] = figures.requests_per_s
+                ratio = figures.requests_per_s / baseline[connections]
+                print(f"{name:<28}{connections:>6}{figures.requests_per_s:>10.0f}"
+                      f"{ratio:>10.2f}×{figures.p50_ms:>9.2f}{figures.p99_ms:>9.2f}"
+                      f"{figures.errors:>8}", flush=True)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(15)
+        drop_database()
+        shutil.rmtree(instance, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
