@@ -1,0 +1,75 @@
+"""What a user may see of sessions, and the expected-count grids of the overview page."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import HALL, REPORTER, VENUE_KINDS, Category, StudySession, User, Venue
+from ..permissions import can_read_all, can_read_venue
+
+
+def visible_venues(user: User, session: StudySession) -> list[Venue]:
+    """All venues for organizers and viewers; staff and coordinators only their own."""
+    return [venue for venue in session.venues if can_read_venue(user, venue)]
+
+
+def can_see_session(user: User, session: StudySession) -> bool:
+    # Reporters see the facts of every session (they report on them) but no venue.
+    return can_read_all(user) or user.role == REPORTER or bool(visible_venues(user, session))
+
+
+def visible_sessions(db: Session, user: User) -> list[tuple[StudySession, int]]:
+    """Sessions newest first, each with its number of venues."""
+    venue_count = (select(Venue.session_id, func.count(Venue.id).label("n"))
+                   .group_by(Venue.session_id).subquery())
+    query = (select(StudySession, func.coalesce(venue_count.c.n, 0))
+             .outerjoin(venue_count, venue_count.c.session_id == StudySession.id)
+             .order_by(StudySession.starts_at.desc(), StudySession.id.desc()))
+    if not (can_read_all(user) or user.role == REPORTER):
+        own = select(Venue.session_id).where(Venue.id == user.venue_id)
+        query = query.where(StudySession.id.in_(own.scalar_subquery()))
+    return [(session, count) for session, count in db.execute(query)]
+
+
+@dataclass
+class ExpectedRow:
+    venue: Venue
+    counts: list[int]
+    total: int
+
+
+@dataclass
+class ExpectedGrid:
+    """Venues of one kind by the categories of that kind, with row and column totals."""
+
+    kind: str
+    categories: list[Category]
+    rows: list[ExpectedRow] = field(default_factory=list)
+    column_totals: list[int] = field(default_factory=list)
+    total: int = 0
+
+
+def expected_grids(session: StudySession, venues: list[Venue]) -> list[ExpectedGrid]:
+    """One grid per venue kind that has venues or categories, the hall first."""
+    grids = []
+    for kind in VENUE_KINDS:
+        categories = session.categories_for(kind)
+        rows_of = [v for v in venues if v.kind == kind]
+        if not categories and not rows_of:
+            continue
+        grid = ExpectedGrid(kind=kind, categories=categories)
+        for venue in rows_of:
+            by_category = {c.category_id: c.expected for c in venue.expected_counts}
+            counts = [by_category.get(c.id, 0) for c in categories]
+            grid.rows.append(ExpectedRow(venue=venue, counts=counts, total=sum(counts)))
+        grid.column_totals = [sum(row.counts[i] for row in grid.rows)
+                              for i in range(len(categories))]
+        grid.total = sum(grid.column_totals)
+        grids.append(grid)
+    return sorted(grids, key=lambda g: g.kind != HALL)
+
+
+def expected_totals(grids: list[ExpectedGrid]) -> dict[int, int]:
+    """Expected people per venue id."""
+    return {row.venue.id: row.total for grid in grids for row in grid.rows}
