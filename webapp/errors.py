@@ -37,6 +37,8 @@ MESSAGES = {
     "name_taken": _l("Tên này đã có trong hội nghị."),
     "in_use": _l("Đang được sử dụng, không thể xóa."),
     "hall_exists": _l("Hội nghị chỉ có một hội trường."),
+    "out_of_range": _l("Giá trị vượt quá giới hạn cho phép."),
+    "deadline_before_start": _l("Hạn gửi báo cáo không được trước ngày hội nghị."),
     # Check-in refusals (codes of attendance.checkin.REFUSALS)
     "malformed": _l("Không phải mã QR của hội nghị."),
     "bad_signature": _l("Mã QR giả hoặc đã bị sửa."),
