@@ -52,3 +52,30 @@ def test_summary_api_scoped_for_coordinator(client, db, make_session, make_user,
     assert body["venues"][0]["categories"][0]["expected"] == 5
     other = client.get(f"/api/v1/sessions/{session.id}/summary?venue_id={session.venues[0].id}")
     assert other.status_code == 403
+
+
+def test_dashboard_shows_every_venue_and_highlights_lagging(client, db, make_session,
+                                                             make_person, make_user, login):
+    session = make_session(checkin_window="open")
+    person = make_person(session)
+    record_scan(db, key=KEY, session=session, venue=session.venues[0], nonce="d",
+                method="manual", now=NOW, actor=None, person_id=person.id)
+    db.commit()
+    login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/dashboard").get_data(as_text=True)
+    for venue in session.venues:
+        assert venue.name in page
+    assert "row-lagging" in page  # 1 of 10 expected at the hall: 10%
+    assert 'data-live-url="' in page
+    partial = client.get(f"/sessions/{session.id}/dashboard?partial=1&kind=hall")
+    assert partial.status_code == 200
+    assert "Điểm cầu phường 1" not in partial.get_data(as_text=True)
+
+
+def test_dashboard_of_a_coordinator_shows_only_their_point(client, make_session, make_user,
+                                                           login):
+    session = make_session()
+    login(make_user(role="coordinator", venue=session.venues[2]))
+    page = client.get(f"/sessions/{session.id}/dashboard").get_data(as_text=True)
+    assert session.venues[2].name in page
+    assert session.venues[1].name not in page

@@ -6,7 +6,9 @@ from flask import request
 from flask_login import current_user
 
 from attendance.checkin import record_scan
-from attendance.models import StudySession
+from sqlalchemy import select
+
+from attendance.models import StudySession, Venue
 
 from ..errors import json_error
 from ..extensions import db
@@ -29,7 +31,10 @@ def post_checkins(session_id: int):
     if not all(isinstance(item, dict) for item in items):
         return json_error("bad_batch", 400)
     now = datetime.now(timezone.utc)
-    venues = {v.id: v for v in session.venues}
+    # Only the venues this batch names: a national session has thousands.
+    venue_ids = {item.get("venue_id") for item in items if isinstance(item.get("venue_id"), int)}
+    venues = {v.id: v for v in db.session.scalars(
+        select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
     key = card_key()
     results = []
