@@ -62,6 +62,10 @@ MESSAGES = {
     "missing_columns": _l("Thiếu cột bắt buộc."),
     "unreadable_file": _l("Không đọc được tệp. Hãy dùng tệp CSV (UTF-8) hoặc XLSX."),
     "empty_file": _l("Tệp không có dòng dữ liệu nào."),
+    "missing_category": _l("Thiếu thành phần."),
+    "missing_venue": _l("Thiếu địa điểm."),
+    "too_many_rows": _l("Tệp có quá nhiều dòng (tối đa %(limit)s)."),
+    "bad_rows": _l("Tệp có %(count)s dòng lỗi nên chưa nhập người nào. Hãy sửa tệp và tải lên lại."),
     "checked_in": _l("Người này đã điểm danh; hãy hủy điểm danh trước."),
 }
 
