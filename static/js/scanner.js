@@ -1,0 +1,244 @@
+/* Điểm Cầu scanner station: camera -> QR -> immediate answer from the device, then the server's.
+ *
+ * Every check-in (card, manual pick) goes into the device queue first (offline-queue.js) and is
+ * sent by scanner-sync.js; the page answers at once from the roster snapshot, marked "chờ gửi"
+ * until the server's answer replaces it. Search and walk-ins live in scanner-people.js.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("scanner");
+  if (!root) return;
+  var Store = window.DiemCauStore;
+  var TOKEN = /^DC1:(\d{1,10}):(\d{1,12}):(\d{1,6}):([A-Z2-7]{16})$/;
+  var SAME_CODE_PAUSE = 3000; // ms a just-read code is ignored (the card is still in view)
+  var FRAME_EVERY = 150; // ms between decoded frames (about 6-7 a second)
+
+  var config = {
+    sessionId: Number(root.dataset.sessionId),
+    venueId: Number(root.dataset.venueId),
+    venueName: root.dataset.venueName,
+    rosterUrl: root.dataset.rosterUrl,
+    checkinsUrl: root.dataset.checkinsUrl,
+    walkinsUrl: root.dataset.walkinsUrl,
+    swUrl: root.dataset.swUrl,
+    lateAfter: Date.parse(root.dataset.lateAfter),
+    categories: JSON.parse(root.dataset.categories || "{}"),
+    messages: JSON.parse(root.dataset.messages || "{}"),
+    csrf: (document.querySelector("meta[name=csrf-token]") || {}).content || ""
+  };
+
+  var state = { people: {}, countHere: Number(root.dataset.checkedIn) || 0, current: null,
+                lastCode: "", lastCodeAt: 0 };
+
+  function $(id) { return document.getElementById(id); }
+
+  function t(key, params) {
+    var text = config.messages[key] || key;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(params[name]));
+    });
+    return text;
+  }
+
+  /* "Nguyễn Văn Đức" -> "nguyen van duc", as attendance.text.fold does on the server. */
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  var timeFormat = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit",
+    hour12: false, timeZone: "Asia/Ho_Chi_Minh" });
+  function hhmm(iso) { return iso ? timeFormat.format(new Date(iso)) : ""; }
+
+  function newNonce() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  /* ---- feedback: the big panel, the recent list, a beep and a buzz ---- */
+
+  var audio = null;
+  function beep(kind) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      var tones = { ok: [880], dup: [660, 660], err: [220] }[kind] || [];
+      tones.forEach(function (freq, i) {
+        var osc = audio.createOscillator(), gain = audio.createGain();
+        var start = audio.currentTime + i * 0.18, length = kind === "err" ? 0.35 : 0.12;
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.2, start);
+        gain.gain.exponentialRampToValueAtTime(0.001, start + length);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(start);
+        osc.stop(start + length);
+      });
+    } catch (e) { /* no sound on this device */ }
+    if (navigator.vibrate) navigator.vibrate({ ok: 80, dup: [60, 60, 60], err: [300] }[kind] || 0);
+  }
+
+  function personDetail(person) {
+    if (!person) return "";
+    var category = person.category || config.categories[String(person.category_id)] || "";
+    return [category, person.position, person.unit].filter(Boolean).join(" · ");
+  }
+
+  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|info, title, name, detail, pending}. */
+  function show(view, sound) {
+    state.current = view.nonce || null;
+    var panel = $("result");
+    panel.className = "scan-result result-" + view.kind;
+    $("result-title").textContent = view.title;
+    $("result-name").textContent = view.name || "";
+    $("result-detail").textContent = view.detail || "";
+    $("result-pending").hidden = !view.pending;
+    if (sound) beep(view.kind);
+    if (view.nonce) remember(view);
+  }
+
+  function remember(view) {
+    var list = $("recent");
+    var item = list.querySelector('[data-nonce="' + view.nonce + '"]');
+    if (!item) {
+      item = document.createElement("li");
+      item.dataset.nonce = view.nonce;
+      list.insertBefore(item, list.firstChild);
+      while (list.children.length > 15) list.removeChild(list.lastChild);
+    }
+    item.className = "recent-" + view.kind + (view.pending ? " recent-pending" : "");
+    item.textContent = (view.name ? view.name + " — " : "") + view.title +
+      (view.pending ? " (" + t("pending") + ")" : "");
+  }
+
+  function setCount(id, value) { $(id).textContent = String(value); }
+
+  /* ---- check-ins: queue first, answer from the device, then send ---- */
+
+  function localVerdict(personId, seen) {
+    var person = state.people[personId];
+    if (seen) {
+      return { kind: "dup", title: t("already", { venue: seen.venue, time: hhmm(seen.at) }),
+               name: person ? person.full_name : "", detail: personDetail(person) };
+    }
+    if (!person) return { kind: "info", title: t("unknown_name"), name: "", detail: "" };
+    return { kind: "ok", title: Date.now() > config.lateAfter ? t("late") : t("present"),
+             name: person.full_name, detail: personDetail(person) };
+  }
+
+  /* ``fields``: {token} for a card, {person_id, method: "manual"} for a pick from the list. */
+  function checkIn(fields, personId) {
+    var item = { nonce: newNonce(), session_id: config.sessionId, venue_id: config.venueId,
+                 scanned_at: new Date().toISOString() };
+    Object.keys(fields).forEach(function (k) { item[k] = fields[k]; });
+    return Store.enqueue(item).then(function () {
+      return Store.seen(config.sessionId, personId);
+    }).then(function (seen) {
+      var view = localVerdict(personId, seen);
+      view.nonce = item.nonce;
+      view.pending = true;
+      show(view, true);
+      if (!seen) return Store.markSeen(config.sessionId, personId, config.venueName, item.scanned_at);
+    }).then(function () {
+      window.DiemCauSync.refresh();
+      window.DiemCauSync.sendSoon();
+    });
+  }
+
+  function onCode(text) {
+    var now = Date.now();
+    if (text === state.lastCode && now - state.lastCodeAt < SAME_CODE_PAUSE) return;
+    state.lastCode = text;
+    state.lastCodeAt = now;
+    var token = String(text).trim().toUpperCase();
+    var match = TOKEN.exec(token);
+    if (!match) {
+      show({ kind: "err", title: t("malformed") }, true);
+      return;
+    }
+    if (Number(match[1]) !== config.sessionId) {
+      show({ kind: "err", title: t("wrong_session") }, true);
+      return;
+    }
+    // The signature can't be checked here (the key stays on the server): the server decides.
+    checkIn({ token: token }, Number(match[2]));
+  }
+
+  /* The server's answer to one queued scan (from scanner-sync.js or the walk-in form). */
+  function answer(result) {
+    var kind = { accepted: "ok", duplicate: "dup", rejected: "err" }[result.outcome] || "err";
+    var person = result.person;
+    if (result.outcome === "accepted" && result.venue && result.venue.id === config.venueId) {
+      state.countHere += 1;
+      setCount("count-here", state.countHere);
+    }
+    if (person && kind !== "err" && result.venue) {
+      Store.markSeen(config.sessionId, person.id, result.venue.name, result.at);
+    }
+    var view = { nonce: result.nonce, kind: kind, title: result.message,
+                 name: person ? person.full_name : "", detail: personDetail(person), pending: false };
+    if (state.current === result.nonce) {
+      var before = $("result").className;
+      show(view, before.indexOf("result-" + kind) < 0);
+    } else {
+      remember(view);
+    }
+  }
+
+  /* ---- camera ---- */
+
+  function startCamera() {
+    var video = $("camera"), note = $("camera-note"), button = $("camera-start");
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.jsQR) {
+      note.textContent = t("camera_off");
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false })
+      .then(function (stream) {
+        video.srcObject = stream;
+        button.hidden = true;
+        note.textContent = t("camera_on");
+        return video.play();
+      })
+      .then(function () { decodeLoop(video); })
+      .catch(function () {
+        note.textContent = t("camera_off");
+        button.hidden = false;
+      });
+  }
+
+  function decodeLoop(video) {
+    var canvas = $("frame");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    setInterval(function () {
+      if (video.readyState < 2 || !video.videoWidth) return;
+      var scale = Math.min(1, 640 / video.videoWidth);
+      var width = Math.round(video.videoWidth * scale), height = Math.round(video.videoHeight * scale);
+      if (canvas.width !== width) { canvas.width = width; canvas.height = height; }
+      context.drawImage(video, 0, 0, width, height);
+      var code = window.jsQR(context.getImageData(0, 0, width, height).data, width, height,
+                             { inversionAttempts: "dontInvert" });
+      if (code && code.data) onCode(code.data);
+    }, FRAME_EVERY);
+  }
+
+  /* ---- start ---- */
+
+  window.DiemCauScanner = { config: config, state: state, t: t, fold: fold, hhmm: hhmm,
+                            newNonce: newNonce, show: show, answer: answer, checkIn: checkIn,
+                            setCount: setCount, onCode: onCode };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    $("camera-start").addEventListener("click", startCamera);
+    startCamera();
+    if ("serviceWorker" in navigator && config.swUrl) {
+      navigator.serviceWorker.register(config.swUrl, { scope: "/" }).then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (registration) {
+        // Keep this very page for an offline reload (its first load did not pass the worker).
+        if (registration.active) registration.active.postMessage({ keep: location.href });
+      }).catch(function () { /* the page still works online */ });
+    }
+  });
+})();

@@ -1,0 +1,81 @@
+/* Điểm Cầu service worker: the scanner station reloads without a connection.
+ * Served by the app at /sw.js (scope /), which fills in VERSION (a digest of the files below)
+ * and ASSETS, so a new release replaces the cache.
+ * - /static/: cache first (the shell is stored at install; anything else on first use).
+ * - the scanner page (/sessions/N/scan): network first, the last good copy when offline.
+ * Everything else (other pages, the API) goes to the network untouched.
+ */
+"use strict";
+
+var VERSION = "__VERSION__";
+var CACHE = "diemcau-scanner-" + VERSION;
+var ASSETS = ["__ASSETS__"];
+var SCANNER_PAGE = /^\/sessions\/\d+\/scan\/?$/;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(ASSETS);
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("diemcau-scanner-") === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+/* The page asks to keep itself (its first load came before the worker). */
+self.addEventListener("message", function (event) {
+  var url = event.data && event.data.keep;
+  if (url && SCANNER_PAGE.test(new URL(url).pathname)) {
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return keep(cache, url); }));
+  }
+});
+
+function keep(cache, url) {
+  return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && !response.redirected) return cache.put(url, response);
+  }).catch(function () {});
+}
+
+function cacheFirst(request) {
+  return caches.match(request).then(function (hit) {
+    return hit || fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    });
+  });
+}
+
+function networkFirst(request) {
+  return fetch(request).then(function (response) {
+    if (response.ok && !response.redirected) {
+      var copy = response.clone();
+      caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(request).then(function (hit) {
+      return hit || caches.match(request, { ignoreSearch: true });
+    }).then(function (hit) {
+      return hit || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate" && SCANNER_PAGE.test(url.pathname)) {
+    event.respondWith(networkFirst(request));
+  }
+});

@@ -1,0 +1,88 @@
+"""The scanner station page (trạm quét) and its service worker."""
+
+import hashlib
+from pathlib import Path
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from attendance import permissions
+from attendance.models import ATTENDED, Attendance, StudySession
+
+from ..extensions import db
+
+# What the service worker keeps so the station page reloads without a connection.
+SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
+                "js/offline-queue.js", "js/scanner.js", "js/scanner-sync.js",
+                "js/scanner-people.js")
+
+
+@login_required
+def scan(session_id: int):
+    session = db.session.get(StudySession, session_id) or abort(404)
+    venues = [v for v in session.venues if permissions.can_check_in_at(current_user, v)]
+    if not venues:
+        abort(403)
+    if current_user.role != "organizer":
+        venue_id = request.args.get("venue_id", type=int)
+        if venue_id is not None and venue_id != current_user.venue_id:
+            abort(403)  # staff and coordinators scan at their own venue only
+        venue = venues[0]
+    else:
+        venue_id = request.args.get("venue_id", type=int)
+        venue = next((v for v in venues if v.id == venue_id), None)
+        if venue is None:
+            if venue_id is not None:
+                abort(404)
+            return render_template("checkin/pick_venue.html", session=session, venues=venues)
+    checked_in = db.session.scalar(
+        select(func.count()).select_from(Attendance)
+        .where(Attendance.session_id == session.id, Attendance.venue_id == venue.id,
+               Attendance.status.in_(ATTENDED)))
+    return render_template("checkin/scan.html", session=session, venue=venue,
+                           categories=session.categories_for(venue.kind),
+                           category_names={str(c.id): c.name for c in session.categories},
+                           checked_in=checked_in, may_pick=current_user.role == "organizer",
+                           messages=scanner_messages())
+
+
+def scanner_messages() -> dict:
+    """What the page's scripts say, translated here (JS has no gettext); %(name)s stays."""
+    return {
+        "present": _("Có mặt"), "late": _("Đi muộn"),
+        "already": _("Đã điểm danh tại %(venue)s lúc %(time)s"),
+        "pending": _("chờ gửi"),
+        "unknown_name": _("Mã thẻ hợp lệ, chưa có tên trong danh sách máy này"),
+        "malformed": _("Không phải mã QR của hội nghị."),
+        "wrong_session": _("Thẻ của hội nghị khác."),
+        "offline": _("Mất kết nối — %(n)s lượt đang chờ gửi"),
+        "sending": _("Đang gửi %(n)s lượt…"),
+        "online": _("Đã kết nối — mọi lượt đã gửi"),
+        "signed_out": _("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại "
+                        "(các lượt quét vẫn được giữ trên máy)."),
+        "server_error": _("Máy chủ chưa nhận được; sẽ thử gửi lại."),
+        "camera_off": _("Không mở được camera. Hãy cho phép dùng camera, "
+                        "hoặc tìm theo tên ở dưới."),
+        "camera_on": _("Đưa mã QR vào khung hình"),
+        "roster": _("Danh sách trên máy: %(n)s người, cập nhật lúc %(time)s"),
+        "roster_none": _("Chưa tải được danh sách; cần kết nối mạng một lần."),
+        "no_match": _("Không tìm thấy."),
+        "checked_in_mark": _("đã điểm danh"),
+        "walkin_offline": _("Đăng ký người mới cần kết nối mạng. Hãy thử lại khi có mạng."),
+    }
+
+
+def service_worker():
+    """static/sw.js from the site root (its scope), stamped with the version of the shell."""
+    static = Path(current_app.static_folder)
+    source = (static / "sw.js").read_text(encoding="utf-8")
+    digest = hashlib.sha256(source.encode())
+    for asset in SHELL_ASSETS:
+        digest.update((static / asset).read_bytes())
+    assets = ", ".join(f'"{url_for("static", filename=a)}"' for a in SHELL_ASSETS)
+    body = (source.replace("__VERSION__", digest.hexdigest()[:12])
+            .replace('"__ASSETS__"', assets))
+    return body, 200, {"Content-Type": "text/javascript; charset=utf-8",
+                       "Cache-Control": "no-cache", "Service-Worker-Allowed": "/"}
