@@ -2,18 +2,21 @@
 
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from attendance import accounts, demo
-from attendance.errors import ValidationError
+from attendance import accounts, demo, roster_import
+from attendance.errors import DomainError, ValidationError
 from attendance.models import ROLES, StudySession, User
 
+from .cards.commands import print_cards_command, print_posters_command
 from .errors import field_messages
 from .extensions import db
+from .roster.texts import file_problem, row_line
 
 
 def _now() -> datetime:
@@ -89,7 +92,33 @@ def create_token_command(username, name):
     click.echo(token)
 
 
-COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command]
+@click.command("import-roster")
+@click.argument("session_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_roster_command(session_id, file):
+    """Import a roster (CSV or XLSX) into a session: all rows or none."""
+    session = db.session.get(StudySession, session_id)
+    if session is None:
+        click.echo(f"No session with id {session_id}.", err=True)
+        sys.exit(1)
+    try:
+        preview = roster_import.build_preview(db.session, session, file.read_bytes(), file.name)
+    except DomainError as error:
+        click.echo(file_problem(error), err=True)
+        sys.exit(1)
+    if preview.bad_rows:
+        for row in preview.bad_rows:
+            click.echo(row_line(row), err=True)
+        click.echo(f"Nothing imported: {len(preview.bad_rows)} of {len(preview.rows)} rows "
+                   "have errors.", err=True)
+        sys.exit(1)
+    count = roster_import.import_roster(db.session, session, preview, now=_now(), actor=None)
+    db.session.commit()
+    click.echo(f"Imported {count} people")
+
+
+COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command,
+            import_roster_command, print_cards_command, print_posters_command]
 
 
 def init_app(app) -> None:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 
 from .extensions import babel
 
@@ -11,6 +11,8 @@ LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands print Vietnamese
+        return "vi"
     lang = session.get("lang")
     return lang if lang in current_app.config["LANGUAGES"] else "vi"
 

@@ -1,0 +1,50 @@
+"""Roster forms. Flask-WTF checks only shape (lengths, CSRF); the roster rules live in
+attendance.roster and their errors are put back on these fields."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from attendance.models import StudySession
+
+from ..errors import MESSAGES
+from .uploads import UPLOAD_ID
+
+_REQUIRED = DataRequired(MESSAGES["required"])
+_LONG = MESSAGES["too_long"]
+
+
+class PersonForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[_REQUIRED, Length(max=200, message=_LONG)])
+    position = StringField(_l("Chức vụ"), validators=[Length(max=300, message=_LONG)])
+    unit_name = StringField(_l("Đơn vị"), validators=[Length(max=300, message=_LONG)])
+    venue_id = SelectField(_l("Địa điểm"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Thành phần"), coerce=int, validate_choice=False)
+    phone = StringField(_l("Số điện thoại"), validators=[Length(max=30, message=MESSAGES["bad_phone"])])
+    party_member = BooleanField(_l("Đảng viên"), default=True)
+
+    def set_choices(self, session: StudySession) -> None:
+        self.venue_id.choices = [(v.id, v.name) for v in session.venues]
+        kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
+        self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")
+                                    for c in session.categories]
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "full_name", "position", "unit_name", "venue_id", "category_id", "phone",
+            "party_member")}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách (CSV hoặc XLSX)"),
+                     validators=[FileRequired(_l("Hãy chọn một tệp CSV hoặc XLSX."))])
+
+
+class ConfirmForm(FlaskForm):
+    upload = HiddenField(validators=[DataRequired(), Regexp(UPLOAD_ID)])
+
+
+class RemoveForm(FlaskForm):
+    """Only the CSRF token."""

@@ -1,0 +1,121 @@
+"""Roster pages: list and search, add, edit, remove. Thin: load or 404, call one service."""
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from attendance import roster
+from attendance.errors import DomainError, ValidationError
+from attendance.models import Person, StudySession
+from attendance.permissions import can_manage, can_read_all
+
+from ..auth import role_required
+from ..errors import flash_error, message
+from ..extensions import db
+from .forms import PersonForm, RemoveForm
+
+PER_PAGE = 50
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def load_session(session_id: int) -> StudySession:
+    return db.session.get(StudySession, session_id) or abort(404)
+
+
+def _load_person(session_id: int, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or person.session_id != session_id:
+        abort(404)
+    return person
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def index(session_id: int):
+    session = load_session(session_id)
+    venue_id = roster.visible_venue_id(current_user, session, _int_arg("venue_id"))
+    category_id = _int_arg("category_id")
+    q = request.args.get("q", "")[:200]
+    page = db.paginate(roster.search_people(session.id, venue_id=venue_id,
+                                            category_id=category_id, q=q),
+                       page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
+    own_venue_only = not can_read_all(current_user)  # staff and coordinators
+    return render_template(
+        "roster/index.html", session=session, page=page, q=q, venue_id=venue_id,
+        category_id=category_id, own_venue_only=own_venue_only,
+        total=roster.count_people(db.session, session.id, venue_id if own_venue_only else None),
+        venues=[v for v in session.venues if not own_venue_only or v.id == venue_id],
+        can_manage=can_manage(current_user))
+
+
+@role_required(can_manage)
+def add(session_id: int):
+    session = load_session(session_id)
+    form = PersonForm()
+    form.set_choices(session)
+    if form.validate_on_submit():
+        try:
+            person = roster.add_person(db.session, session, form.values(), now=_now(),
+                                       actor=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            _put_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(name)s.", name=person.full_name), "success")
+            return redirect(url_for("roster.index", session_id=session.id))
+    return render_template("roster/form.html", session=session, form=form, person=None)
+
+
+@role_required(can_manage)
+def edit(session_id: int, person_id: int):
+    session = load_session(session_id)
+    person = _load_person(session_id, person_id)
+    form = PersonForm(obj=person)
+    form.set_choices(session)
+    if form.validate_on_submit():
+        try:
+            roster.update_person(db.session, person, form.values(), now=_now(),
+                                 actor=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            _put_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu %(name)s.", name=person.full_name), "success")
+            return redirect(url_for("roster.index", session_id=session.id))
+    return render_template("roster/form.html", session=session, form=form, person=person,
+                           remove_form=RemoveForm())
+
+
+@role_required(can_manage)
+def remove(session_id: int, person_id: int):
+    person = _load_person(session_id, person_id)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    name = person.full_name
+    try:
+        roster.remove_person(db.session, person, now=_now(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("roster.edit", session_id=session_id, person_id=person_id))
+    db.session.commit()
+    flash(_("Đã xóa %(name)s khỏi danh sách.", name=name), "success")
+    return redirect(url_for("roster.index", session_id=session_id))
+
+
+def _put_errors(form: PersonForm, error: ValidationError) -> None:
+    for name, code in error.errors.items():
+        field = getattr(form, name, None) or form.full_name
+        field.errors = [*field.errors, message(code)]
+    flash(message("validation"), "error")
