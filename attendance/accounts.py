@@ -95,10 +95,12 @@ def user_for_token(db: Session, token: str, *, now: datetime) -> User | None:
 
     ``last_used_at`` is set at most once per TOKEN_TOUCH_INTERVAL and left unflushed: the
     caller commits when ``db.dirty`` says it was touched (the request loader does)."""
-    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token),
-                                           ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
+    # One query for token and user: this runs on every API request, check-ins included.
+    found = db.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
+        ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))).first()
+    if found is None or not found.User.active:
         return None
+    row = found.ApiToken
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
         row.last_used_at = now  # last, after every lazy load, so it stays in db.dirty
     return row.user

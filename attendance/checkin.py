@@ -10,7 +10,7 @@ workers can never count a person twice.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -116,19 +116,13 @@ def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | Non
     if inserted:
         return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
                           venue_id=venue.id, venue_name=venue.name, status=status, at=at)
-    first = db.execute(
-        select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
-        .join(Venue, Venue.id == Attendance.venue_id)
-        .where(Attendance.session_id == session.id, Attendance.person_id == person["id"])
-    ).one()
+    first = _first_attendance(db, session.id, person["id"])
     if first.status not in (PRESENT, LATE):
         # Marked absent earlier (by a coordinator's roll): arriving turns it into a check-in.
-        db.execute(Attendance.__table__.update()
-                   .where(Attendance.session_id == session.id,
-                          Attendance.person_id == person["id"])
-                   .values(venue_id=venue.id, status=status, method=method, at=at,
-                           recorded_by_id=actor.id if actor else None, nonce=nonce,
-                           absence_reason=""))
+        db.connection().execute(_TURN_UP, dict(
+            s_id=session.id, p_id=person["id"], venue_id=venue.id, status=status,
+            method=method, at=at, recorded_by_id=actor.id if actor else None, nonce=nonce,
+            absence_reason=""))
         return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
                           venue_id=venue.id, venue_name=venue.name, status=status, at=at)
     return ScanResult(nonce=nonce, outcome=DUPLICATE, code="already_checked_in",
@@ -136,16 +130,38 @@ def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | Non
                       status=first.status, at=first.at)
 
 
+# The hot path runs prebuilt Core statements on the session's connection: building a statement
+# per scan costs more than executing it.
+_PERSON = (
+    select(Person.id, Person.full_name, Person.position, Person.card_version,
+           Category.name.label("category"))
+    .join(Category, Category.id == Person.category_id)
+    .where(Person.id == bindparam("person_id"), Person.session_id == bindparam("session_id")))
+_FIRST = (
+    select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
+    .join(Venue, Venue.id == Attendance.venue_id)
+    .where(Attendance.session_id == bindparam("session_id"),
+           Attendance.person_id == bindparam("person_id")))
+_ATTEMPT = (
+    select(ScanAttempt.outcome, ScanAttempt.code, ScanAttempt.person_id)
+    .where(ScanAttempt.session_id == bindparam("session_id"),
+           ScanAttempt.nonce == bindparam("nonce")))
+_TURN_UP = (  # someone marked absent arrives after all
+    Attendance.__table__.update()
+    .where(Attendance.session_id == bindparam("s_id"), Attendance.person_id == bindparam("p_id")))
+_INSERTS: dict = {}
+
+
 def _person(db: Session, session_id: int, person_id: int | None):
     if person_id is None:
         return None
-    row = db.execute(
-        select(Person.id, Person.full_name, Person.position, Person.card_version,
-               Category.name.label("category"))
-        .join(Category, Category.id == Person.category_id)
-        .where(Person.id == person_id, Person.session_id == session_id)
-    ).mappings().first()
-    return row
+    return db.connection().execute(
+        _PERSON, {"person_id": person_id, "session_id": session_id}).mappings().first()
+
+
+def _first_attendance(db: Session, session_id: int, person_id: int):
+    return db.connection().execute(
+        _FIRST, {"session_id": session_id, "person_id": person_id}).first()
 
 
 def _info(person) -> PersonInfo:
@@ -155,21 +171,15 @@ def _info(person) -> PersonInfo:
 
 def _replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
     """The answer first given to this nonce, rebuilt from the rows it left."""
-    attempt = db.execute(
-        select(ScanAttempt.outcome, ScanAttempt.code, ScanAttempt.person_id)
-        .where(ScanAttempt.session_id == session_id, ScanAttempt.nonce == nonce)
-    ).first()
+    attempt = db.connection().execute(
+        _ATTEMPT, {"session_id": session_id, "nonce": nonce}).first()
     if attempt is None:
         return None
     result = ScanResult(nonce=nonce, outcome=attempt.outcome, code=attempt.code)
     person = _person(db, session_id, attempt.person_id)
     if person is not None:
         result.person = _info(person)
-        first = db.execute(
-            select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
-            .join(Venue, Venue.id == Attendance.venue_id)
-            .where(Attendance.session_id == session_id, Attendance.person_id == person["id"])
-        ).first()
+        first = _first_attendance(db, session_id, person["id"])
         if first is not None:
             result.venue_id, result.venue_name = first.venue_id, first.name
             result.status, result.at = first.status, first.at
@@ -178,8 +188,11 @@ def _replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
 
 def _insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
     """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=keys)
-    return db.execute(statement).rowcount == 1
-
+    connection = db.connection()
+    name = connection.dialect.name
+    statement = _INSERTS.get((name, model))
+    if statement is None:
+        dialect = postgresql if name == "postgresql" else sqlite
+        statement = _INSERTS[(name, model)] = dialect.insert(
+            model.__table__).on_conflict_do_nothing(index_elements=keys)
+    return connection.execute(statement, values).rowcount == 1

@@ -1,0 +1,80 @@
+"""Check-in throughput: single scans and batches of 100, each with fresh valid card tokens;
+afterwards the attendance rows must equal the accepted answers."""
+
+import json
+import re
+import subprocess
+import sys
+
+from run import BIN, ROOT, Figures, parse_wrk, scenario
+
+PER_THREAD = 40_000  # fresh tokens per wrk thread and run: more than a 10 s run can use
+THREADS = 2
+BATCH = 100
+_state = {"next": 0, "accepted": 0, "single": {}}
+
+
+def _load(bench) -> dict:
+    if "load" not in _state:
+        runs = 4  # two single-scan runs and two batch runs
+        count = runs * THREADS * PER_THREAD
+        tokens_file = str(bench.env["DIEMCAU_INSTANCE"]) + "/tokens.txt"
+        done = subprocess.run([str(BIN / "python"), str(bench.here / "make_checkin_load.py"),
+                               str(count), tokens_file], cwd=ROOT, env=bench.env,
+                              capture_output=True, text=True, check=True)
+        _state["load"] = json.loads(done.stdout.strip().splitlines()[-1])
+    return _state["load"]
+
+
+def _run(bench, connections: int, batch: int) -> tuple[Figures, int]:
+    load = _load(bench)
+    env = {"TOKENS": load["tokens_file"], "FIRST": str(_state["next"]),
+           "PER_THREAD": str(PER_THREAD), "BATCH": str(batch), "VENUE": str(load["venue"]),
+           "API_TOKEN": load["api_token"], "SESSION": str(load["session"])}
+    _state["next"] += THREADS * PER_THREAD
+    command = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{bench.duration}s",
+               "--timeout", "10s", "--latency", "-s", str(bench.here / "checkin.lua"),
+               bench.base_url + "/api/v1/"]
+    assert bench.base_url.startswith("http://127.0.0.1:")
+    done = subprocess.run(command, capture_output=True, text=True, check=True,
+                          env={**bench.env, **env}, timeout=bench.duration + 60)
+    outcomes = dict(re.findall(r"(\w+)=(\d+)", done.stdout.split("OUTCOMES", 1)[1]))
+    accepted = int(outcomes["accepted"])
+    if int(outcomes["exhausted"]) or int(outcomes["rejected"]):
+        print(f"  warning: {outcomes}", file=sys.stderr)
+    _state["accepted"] += accepted
+    return parse_wrk(done.stdout), accepted
+
+
+def _verify(bench) -> None:
+    """Rows must equal the check-ins the server accepted, and no answer may claim more.
+    (wrk stops with requests in flight: the server may accept a few whose answers it drops.)"""
+    load = _load(bench)
+    rows, = bench.sql("SELECT count(*) FROM attendances WHERE session_id = :s", s=load["session"])
+    attempts, = bench.sql("SELECT count(*) FROM scan_attempts WHERE session_id = :s "
+                          "AND outcome = 'accepted'", s=load["session"])
+    doubled, = bench.sql("SELECT count(*) FROM (SELECT person_id FROM attendances "
+                         "GROUP BY session_id, person_id HAVING count(*) > 1) AS d")
+    ok = rows[0] == attempts[0] and _state["accepted"] <= rows[0] and doubled[0] == 0
+    print(f"  verify: {rows[0]} attendance rows = {attempts[0]} accepted scans recorded; "
+          f"{_state['accepted']} accepted answers received; {doubled[0]} doubled: "
+          f"{'OK' if ok else 'MISMATCH'}", flush=True)
+
+
+@scenario("check-in, 1 scan/request")
+def single(bench, connections: int) -> Figures:
+    figures, _ = _run(bench, connections, 1)
+    _state["single"][connections] = figures.requests_per_s
+    return figures
+
+
+@scenario("check-in, 100/request (scans/s)")
+def batched(bench, connections: int) -> Figures:
+    figures, _ = _run(bench, connections, BATCH)
+    scans = figures.requests_per_s * BATCH
+    single_rate = _state["single"].get(connections)
+    if single_rate:
+        print(f"  batch of {BATCH}: {scans:.0f} scans/s = {scans / single_rate:.1f}× single",
+              flush=True)
+    _verify(bench)
+    return Figures(scans, figures.p50_ms, figures.p99_ms, figures.errors)
