@@ -1,6 +1,6 @@
 /* Điểm Cầu service worker: the scanner station reloads without a connection.
- * Served by the app at /sw.js (scope /), which fills in VERSION (a digest of the files below)
- * and ASSETS, so a new release replaces the cache.
+ * Served by the app at /sw.js (scope /), which fills in VERSION (a digest of static/) and
+ * ASSETS (the station's shell), so any change to a static file replaces the cache.
  * - /static/: cache first (the shell is stored at install; anything else on first use).
  * - the scanner page (/sessions/N/scan): network first, the last good copy when offline.
  * Everything else (other pages, the API) goes to the network untouched.
@@ -20,11 +20,29 @@ self.addEventListener("install", function (event) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) {
+    var old = names.filter(function (name) {
       return name.indexOf("diemcau-scanner-") === 0 && name !== CACHE;
-    }).map(function (name) { return caches.delete(name); }));
+    });
+    return Promise.all(old.map(function (name) {
+      return carryPages(name).then(function () { return caches.delete(name); });
+    }));
   }).then(function () { return self.clients.claim(); }));
 });
+
+/* Scanner pages kept by an older version stay available offline after an update. */
+function carryPages(name) {
+  return Promise.all([caches.open(name), caches.open(CACHE)]).then(function (both) {
+    return both[0].keys().then(function (requests) {
+      return Promise.all(requests.filter(function (request) {
+        return SCANNER_PAGE.test(new URL(request.url).pathname);
+      }).map(function (request) {
+        return both[0].match(request).then(function (response) {
+          return response && both[1].put(request, response);
+        });
+      }));
+    });
+  });
+}
 
 /* The page asks to keep itself (its first load came before the worker). */
 self.addEventListener("message", function (event) {

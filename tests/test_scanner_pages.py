@@ -9,6 +9,7 @@ from attendance import walkins
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import Attendance, AuditEntry, Person, ScanAttempt, Unit
 from attendance.tokens import derive_key
+from webapp.checkin.pages import SHELL_ASSETS
 
 # ---- the page -------------------------------------------------------------------------------
 
@@ -117,6 +118,22 @@ def test_service_worker_is_served_from_the_root_with_its_shell(client):
     for asset in ("/static/js/scanner.js", "/static/js/offline-queue.js",
                   "/static/vendor/jsqr/jsQR.js", "/static/css/app.css"):
         assert f'"{asset}"' in body
+    assert client.get("/sw.js").get_data(as_text=True) == body  # same files, same version
+
+
+def test_service_worker_version_follows_the_static_files(app, client, tmp_path):
+    static = tmp_path / "static"
+    for name in ["sw.js", *SHELL_ASSETS]:
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text("/* " + name + " */" if name != "sw.js" else
+                                   'var VERSION = "__VERSION__"; var A = ["__ASSETS__"];')
+    app.static_folder = str(static)
+    before = client.get("/sw.js").get_data(as_text=True)
+    (static / "js" / "other.js").write_text("/* a page's script changed */")
+
+    after = client.get("/sw.js").get_data(as_text=True)
+
+    assert before.startswith('var VERSION = "') and before != after
 
 
 # ---- walk-ins: the service ------------------------------------------------------------------

@@ -11,7 +11,7 @@
   if (!root) return;
   var Store = window.DiemCauStore;
   var TOKEN = /^DC1:(\d{1,10}):(\d{1,12}):(\d{1,6}):([A-Z2-7]{16})$/;
-  var SAME_CODE_PAUSE = 3000; // ms a just-read code is ignored (the card is still in view)
+  var SAME_CODE_PAUSE = 3000; // ms the same code is ignored after it was last seen
   var FRAME_EVERY = 150; // ms between decoded frames (about 6-7 a second)
 
   var config = {
@@ -148,7 +148,10 @@
 
   function onCode(text) {
     var now = Date.now();
-    if (text === state.lastCode && now - state.lastCodeAt < SAME_CODE_PAUSE) return;
+    if (text === state.lastCode && now - state.lastCodeAt < SAME_CODE_PAUSE) {
+      state.lastCodeAt = now; // a card held in view is read once, again 3 s after it left
+      return;
+    }
     state.lastCode = text;
     state.lastCodeAt = now;
     var token = String(text).trim().toUpperCase();
@@ -190,20 +193,25 @@
 
   function startCamera() {
     var video = $("camera"), note = $("camera-note"), button = $("camera-start");
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.jsQR) {
+    function off() {
+      video.hidden = true; // no black box: the search below takes its place
       note.textContent = t("camera_off");
+    }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.jsQR) {
+      off();
       return;
     }
     navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false })
       .then(function (stream) {
         video.srcObject = stream;
+        video.hidden = false;
         button.hidden = true;
         note.textContent = t("camera_on");
         return video.play();
       })
       .then(function () { decodeLoop(video); })
       .catch(function () {
-        note.textContent = t("camera_off");
+        off();
         button.hidden = false;
       });
   }

@@ -75,12 +75,14 @@ def scanner_messages() -> dict:
 
 
 def service_worker():
-    """static/sw.js from the site root (its scope), stamped with the version of the shell."""
+    """static/sw.js from the site root (its scope), stamped with a version of static/."""
     static = Path(current_app.static_folder)
     source = (static / "sw.js").read_text(encoding="utf-8")
+    # The worker serves every /static/ file cache-first: any change there must renew the cache.
     digest = hashlib.sha256(source.encode())
-    for asset in SHELL_ASSETS:
-        digest.update((static / asset).read_bytes())
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(static)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     assets = ", ".join(f'"{url_for("static", filename=a)}"' for a in SHELL_ASSETS)
     body = (source.replace("__VERSION__", digest.hexdigest()[:12])
             .replace('"__ASSETS__"', assets))
