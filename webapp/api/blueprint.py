@@ -1,5 +1,12 @@
-"""URL table of api."""
+"""URL table of the read API (/api/v1) and its OpenAPI description. Check-ins and the summary
+are registered by webapp.checkin and webapp.summary under the same /api/v1 prefix."""
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from . import views
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+bp.add_url_rule("/openapi.json", "openapi", views.openapi)
+bp.add_url_rule("/v1/sessions", "sessions", views.sessions)
+bp.add_url_rule("/v1/sessions/<int:session_id>", "session", views.session)
+bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "roster", views.roster)

@@ -46,6 +46,12 @@ def init_app(app) -> None:
         return redirect(url_for("auth.login", next=target))
 
     @app.before_request
+    def forget_loaded_user():
+        # Flask-Login caches the user in g, which lives as long as the app context; tests
+        # run many requests in one context, so a locked user or revoked token would linger.
+        g.pop("_login_user", None)
+
+    @app.before_request
     def check_csrf():
         # A Bearer token is not sent by the browser on its own, so it needs no CSRF token.
         g.bearer = bearer_token(request) is not None

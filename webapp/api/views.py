@@ -1,0 +1,97 @@
+"""Read API: sessions, one session's set-up, the roster snapshot an offline scanner keeps.
+
+Organizers and viewers read everything; staff and coordinators only their own venue (and so
+only its session). Errors are JSON ({"error": {"code", "message"}}) by webapp.errors for every
+/api/ path; Flask-Login answers 401 there when neither a Bearer token nor a login is given."""
+
+from datetime import datetime, timezone
+
+from flask import abort, jsonify, request
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from attendance.models import ExpectedCount, Person, StudySession, Venue
+from attendance.permissions import can_read_all, can_read_venue
+
+from ..extensions import db
+from . import serialize
+from .openapi import SPEC
+
+
+def openapi():
+    return jsonify(SPEC)
+
+
+@login_required
+def sessions():
+    query = select(StudySession).options(selectinload(StudySession.document))
+    if not can_read_all(current_user):
+        # Staff and coordinators: the session of their venue. Others (reporters): none.
+        query = query.join(Venue).where(Venue.id == current_user.venue_id)
+    found = db.session.scalars(query.order_by(StudySession.starts_at.desc(),
+                                              StudySession.id.desc())).all()
+    counts = dict(db.session.execute(
+        select(Venue.session_id, func.count(Venue.id))
+        .where(Venue.session_id.in_([s.id for s in found])).group_by(Venue.session_id)).all())
+    return {"sessions": [serialize.session_item_json(s, counts.get(s.id, 0)) for s in found]}
+
+
+def _session_or_404(session_id: int) -> StudySession:
+    return db.session.get(StudySession, session_id) or abort(404)
+
+
+def _readable_venues(session: StudySession) -> list[Venue]:
+    venues = [v for v in session.venues if can_read_venue(current_user, v)]
+    if not venues:
+        abort(403)
+    return venues
+
+
+@login_required
+def session(session_id: int):
+    study_session = _session_or_404(session_id)
+    venues = _readable_venues(study_session)
+    kinds = {v.kind for v in venues}
+    expected = db.session.scalars(
+        select(ExpectedCount).where(ExpectedCount.venue_id.in_([v.id for v in venues]))
+        .order_by(ExpectedCount.venue_id, ExpectedCount.category_id)).all()
+    return serialize.session_json(
+        study_session, venues=venues, expected=expected, now=datetime.now(timezone.utc),
+        categories=[c for c in study_session.categories if c.venue_kind in kinds])
+
+
+def _roster_venues(study_session: StudySession) -> tuple[list[Venue], int | None]:
+    """?venue_id= picks one venue (403 if not the caller's); without it, all the caller
+    may read: every venue for organizers and viewers (venue_id None), their own for staff
+    and coordinators."""
+    raw = request.args.get("venue_id", "").strip()
+    if raw:
+        if not raw.isdigit():
+            abort(400)
+        venue = next((v for v in study_session.venues if v.id == int(raw)), None) or abort(404)
+        if not can_read_venue(current_user, venue):
+            abort(403)
+        return [venue], venue.id
+    venues = _readable_venues(study_session)
+    return venues, None if can_read_all(current_user) else venues[0].id
+
+
+@login_required
+def roster(session_id: int):
+    study_session = _session_or_404(session_id)
+    venues, venue_id = _roster_venues(study_session)
+    query = select(Person.id, Person.full_name, Person.position, Person.unit_name,
+                   Person.category_id, Person.venue_id, Person.phone, Person.card_version
+                   ).where(Person.session_id == study_session.id)
+    if venue_id is not None or not can_read_all(current_user):
+        query = query.where(Person.venue_id.in_([v.id for v in venues]))
+    rows = db.session.execute(query.order_by(Person.venue_id, Person.search_name,
+                                             Person.id)).all()
+    return {
+        "session_id": study_session.id,
+        "venue_id": venue_id,
+        "generated_at": serialize.iso(datetime.now(timezone.utc), study_session),
+        "people": [serialize.roster_person_json(row) for row in rows],
+    }
+
