@@ -51,6 +51,9 @@ MESSAGES = {
     "bad_nonce": _l("Thiếu mã lượt quét (nonce)."),
     "bad_batch": _l("Cần danh sách items (1 đến 500 lượt quét)."),
     "presence_required": _l("Mã tại chỗ không đúng hoặc đã hết hạn; hãy quét mã trên màn hình."),
+    # Self check-in
+    "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
+    "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này."),
     # Roster rows
     "missing_name": _l("Thiếu họ và tên."),
     "unknown_category": _l("Thành phần không có trong hội nghị."),

@@ -1,0 +1,119 @@
+"""A bridge point's own roll (điểm danh tại điểm cầu) and the hall's absences: marking people
+present, late or absent with a reason, headcounts, readiness and sign-off.
+
+Every change is audited. A signed-off point is locked until the organizer reopens it.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, permissions
+from .errors import DomainError, Forbidden, ValidationError
+from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, STATUSES, Attendance, ExpectedCount,
+                     Person, User, Venue)
+from .text import clean
+
+READINESS = ("not_ready", "connected", "problem")  # chưa sẵn sàng, đã kết nối, sự cố
+ABSENCE_REASONS = ("ốm", "đi công tác", "việc gia đình")  # the pick list; free text allowed
+
+
+def _guard(actor: User, venue: Venue) -> None:
+    if not permissions.can_check_in_at(actor, venue):
+        raise Forbidden()
+    if venue.signed_off_at is not None:
+        raise DomainError("signed_off")
+
+
+def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetime,
+         actor: User, reason: str = "", nonce: str | None = None) -> Attendance:
+    """Set a person's status at this venue (the coordinator's tick)."""
+    _guard(actor, venue)
+    if person.session_id != venue.session_id:
+        raise ValidationError({"person_id": "bad_choice"})
+    if status not in STATUSES:
+        raise ValidationError({"status": "bad_choice"})
+    reason = clean(reason)
+    if status == ABSENT_EXCUSED and not reason:
+        raise ValidationError({"reason": "required"})
+    if len(reason) > 300:
+        raise ValidationError({"reason": "too_long"})
+    if status not in (ABSENT_EXCUSED, ABSENT_UNEXCUSED):
+        reason = ""
+    row = db.scalar(select(Attendance).where(Attendance.session_id == venue.session_id,
+                                             Attendance.person_id == person.id))
+    before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
+    if row is None:
+        row = Attendance(session_id=venue.session_id, person_id=person.id, venue_id=venue.id,
+                         status=status, method="roll", at=now, recorded_by_id=actor.id,
+                         nonce=nonce, absence_reason=reason)
+        db.add(row)
+    else:
+        row.venue_id, row.status, row.absence_reason = venue.id, status, reason
+        row.recorded_by_id, row.method = actor.id, "roll"
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="attendance.mark",
+                 session_id=venue.session_id, target=row, reason=reason, person_id=person.id,
+                 before=before, after={"status": status, "venue_id": venue.id})
+    return row
+
+
+def set_headcount(db: Session, *, venue: Venue, category_id: int, count: int, now: datetime,
+                  actor: User) -> ExpectedCount:
+    """Headcount of a headcount-only category (các thành phần khác)."""
+    _guard(actor, venue)
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise ValidationError({"headcount": "not_a_number"})
+    if count < 0:
+        raise ValidationError({"headcount": "negative"})
+    if count > 100_000:
+        raise ValidationError({"headcount": "out_of_range"})
+    row = db.get(ExpectedCount, (venue.id, category_id))
+    if row is None or not row.category.headcount_only:
+        raise ValidationError({"category_id": "bad_choice"})
+    before, row.headcount = row.headcount, count
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="venue.headcount",
+                 session_id=venue.session_id, target=venue, category_id=category_id,
+                 before=before, after=count)
+    return row
+
+
+def set_readiness(db: Session, *, venue: Venue, readiness: str, note: str, now: datetime,
+                  actor: User) -> Venue:
+    if not permissions.can_check_in_at(actor, venue):
+        raise Forbidden()
+    if readiness not in READINESS:
+        raise ValidationError({"readiness": "bad_choice"})
+    note = clean(note)
+    if len(note) > 500:
+        raise ValidationError({"note": "too_long"})
+    venue.readiness, venue.readiness_note = readiness, note
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="venue.readiness",
+                 session_id=venue.session_id, target=venue, readiness=readiness, note=note)
+    return venue
+
+
+def sign_off(db: Session, *, venue: Venue, now: datetime, actor: User) -> Venue:
+    """The coordinator confirms the point's figures; the point is locked from then on."""
+    _guard(actor, venue)
+    venue.signed_off_at, venue.signed_off_by_id = now, actor.id
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="venue.sign_off",
+                 session_id=venue.session_id, target=venue)
+    return venue
+
+
+def reopen(db: Session, *, venue: Venue, now: datetime, actor: User, reason: str) -> Venue:
+    if not permissions.can_manage(actor):
+        raise Forbidden()
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": "required"})
+    venue.signed_off_at, venue.signed_off_by_id = None, None
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="venue.reopen",
+                 session_id=venue.session_id, target=venue, reason=reason)
+    return venue

@@ -1,0 +1,77 @@
+"""The bridge point's roll, without HTTP."""
+
+import pytest
+from sqlalchemy import select
+
+from attendance import roll
+from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.models import AuditEntry
+from attendance.summary import summarize
+
+from .factories import NOW
+
+
+def test_coordinator_marks_own_point_and_summary_follows(db, make_session, make_person,
+                                                         make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    people = [make_person(session, venue=point) for _ in range(3)]
+    roll.mark(db, venue=point, person=people[0], status="present", now=NOW, actor=coordinator)
+    roll.mark(db, venue=point, person=people[1], status="absent_excused", reason="ốm", now=NOW,
+              actor=coordinator)
+    roll.mark(db, venue=point, person=people[2], status="absent_unexcused", now=NOW,
+              actor=coordinator)
+    roll.mark(db, venue=point, person=people[2], status="late", now=NOW, actor=coordinator)
+    headcount_category = session.categories_for(point.kind)[1]
+    roll.set_headcount(db, venue=point, category_id=headcount_category.id, count=12, now=NOW,
+                       actor=coordinator)
+    figures = summarize(db, session, [point]).venues[0].totals
+    assert (figures.present, figures.late, figures.absent_excused) == (2 + 12, 1, 1)
+    actions = db.scalars(select(AuditEntry.action)).all()
+    assert actions.count("attendance.mark") == 4
+    assert "venue.headcount" in actions
+
+
+def test_coordinator_cannot_touch_another_point(db, make_session, make_person, make_user):
+    session = make_session()
+    coordinator = make_user(role="coordinator", venue=session.venues[1])
+    other = session.venues[2]
+    person = make_person(session, venue=other)
+    with pytest.raises(Forbidden):
+        roll.mark(db, venue=other, person=person, status="present", now=NOW, actor=coordinator)
+    with pytest.raises(Forbidden):
+        roll.set_readiness(db, venue=other, readiness="connected", note="", now=NOW,
+                           actor=coordinator)
+
+
+def test_excused_absence_needs_a_reason_and_headcount_no_negatives(db, make_session,
+                                                                   make_person, make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    person = make_person(session, venue=point)
+    with pytest.raises(ValidationError) as error:
+        roll.mark(db, venue=point, person=person, status="absent_excused", now=NOW,
+                  actor=coordinator)
+    assert error.value.errors == {"reason": "required"}
+    category = session.categories_for(point.kind)[1]
+    with pytest.raises(ValidationError):
+        roll.set_headcount(db, venue=point, category_id=category.id, count=-1, now=NOW,
+                           actor=coordinator)
+
+
+def test_sign_off_locks_until_the_organizer_reopens(db, make_session, make_person, make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    organizer = make_user(role="organizer")
+    person = make_person(session, venue=point)
+    roll.sign_off(db, venue=point, now=NOW, actor=coordinator)
+    with pytest.raises(DomainError) as error:
+        roll.mark(db, venue=point, person=person, status="present", now=NOW, actor=coordinator)
+    assert error.value.code == "signed_off"
+    with pytest.raises(Forbidden):
+        roll.reopen(db, venue=point, now=NOW, actor=coordinator, reason="sai")
+    roll.reopen(db, venue=point, now=NOW, actor=organizer, reason="bổ sung người đến muộn")
+    roll.mark(db, venue=point, person=person, status="present", now=NOW, actor=coordinator)
