@@ -54,6 +54,7 @@ MESSAGES = {
     # Self check-in
     "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
     "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này."),
+    "signed_off": _l("Điểm cầu đã ký xác nhận; cần Ban Tổ chức mở lại để sửa."),
     # Roster rows
     "missing_name": _l("Thiếu họ và tên."),
     "unknown_category": _l("Thành phần không có trong hội nghị."),
