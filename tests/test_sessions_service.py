@@ -241,7 +241,8 @@ def test_add_category_per_kind_with_unique_names(db, organizer):
 
 def test_update_category_and_its_kind(db, organizer):
     session = gen_session(db)
-    hall_first, hall_second, bridge_first, bridge_other = session.categories
+    hall_first, hall_second = session.categories_for(HALL)
+    bridge_first, bridge_other = session.categories_for(BRIDGE_POINT)
     sessions.update_category(db, hall_second, now=NOW, actor=organizer,
                              name="Báo cáo viên", headcount_only=True)
     assert hall_second.headcount_only and hall_second.name == "Báo cáo viên"
@@ -256,7 +257,8 @@ def test_update_category_and_its_kind(db, organizer):
 
 def test_remove_category_refused_while_people_or_headcounts_use_it(db, organizer):
     session = gen_session(db)
-    hall_first, hall_second, bridge_first, bridge_other = session.categories
+    hall_first, hall_second = session.categories_for(HALL)
+    bridge_first, bridge_other = session.categories_for(BRIDGE_POINT)
     gen_person(db, session, venue=session.venues[0], category=hall_first)
     assert _errors(sessions.remove_category, db, hall_first, now=NOW, actor=organizer) == {
         "category": "in_use"}
@@ -277,7 +279,8 @@ def test_remove_category_refused_while_people_or_headcounts_use_it(db, organizer
 def test_set_expected_counts_all_or_nothing(db, organizer):
     session = gen_session(db, bridge_points=1)
     hall, point = session.venues
-    hall_cat, _, bridge_cat, other_cat = session.categories
+    hall_cat, _ = session.categories_for(HALL)
+    bridge_cat, other_cat = session.categories_for(BRIDGE_POINT)
     sessions.set_expected_counts(db, session, {(hall.id, hall_cat.id): 30,
                                                (point.id, bridge_cat.id): "12",
                                                (point.id, other_cat.id): ""}, now=NOW,

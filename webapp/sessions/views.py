@@ -1,22 +1,111 @@
 """Session pages: thin handlers that load or 404, call one service, render or redirect."""
 
-from flask import abort, render_template
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from attendance import sessions
+from attendance.errors import ValidationError
 from attendance.models import StudySession
+from attendance.permissions import can_manage
 
+from ..auth import role_required
 from ..extensions import db
+from .forms import MODES, PlainForm, SessionForm, show_errors
+
+# Other features' pages linked from the overview, shown once their blueprint is there.
+LINKS = ("roster.index", "checkin.scan", "summary.dashboard")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def load(session_id: int) -> StudySession:
+    """The session, or 404; 403 when the user may not see it (another venue's session)."""
+    session = db.session.get(StudySession, session_id) or abort(404)
+    if not sessions.can_see_session(current_user, session):
+        abort(403)
+    return session
 
 
 @login_required
 def index():
-    sessions = db.session.scalars(
-        select(StudySession).order_by(StudySession.starts_at.desc())).all()
-    return render_template("sessions/index.html", sessions=sessions)
+    return render_template("sessions/index.html", rows=sessions.visible_sessions(
+        db.session, current_user), can_manage=can_manage(current_user))
 
 
 @login_required
 def show(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
-    return render_template("sessions/show.html", session=session, user=current_user)
+    session = load(session_id)
+    venues = sessions.visible_venues(current_user, session)
+    grids = sessions.expected_grids(session, venues)
+    kinds = {venue.kind for venue in venues} if not can_manage(current_user) else None
+    return render_template(
+        "sessions/show.html", session=session, venues=venues, grids=grids,
+        totals=sessions.expected_totals(grids), checkin_open=session.checkin_open(now()),
+        late_after=session.late_after,
+        window_opens=session.starts_at - timedelta(minutes=session.checkin_opens_minutes),
+        window_closes=session.starts_at + timedelta(minutes=session.checkin_closes_minutes),
+        can_manage=can_manage(current_user), window_form=PlainForm(),
+        categories={kind: session.categories_for(kind) for kind in ("hall", "bridge_point")
+                    if kinds is None or kind in kinds},
+        links={name for name in LINKS if name in current_app.view_functions})
+
+
+@role_required(can_manage)
+def new():
+    zone = ZoneInfo(sessions.SESSION_TIMEZONE)
+    form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2])
+                       if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            session = sessions.create_session(db.session, now=now(), actor=current_user,
+                                              **form.session_fields(zone))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, form.rename())
+        else:
+            db.session.commit()
+            flash(_("Đã tạo hội nghị. Hãy thêm địa điểm và thành phần."), "success")
+            return redirect(url_for("sessions.show", session_id=session.id))
+    return render_template("sessions/form.html", form=form, session=None, modes=MODES)
+
+
+@role_required(can_manage)
+def edit(session_id: int):
+    session = load(session_id)
+    form = SessionForm(data=SessionForm.initial(sessions.session_values(session), session.zone)
+                       if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            sessions.update_session(db.session, session, now=now(), actor=current_user,
+                                    **form.session_fields(session.zone))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, form.rename())
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thông tin hội nghị."), "success")
+            return redirect(url_for("sessions.show", session_id=session.id))
+    return render_template("sessions/form.html", form=form, session=session, modes=MODES)
+
+
+@role_required(can_manage)
+def window(session_id: int):
+    session = load(session_id)
+    form = PlainForm()
+    if form.validate_on_submit():
+        try:
+            sessions.set_checkin_window(db.session, session, request.form.get("mode", ""),
+                                        now=now(), actor=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã đổi chế độ điểm danh."), "success")
+    return redirect(url_for("sessions.show", session_id=session.id) + "#checkin-window")

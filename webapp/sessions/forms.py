@@ -1,0 +1,172 @@
+"""Forms of the set-up pages. They only parse text (dates, times); the rules live in
+attendance.sessions, whose field errors ``show_errors`` puts back on the fields."""
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms.validators import Optional
+
+from attendance.errors import ValidationError
+from attendance.models import BRIDGE_POINT, HALL
+from attendance.text import clean
+
+from ..errors import message
+
+KIND_CHOICES = [SelectChoice(HALL, _l("Hội trường")), SelectChoice(BRIDGE_POINT, _l("Điểm cầu"))]
+MODES = ["Trực tiếp", "Trực tuyến", "Trực tiếp kết hợp với trực tuyến"]
+_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_TIME = re.compile(r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?")
+
+
+class Marked(Optional):
+    """Only marks a field as required (the asterisk); the service says whether it is empty."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+class LocalDateField(StringField):
+    """A day typed as dd/mm/yyyy (a browser date picker would show mm/dd on English phones)."""
+
+    def _value(self):
+        return self.data.strftime("%d/%m/%Y") if isinstance(self.data, date) else self.data or ""
+
+    def process_formdata(self, valuelist):
+        self.data = clean(valuelist[0]) if valuelist else ""
+        if self.data:
+            match = _DATE.fullmatch(self.data)
+            try:
+                self.data = date(int(match[3]), int(match[2]), int(match[1]))
+            except (TypeError, ValueError):
+                raise ValueError(message("bad_date"))
+        self.data = self.data or None
+
+    @property
+    def value(self) -> date | None:
+        return self.data if isinstance(self.data, date) else None
+
+
+class LocalTimeField(StringField):
+    """A 24-hour time typed as HH:MM (7:30, 07.30 and 7h30 are read too)."""
+
+    def _value(self):
+        return self.data.strftime("%H:%M") if isinstance(self.data, time) else self.data or ""
+
+    def process_formdata(self, valuelist):
+        self.data = clean(valuelist[0]) if valuelist else ""
+        if self.data:
+            match = _TIME.fullmatch(self.data)
+            try:
+                self.data = time(int(match[1]), int(match[2] or 0))
+            except (TypeError, ValueError):
+                raise ValueError(message("bad_time"))
+        self.data = self.data or None
+
+    @property
+    def value(self) -> time | None:
+        return self.data if isinstance(self.data, time) else None
+
+
+def show_errors(form: FlaskForm, error: ValidationError, rename: dict | None = None) -> None:
+    """Put a service's field errors on the form's fields; flash those no field shows."""
+    for name, code in error.errors.items():
+        field = getattr(form, (rename or {}).get(name, name), None)
+        if field is None or not hasattr(field, "errors"):
+            flash(message(code), "error")
+            continue
+        field.errors = [*field.errors, message(code)]
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Tên hội nghị"), validators=[Marked()])
+    plan_number = StringField(_l("Số kế hoạch"), description=_l("Ví dụ: 145-KH/TU"))
+    day = LocalDateField(_l("Ngày họp"), validators=[Marked()], description=_l("dd/mm/yyyy"))
+    start_time = LocalTimeField(_l("Giờ bắt đầu"), validators=[Marked()],
+                                description=_l("HH:MM, ví dụ 07:30"))
+    end_time = LocalTimeField(_l("Giờ kết thúc"), description=_l("HH:MM"))
+    mode = StringField(_l("Hình thức"))
+    presenter = StringField(_l("Báo cáo viên"))
+    document_number = StringField(_l("Số hiệu văn bản"), description=_l("Ví dụ: 57-KL/TW"))
+    document_issuer = StringField(_l("Cơ quan ban hành"))
+    document_issued_on = LocalDateField(_l("Ngày ban hành"), description=_l("dd/mm/yyyy"))
+    document_title = StringField(_l("Tên văn bản (trích yếu)"))
+    late_grace_minutes = StringField(_l("Tính đi muộn sau giờ bắt đầu (phút)"))
+    checkin_opens_minutes = StringField(_l("Mở điểm danh trước giờ bắt đầu (phút)"))
+    checkin_closes_minutes = StringField(_l("Đóng điểm danh sau giờ bắt đầu (phút)"))
+    report_deadline = LocalDateField(_l("Hạn gửi báo cáo kết quả"), description=_l("dd/mm/yyyy"))
+    require_presence = BooleanField(
+        _l("Tự điểm danh phải nhập mã đang hiện trên màn hình tại địa điểm"))
+
+    # Service field -> form field, for errors.
+    RENAME = {"starts_at": "start_time", "ends_at": "end_time"}
+
+    @classmethod
+    def initial(cls, values: dict, zone: ZoneInfo) -> dict:
+        """Form data from ``attendance.sessions.session_values``."""
+        start, end = values["starts_at"].astimezone(zone), values["ends_at"]
+        document = values["document"] or {}
+        data = {k: v for k, v in values.items() if k not in ("starts_at", "ends_at", "document")}
+        data.update(day=start.date(), start_time=start.time(),
+                    end_time=end.astimezone(zone).time() if end else None,
+                    **{f"document_{k}": v for k, v in document.items()})
+        return data
+
+    def session_fields(self, zone: ZoneInfo) -> dict:
+        day = self.day.value
+        start, end = self.start_time.value, self.end_time.value
+        document = {name: getattr(self, f"document_{name}").data
+                    for name in ("number", "issuer", "title")}
+        document["issued_on"] = self.document_issued_on.value
+        return dict(
+            title=self.title.data, plan_number=self.plan_number.data, mode=self.mode.data,
+            presenter=self.presenter.data, require_presence=self.require_presence.data,
+            starts_at=datetime.combine(day, start, tzinfo=zone) if day and start else None,
+            ends_at=datetime.combine(day, end, tzinfo=zone) if day and end else None,
+            late_grace_minutes=self.late_grace_minutes.data,
+            checkin_opens_minutes=self.checkin_opens_minutes.data,
+            checkin_closes_minutes=self.checkin_closes_minutes.data,
+            report_deadline=self.report_deadline.value, document=document)
+
+    def rename(self) -> dict:
+        # A missing start is shown on the day when the day is what is missing.
+        return dict(self.RENAME, starts_at="day" if not self.day.value else "start_time")
+
+
+class VenueForm(FlaskForm):
+    kind = SelectField(_l("Loại địa điểm"), choices=KIND_CHOICES, default=BRIDGE_POINT,
+                       validate_choice=False)
+    name = StringField(_l("Tên địa điểm"), validators=[Marked()],
+                       description=_l("Ví dụ: Điểm cầu phường Phổ Hòa"))
+    address = StringField(_l("Địa chỉ"))
+    unit_id = SelectField(_l("Đơn vị phụ trách"), validate_choice=False)
+    coordinator_name = StringField(_l("Người điều phối"))
+    coordinator_phone = StringField(_l("Số điện thoại người điều phối"))
+    position = StringField(_l("Thứ tự hiển thị"), description=_l("Để trống: xếp cuối danh sách"))
+
+    def venue_fields(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "kind", "name", "address", "unit_id", "coordinator_name", "coordinator_phone",
+            "position")}
+
+
+class CategoryForm(FlaskForm):
+    venue_kind = SelectField(_l("Dự tại"), choices=KIND_CHOICES, default=BRIDGE_POINT,
+                             validate_choice=False)
+    name = StringField(_l("Tên thành phần"), validators=[Marked()])
+    position = StringField(_l("Thứ tự hiển thị"), description=_l("Để trống: xếp cuối danh sách"))
+    headcount_only = BooleanField(_l("Chỉ đếm số người, không lập danh sách từng người"))
+
+    def category_fields(self) -> dict:
+        return {name: getattr(self, name).data
+                for name in ("venue_kind", "name", "position", "headcount_only")}
+
+
+class PlainForm(FlaskForm):
+    """No fields: the CSRF token of a button or of the expected-counts grid."""
