@@ -4,7 +4,8 @@ import os
 
 from flask import Flask
 
-from . import api, auth, checkin, cli, errors, i18n, roster, sessions, summary, users, views
+from . import (api, auth, cards, checkin, cli, errors, i18n, roster, selfcheckin, sessions,
+               summary, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -25,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     users.init_app(app)
     api.init_app(app)
     checkin.init_app(app)
+    cards.init_app(app)
+    selfcheckin.init_app(app)
     summary.init_app(app)
     cli.init_app(app)
     return app

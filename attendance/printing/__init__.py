@@ -1,0 +1,1 @@
+"""Printed material: invitation cards with personal QR codes and venue posters (PDF)."""

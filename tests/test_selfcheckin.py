@@ -1,0 +1,174 @@
+"""Self check-in from a venue's poster link: find by name + phone digits, confirm, walk in,
+presence codes; and the venue's display page."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from attendance import selfcheckin
+from attendance.checkin import CheckInError
+from attendance.errors import ValidationError
+from attendance.models import Attendance, Person
+from attendance.tokens import presence_code
+from webapp.checkin import card_key, presence_key
+
+ACCEPTED = "self-result-ok"  # the green answer (present, or late: the real clock decides)
+
+
+@pytest.fixture
+def hall(make_session, make_person):
+    session = make_session(checkin_window="open")
+    venue = session.venues[0]
+    person = make_person(session, full_name="Trần Thị Hường", position="Trưởng phòng Nội vụ",
+                         phone="0912345678")
+    make_person(session, full_name="Trần Văn Hùng", phone="0987650000")
+    return session, venue, person
+
+
+def nonce_of(html: str) -> str:
+    return re.search(r'name="nonce" type="hidden" value="([0-9a-f]+)"', html).group(1)
+
+
+def attendances(db) -> int:
+    return db.scalar(select(func.count()).select_from(Attendance))
+
+
+def test_found_by_accentless_name_and_digits_then_checked_in_once(app, db, client, hall):
+    session, venue, person = hall
+    page = client.post(f"/c/{venue.code}", data={"name": "tran huong", "digits": "5678"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Trần Thị Hường" in html and "Trần Văn Hùng" not in html
+    assert "0912345678" not in html
+    form = {"person_id": person.id, "digits": "5678", "presence": "", "nonce": nonce_of(html)}
+    first = client.post(f"/c/{venue.code}/checkin", data=form)
+    assert first.status_code == 200 and ACCEPTED in first.get_data(as_text=True)
+    again = client.post(f"/c/{venue.code}/checkin", data=form)  # a double submit
+    assert ACCEPTED in again.get_data(as_text=True)
+    assert attendances(db) == 1
+    row = db.scalar(select(Attendance))
+    assert (row.person_id, row.method, row.recorded_by_id) == (person.id, "self", None)
+    later = dict(form, nonce="another-form")
+    html = client.post(f"/c/{venue.code}/checkin", data=later).get_data(as_text=True)
+    assert "Đã điểm danh tại" in html and attendances(db) == 1
+
+
+def test_wrong_digits_reveal_no_one(app, db, client, hall):
+    session, venue, person = hall
+    page = client.post(f"/c/{venue.code}", data={"name": "Trần", "digits": "1111"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Hường" not in html and "Hùng" not in html
+    bad = client.post(f"/c/{venue.code}", data={"name": "Trần", "digits": "12a"})
+    assert bad.status_code == 422 and "4 chữ số cuối" in bad.get_data(as_text=True)
+    # A forged confirm with someone's id but wrong digits checks in no one.
+    forged = client.post(f"/c/{venue.code}/checkin", data={
+        "person_id": person.id, "digits": "0000", "nonce": "forged-1"})
+    assert forged.status_code == 422 and attendances(db) == 0
+    assert client.get("/c/not-a-venue").status_code == 404
+
+
+def test_matches_are_capped(app, db, make_session, make_person):
+    session = make_session()
+    for i in range(8):
+        make_person(session, full_name=f"Nguyễn Văn An {i}", phone=f"09000{i:01d}1234")
+    found = selfcheckin.find_self(db, session, name="nguyen an", digits="1234")
+    assert len(found) == selfcheckin.MAX_MATCHES
+    assert set(vars(found[0])) == {"id", "full_name", "position"}
+    with pytest.raises(ValidationError) as error:
+        selfcheckin.find_self(db, session, name=" ", digits="12")
+    assert error.value.errors == {"name": "required", "digits": "bad_digits"}
+
+
+def test_presence_code_required_when_the_session_asks(app, db, hall):
+    session, venue, person = hall
+    session.require_presence = True
+    now = datetime.now(timezone.utc)
+    common = dict(card_key=card_key(), presence_key=presence_key(), session=session,
+                  venue=venue, person_id=person.id, digits="5678", now=now)
+    for code in ("", "ABCDEF"):
+        with pytest.raises(CheckInError) as error:
+            selfcheckin.check_in_self(db, presence=code, nonce=f"n-{code}", **common)
+        assert error.value.code == "presence_required"
+    expired = presence_code(presence_key(), venue.id, now - timedelta(seconds=90))
+    with pytest.raises(CheckInError):
+        selfcheckin.check_in_self(db, presence=expired, nonce="n-old", **common)
+    other_venue = presence_code(presence_key(), session.venues[1].id, now)
+    with pytest.raises(CheckInError):
+        selfcheckin.check_in_self(db, presence=other_venue, nonce="n-other", **common)
+    assert attendances(db) == 0
+    current = presence_code(presence_key(), venue.id, now).lower()
+    result = selfcheckin.check_in_self(db, presence=current, nonce="n-ok", **common)
+    assert result.outcome == "accepted"
+
+
+def test_presence_over_http_prefilled_from_the_screen_link(app, db, client, hall):
+    session, venue, person = hall
+    session.require_presence = True
+    db.commit()
+    code = presence_code(presence_key(), venue.id, datetime.now(timezone.utc))
+    page = client.get(f"/c/{venue.code}?p={code}").get_data(as_text=True)
+    assert f'value="{code}"' in page
+    refused = client.post(f"/c/{venue.code}/checkin", data={
+        "person_id": person.id, "digits": "5678", "presence": "ZZZZZZ", "nonce": "x1"})
+    assert refused.status_code == 422 and "Mã tại chỗ" in refused.get_data(as_text=True)
+    accepted = client.post(f"/c/{venue.code}/checkin", data={
+        "person_id": person.id, "digits": "5678", "presence": code, "nonce": "x2"})
+    assert ACCEPTED in accepted.get_data(as_text=True) and attendances(db) == 1
+
+
+def test_walk_in_registers_and_checks_in(app, db, client, hall):
+    session, venue, person = hall
+    page = client.get(f"/c/{venue.code}/walk-in").get_data(as_text=True)
+    assert "Thường trực Thị ủy" in page and "Đảng ủy viên" not in page  # hall categories only
+    form = {"full_name": "Phạm Quốc Việt", "position": "Chuyên viên", "unit_name": "Văn phòng",
+            "phone": "0901 222 333", "category_id": session.categories_for("hall")[1].id,
+            "nonce": nonce_of(page)}
+    first = client.post(f"/c/{venue.code}/walk-in", data=form)
+    assert first.status_code == 200 and ACCEPTED in first.get_data(as_text=True)
+    client.post(f"/c/{venue.code}/walk-in", data=form)  # a double submit
+    walk_ins = db.scalars(select(Person).where(Person.walk_in.is_(True))).all()
+    assert [(p.full_name, p.phone) for p in walk_ins] == [("Phạm Quốc Việt", "0901222333")]
+    assert attendances(db) == 1
+
+
+def test_walk_in_bad_input_rerenders_with_messages(app, db, client, hall):
+    session, venue, person = hall
+    point_category = session.categories_for("bridge_point")[0].id
+    page = client.post(f"/c/{venue.code}/walk-in", data={
+        "full_name": "", "phone": "12", "category_id": point_category, "nonce": "w1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Không được để trống." in html
+    page = client.post(f"/c/{venue.code}/walk-in", data={
+        "full_name": "Ngô Văn Bình", "phone": "12", "category_id": point_category,
+        "nonce": "w2"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and "Lựa chọn không hợp lệ." in html
+    page = client.post(f"/c/{venue.code}/walk-in", data={
+        "full_name": "Ngô Văn Bình", "phone": "12",
+        "category_id": session.categories_for("hall")[0].id, "nonce": "w3"})
+    assert page.status_code == 422 and "Số điện thoại không hợp lệ." in page.get_data(
+        as_text=True)
+    assert db.scalar(select(func.count()).select_from(Person)) == 2 and attendances(db) == 0
+
+
+def test_display_page_and_rotating_code(app, db, client, hall, make_user, login):
+    session, venue, person = hall
+    url = f"/sessions/{session.id}/venues/{venue.id}"
+    assert client.get(url + "/display").status_code == 302
+    login(make_user(role="coordinator", venue=session.venues[1]))
+    assert client.get(url + "/display").status_code == 403
+    client.post("/logout")
+    login(make_user())
+    page = client.get(url + "/display").get_data(as_text=True)
+    assert "js/presence.js" not in page and f"/c/{venue.code}" in page  # the static venue QR
+    assert client.get(url + "/presence.json").get_json()["code"] is None
+    session.require_presence = True
+    db.commit()
+    page = client.get(url + "/display").get_data(as_text=True)
+    state = client.get(url + "/presence.json").get_json()
+    assert "js/presence.js" in page and "<script>" not in page
+    assert re.fullmatch(r"[A-Z2-7]{6}", state["code"]) and 0 < state["seconds_left"] <= 30
+    assert state["url"].endswith(f"/c/{venue.code}?p={state['code']}")
+    image = client.get(url + "/presence.png")
+    assert image.mimetype == "image/png" and image.headers["Cache-Control"] == "no-store"

@@ -1,0 +1,89 @@
+"""Card and poster handlers: load or 404, check who asks, build or call one service."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from attendance import cards as card_service
+from attendance import tokens
+from attendance.models import Person, StudySession
+from attendance.permissions import can_manage
+from attendance.printing import qr
+
+from ..auth import role_required
+from ..checkin import card_key
+from ..extensions import db
+from . import cards_pdf, now, pdf_name, posters_pdf
+
+
+def _session(session_id: int) -> StudySession:
+    return db.session.get(StudySession, session_id) or abort(404)
+
+
+def _person(session_id: int, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or person.session_id != session_id:
+        abort(404)
+    if not card_service.may_see_card(current_user, person):
+        abort(403)
+    return person
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+@role_required(can_manage)
+def session_pdf(session_id: int):
+    session = _session(session_id)
+    venue_id = request.args.get("venue_id", "")
+    if venue_id:
+        if not venue_id.isdigit() or int(venue_id) not in {v.id for v in session.venues}:
+            abort(404)
+        return _pdf(cards_pdf(db.session, session, venue_id=int(venue_id)),
+                    f"the-dai-bieu-hoi-nghi-{session.id}-dia-diem-{venue_id}.pdf")
+    return _pdf(cards_pdf(db.session, session), pdf_name("the-dai-bieu", session))
+
+
+@role_required(can_manage)
+def posters(session_id: int):
+    session = _session(session_id)
+    return _pdf(posters_pdf(session), pdf_name("ap-phich-diem-danh", session))
+
+
+@login_required
+def person(session_id: int, person_id: int):
+    person = _person(session_id, person_id)
+    return render_template("cards/person.html", session=person.session, person=person,
+                           form=FlaskForm())
+
+
+@login_required
+def person_png(session_id: int, person_id: int):
+    person = _person(session_id, person_id)
+    token = tokens.card_token(card_key(), session_id, person.id, person.card_version)
+    return Response(qr.png(token), mimetype="image/png",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@login_required
+def person_pdf(session_id: int, person_id: int):
+    person = _person(session_id, person_id)
+    if person.category.headcount_only:
+        abort(404)
+    return _pdf(cards_pdf(db.session, person.session, person_id=person.id),
+                f"the-dai-bieu-{person.id}.pdf")
+
+
+@login_required
+def reissue(session_id: int, person_id: int):
+    person = _person(session_id, person_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    card_service.reissue_card(db.session, person, now=now(), actor=current_user)
+    db.session.commit()
+    flash(_("Đã cấp lại thẻ; thẻ cũ không còn dùng được."), "success")
+    return redirect(url_for("cards.person", session_id=session_id, person_id=person.id))
