@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import DomainError, Forbidden, ValidationError
-from .models import (VENUE_ROLES, Attendance, Category, Person, StudySession, Unit, User,
-                     Venue)
+from .models import VENUE_ROLES, Attendance, Category, Person, StudySession, Unit, User, Venue
 from .permissions import can_read_all
 from .text import clean, fold, normalize_phone
 
@@ -31,9 +30,7 @@ def parse_party_member(value) -> bool | None:
     """True/False from có/không, x, yes/no, 1/0, true/false or blank; None when unreadable."""
     if isinstance(value, bool):
         return value
-    text = fold(value)
-    if text.endswith(".0"):  # a number cell from Excel
-        text = text[:-2]
+    text = fold(value).removesuffix(".0")  # a number cell from Excel
     if text in _YES:
         return True
     if text in _NO:

@@ -153,8 +153,7 @@ def test_unit_is_linked_when_a_unit_has_that_exact_name(db, session):
 
 
 def test_utf16_unicode_text_from_excel(db, session):
-    data = "\t".join(HEADER).encode("utf-16") + "\r\nAn\t\t\tThường trực Thị ủy\t{}\t\t\r\n".format(
-        HALL).encode("utf-16-le")
+    data = "\t".join(HEADER).encode("utf-16") + f"\r\nAn\t\t\tThường trực Thị ủy\t{HALL}\t\t\r\n".encode("utf-16-le")
     preview = build_preview(db, session, data, "roster.txt")
     assert preview.ok and preview.rows[0].person["full_name"] == "An"
 

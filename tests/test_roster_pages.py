@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from attendance.models import Person
+from attendance.models import Attendance, Person
+
+from .factories import NOW
 
 DATA = Path(__file__).parent / "data"
 
@@ -184,12 +186,14 @@ def test_duplicate_and_empty_name_in_the_form(db, session, make_user, make_perso
     page = client.post(f"/sessions/{session.id}/roster/new",
                        data=dict(form, full_name="")).get_data(as_text=True)
     assert "Không được để trống" in page
+    page = client.post(f"/sessions/{session.id}/roster/new",
+                       data=dict(form, full_name="Người Mới", venue_id="abc")).get_data(
+                           as_text=True)
+    assert "Thiếu địa điểm" in page
     assert _count(db) == 1
 
 
 def test_remove_refused_after_check_in(db, session, make_user, make_person, login):
-    from attendance.models import Attendance
-    from .factories import NOW
     person = make_person(session)
     db.add(Attendance(session_id=session.id, person_id=person.id, venue_id=person.venue_id,
                       status="present", method="card", at=NOW))

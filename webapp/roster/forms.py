@@ -16,12 +16,20 @@ _REQUIRED = DataRequired(MESSAGES["required"])
 _LONG = MESSAGES["too_long"]
 
 
+def _to_id(value) -> int | None:
+    """A posted id; junk becomes None so the roster rules answer in Vietnamese."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class PersonForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[_REQUIRED, Length(max=200, message=_LONG)])
     position = StringField(_l("Chức vụ"), validators=[Length(max=300, message=_LONG)])
     unit_name = StringField(_l("Đơn vị"), validators=[Length(max=300, message=_LONG)])
-    venue_id = SelectField(_l("Địa điểm"), coerce=int, validate_choice=False)
-    category_id = SelectField(_l("Thành phần"), coerce=int, validate_choice=False)
+    venue_id = SelectField(_l("Địa điểm"), coerce=_to_id, validate_choice=False)
+    category_id = SelectField(_l("Thành phần"), coerce=_to_id, validate_choice=False)
     phone = StringField(_l("Số điện thoại"), validators=[Length(max=30, message=MESSAGES["bad_phone"])])
     party_member = BooleanField(_l("Đảng viên"), default=True)
 
