@@ -4,8 +4,8 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, cli, errors, i18n, roster, selfcheckin, sessions,
-               summary, users, views)
+from . import (api, auth, cards, checkin, cli, errors, i18n, roster, security, selfcheckin,
+               sessions, summary, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     views.init_app(app)
     sessions.init_app(app)
     roster.init_app(app)
