@@ -122,5 +122,7 @@ COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_toke
 
 
 def init_app(app) -> None:
-    for command in COMMANDS:
+    from .backup import backup_command, restore_command
+
+    for command in COMMANDS + [backup_command, restore_command]:
         app.cli.add_command(command)
