@@ -9,7 +9,6 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import Optional
 
 from attendance.errors import ValidationError
 from attendance.models import BRIDGE_POINT, HALL
@@ -23,7 +22,7 @@ _DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _TIME = re.compile(r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?")
 
 
-class Marked(Optional):
+class Marked:
     """Only marks a field as required (the asterisk); the service says whether it is empty."""
 
     field_flags = {"required": True}
