@@ -194,5 +194,7 @@ def _insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
     if statement is None:
         dialect = postgresql if name == "postgresql" else sqlite
         statement = _INSERTS[(name, model)] = dialect.insert(
-            model.__table__).on_conflict_do_nothing(index_elements=keys)
-    return connection.execute(statement, values).rowcount == 1
+            model.__table__).on_conflict_do_nothing(index_elements=keys).returning(
+            model.__table__.c.id)
+    # RETURNING, not rowcount: psycopg reports -1 for this statement.
+    return connection.execute(statement, values).first() is not None
