@@ -7,6 +7,7 @@ held by the database itself (a unique key and INSERT ... ON CONFLICT DO NOTHING)
 workers can never count a person twice.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +23,8 @@ from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, S
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # Refusal codes, stable for clients: see webapp/errors.py for their messages.
 REFUSALS = ("malformed", "bad_signature", "revoked", "wrong_session", "unknown_person",
-            "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce")
+            "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce",
+            "presence_required")
 MAX_CLOCK_SKEW = timedelta(minutes=2)
 MAX_OFFLINE_AGE = timedelta(hours=12)
 
@@ -85,6 +87,20 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
         device=device[:100], scanned_at=scanned_at if scanned_at and scanned_at.tzinfo else None,
         received_at=now))
     return result
+
+
+def record_refusal(db: Session, *, session: StudySession, venue: Venue, code: str,
+                   method: str, now: datetime, nonce: str, actor: User | None = None,
+                   person_id: int | None = None, device: str = "") -> ScanResult:
+    """Record an attempt refused before the rule ran (e.g. a wrong presence code).
+
+    It is stored under a nonce of its own, so the form's nonce stays free for the retry."""
+    own_nonce = f"{(nonce or '')[:40]}~{secrets.token_hex(6)}"
+    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+        session_id=session.id, nonce=own_nonce, venue_id=venue.id, person_id=person_id,
+        outcome=REJECTED, code=code, method=method, actor_id=actor.id if actor else None,
+        device=device[:100], scanned_at=None, received_at=now))
+    return ScanResult(nonce=nonce, outcome=REJECTED, code=code)
 
 
 def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from attendance import selfcheckin
 from attendance.checkin import CheckInError
 from attendance.errors import ValidationError
-from attendance.models import Attendance, Person
+from attendance.models import Attendance, Person, ScanAttempt
 from attendance.tokens import presence_code
 from webapp.checkin import card_key, presence_key
 
@@ -112,6 +112,9 @@ def test_presence_over_http_prefilled_from_the_screen_link(app, db, client, hall
     refused = client.post(f"/c/{venue.code}/checkin", data={
         "person_id": person.id, "digits": "5678", "presence": "ZZZZZZ", "nonce": "x1"})
     assert refused.status_code == 422 and "Mã tại chỗ" in refused.get_data(as_text=True)
+    attempt = db.execute(select(ScanAttempt.outcome, ScanAttempt.code, ScanAttempt.person_id,
+                                ScanAttempt.method)).one()  # refused attempts are recorded too
+    assert tuple(attempt) == ("rejected", "presence_required", person.id, "self")
     accepted = client.post(f"/c/{venue.code}/checkin", data={
         "person_id": person.id, "digits": "5678", "presence": code, "nonce": "x2"})
     assert ACCEPTED in accepted.get_data(as_text=True) and attendances(db) == 1

@@ -7,6 +7,7 @@ from flask import abort, render_template, request
 from sqlalchemy import select
 
 from attendance import selfcheckin
+from attendance.checkin import REFUSALS, record_refusal
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Venue
 
@@ -76,6 +77,7 @@ def confirm(code: str):
             presence=form.presence.data, nonce=form.nonce.data, now=_now())
     except DomainError as error:
         db.session.rollback()
+        _record_refusal(venue, error.code, form.nonce.data, person_id=form.person_id.data)
         retry = FindForm(formdata=None, presence=form.presence.data)
         return _page(venue, retry, error=message(error.code)), 422
     db.session.commit()
@@ -109,9 +111,22 @@ def walk_in(code: str):
         return _walk_in_page(venue, form), 422
     except DomainError as error:
         db.session.rollback()
+        _record_refusal(venue, error.code, form.nonce.data)
         return _walk_in_page(venue, form, error=message(error.code)), 422
     db.session.commit()
     return _result(venue, result)
+
+
+def _record_refusal(venue: Venue, code: str, nonce: str, person_id=None) -> None:
+    """Every attempt is recorded, refused ones too (who, where, when, how, why)."""
+    if code not in REFUSALS:
+        return
+    record_refusal(db.session, session=venue.session, venue=venue, code=code, method="self",
+                   now=_now(), nonce=nonce,
+                   # only a person already verified by name and digits is named
+                   person_id=person_id if code == "presence_required" else None,
+                   device=(request.user_agent.string or "")[:100])
+    db.session.commit()
 
 
 def _walk_in_page(venue: Venue, form, **context):
