@@ -17,7 +17,8 @@ from ..extensions import db
 from .forms import MODES, PlainForm, SessionForm, show_errors
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
-LINKS = ("roster.index", "checkin.scan", "summary.dashboard")
+LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
+         "cards.posters_pdf", "selfcheckin.display")
 
 
 def now() -> datetime:
