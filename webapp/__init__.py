@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, cli, errors, i18n, roster, security, selfcheckin,
+from . import (api, auth, cards, checkin, cli, errors, i18n, roll, roster, security, selfcheckin,
                sessions, summary, users, views)
 from .config import load_config
 from .database import init_db
@@ -30,5 +30,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cards.init_app(app)
     selfcheckin.init_app(app)
     summary.init_app(app)
+    roll.init_app(app)
     cli.init_app(app)
     return app

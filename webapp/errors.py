@@ -71,6 +71,11 @@ MESSAGES = {
     "too_many_rows": _l("Tệp có quá nhiều dòng (tối đa %(limit)s)."),
     "bad_rows": _l("Tệp có %(count)s dòng lỗi nên chưa nhập người nào. Hãy sửa tệp và tải lên lại."),
     "checked_in": _l("Người này đã điểm danh; hãy hủy điểm danh trước."),
+    # Bridge-point roll and make-up study
+    "other_venue": _l("Người này thuộc danh sách của địa điểm khác."),
+    "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
+    "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
+    "already_made_up": _l("Có người đã được ghi học bù rồi."),
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,

@@ -5,6 +5,7 @@ from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, STAFF, UNIT_ROLE
 from .base import Base, UTCDateTime
 from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
                        STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .makeup import MakeupAttendance, MakeupSession
 from .people import Person
 from .sessions import (BRIDGE_POINT, HALL, UNIT_KINDS, VENUE_KINDS, Category, Document,
                        ExpectedCount, StudySession, Unit, Venue)
@@ -14,5 +15,6 @@ __all__ = [
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
     "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
-    "Person", "ScanAttempt", "StudySession", "UTCDateTime", "Unit", "User", "Venue",
+    "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
+    "Unit", "User", "Venue",
 ]

@@ -5,12 +5,15 @@
  *   roster  the venue's roster snapshot and when it was fetched, keyed "session:venue".
  *   seen    who was checked in through this device, keyed "session:person" (offline duplicates).
  * A lost answer is safe: the server answers a replayed nonce with its first answer.
+ * DiemCauStore.named(NAME) opens the same stores in another database (the roll page's queue,
+ * static/js/roll.js, keeps its marks apart from the scans this page's sender posts).
  */
 (function () {
   "use strict";
 
-  var DB_NAME = "diemcau-scanner";
   var DB_VERSION = 1;
+
+  function makeStore(DB_NAME) {
   var opening = null;
 
   function open() {
@@ -91,5 +94,9 @@
     }
   };
 
-  window.DiemCauStore = Store;
+  Store.named = makeStore;
+  return Store;
+  }
+
+  window.DiemCauStore = makeStore("diemcau-scanner");
 })();

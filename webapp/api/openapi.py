@@ -106,7 +106,7 @@ READ_PATHS = {
 # ---- Routes of other packages (webapp/checkin, webapp/summary): adjust with them. ----------
 
 FIGURE_NAMES = ["expected", "invited", "present", "late", "absent_excused", "absent_unexcused",
-                "not_checked_in"]
+                "not_checked_in", "made_up"]
 FIGURES = {"type": "object", "required": FIGURE_NAMES + ["rate"],
            "description": "present counts everyone checked in (late included); late is the "
                           "part of them that came late",
@@ -152,6 +152,28 @@ OTHER_SCHEMAS = {
         phone_last4=STRING, walk_in=BOOLEAN),
     "WalkInResponse": _object(["person", "result"], person=_ref("WalkInPerson"),
                               result=_ref("CheckinResult")),
+    "RollItem": _object(
+        ["nonce", "venue_id", "person_id", "status"],
+        nonce={"type": "string", "maxLength": 64,
+               "description": "unique per mark; replaying a nonce changes nothing"},
+        venue_id=INTEGER, person_id={"type": "integer", "description": "on this venue's roster"},
+        status={"type": "string",
+                "enum": ["present", "late", "absent_excused", "absent_unexcused"]},
+        reason={"type": "string", "maxLength": 300,
+                "description": "required for absent_excused (e.g. ốm, đi công tác)"},
+        recorded_at={**DATE_TIME, "description": "device time of a queued offline mark"}),
+    "RollRequest": _object(["items"], items={
+        "type": "array", "minItems": 1, "maxItems": 500, "items": _ref("RollItem")}),
+    "RollResult": _object(
+        ["nonce", "outcome", "code", "person", "status"], nonce=STRING,
+        outcome={"type": "string", "enum": ["accepted", "rejected"]},
+        code={"type": "string", "description": "ok, or why the mark was refused (signed_off, "
+                                               "forbidden, other_venue, required, ...)"},
+        message=STRING,
+        person=_nullable(_object(["id", "full_name"], id=INTEGER, full_name=STRING)),
+        status=_nullable({"type": "string", "description": "the person's status now"})),
+    "RollResponse": _object(["results"], results={
+        "type": "array", "items": _ref("RollResult")}),
     "Figures": FIGURES,
     "SummaryCategory": {"allOf": [
         _object(["id", "name"], id=INTEGER, name=STRING, headcount_only=BOOLEAN),
@@ -182,6 +204,15 @@ OTHER_PATHS = {
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("WalkInRequest")}}},
         "responses": {"201": _ok("WalkInResponse", "The new person and their check-in"),
+                      **_errors(400, 401, 404)}}},
+    "/api/v1/sessions/{session_id}/roll": {"post": {
+        "operationId": "postRoll", "tags": ["check-in"],
+        "summary": "Record a batch of roll marks (present, late, absent with or without reason) "
+                   "at the caller's venue, as a phone's offline queue sends them",
+        "parameters": [SESSION_ID],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": _ref("RollRequest")}}},
+        "responses": {"200": _ok("RollResponse", "One result per item, in order"),
                       **_errors(400, 401, 404)}}},
     "/api/v1/sessions/{session_id}/summary": {"get": {
         "operationId": "getSummary", "tags": ["summary"],

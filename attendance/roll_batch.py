@@ -1,0 +1,74 @@
+"""Queued roll marks (điểm danh từ danh sách) as a phone sends them after being offline.
+
+``record_mark`` wraps ``roll.mark`` the way ``checkin.record_scan`` wraps the check-in rule: a
+nonce makes a resent mark change nothing (the nonce is kept in ``scan_attempts`` with method
+"roll", under the same unique (session_id, nonce) key as scans), a refused mark is answered
+rather than raised, and every attempt leaves a row.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from . import permissions, roll
+from .checkin import REJECTED, PersonInfo, _insert_ignore, _replay, scan_time
+from .errors import DomainError, ValidationError
+from .models import Person, ScanAttempt, StudySession, User, Venue
+
+ACCEPTED = "accepted"
+METHOD = "roll"
+
+
+@dataclass
+class MarkResult:
+    nonce: str
+    outcome: str  # accepted | rejected
+    code: str  # "ok" or why the mark was refused
+    person: PersonInfo | None = None
+    status: str | None = None  # the person's status now
+
+
+def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonce: str,
+                person_id, status, reason, now: datetime, actor: User,
+                recorded_at: datetime | None = None, device: str = "") -> MarkResult:
+    """Apply one queued mark; never raises for a refused one. Flushes."""
+    nonce = (nonce or "").strip() if isinstance(nonce, str) else ""
+    if not nonce or len(nonce) > 64:
+        return MarkResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
+    previous = _replay(db, session.id, nonce)
+    if previous is not None:
+        return MarkResult(nonce=nonce, outcome=previous.outcome, code=previous.code,
+                          person=previous.person, status=previous.status)
+    person = db.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is not None and person.session_id != session.id:
+        person = None
+    # Names of another point's people are not the caller's to read.
+    shown = person is not None and permissions.can_read_venue(actor, person.venue)
+    info = None if not shown else PersonInfo(
+        id=person.id, full_name=person.full_name, position=person.position,
+        category=person.category.name)
+    result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=info)
+    try:
+        if venue is None or venue.session_id != session.id:
+            raise DomainError("wrong_venue_session")
+        if person is None:
+            raise DomainError("unknown_person")
+        if person.venue_id != venue.id:
+            # A point's roll is its own invitees; someone from elsewhere is checked in instead.
+            raise DomainError("other_venue")
+        row = roll.mark(db, venue=venue, person=person, status=status if isinstance(
+            status, str) else "", reason=reason if isinstance(reason, str) else "",
+            now=scan_time(now, recorded_at), actor=actor, nonce=nonce)
+        result.status = row.status
+    except ValidationError as error:
+        result.outcome, result.code = REJECTED, next(iter(error.errors.values()), error.code)
+    except DomainError as error:
+        result.outcome, result.code = REJECTED, error.code
+    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+        session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
+        person_id=info.id if info else None, outcome=result.outcome, code=result.code,
+        method=METHOD, actor_id=actor.id, device=device[:100],
+        scanned_at=recorded_at if recorded_at and recorded_at.tzinfo else None,
+        received_at=now))
+    return result

@@ -1,0 +1,206 @@
+/* Điểm Cầu: a venue's roll page (templates/roll/page.html). One tap marks a person; the mark
+ * is kept on the device first (IndexedDB, static/js/offline-queue.js) and sent to the batch
+ * API (POST /api/v1/sessions/N/roll) whenever there is a connection, so nothing is lost while
+ * offline. A mark leaves the queue only once the server answered its nonce; resending is
+ * harmless. Headcount, readiness and sign-off are plain forms that need the connection.
+ * The point's figures (and statuses from scanning) are re-fetched every few seconds.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("roll");
+  if (!root) return;
+  var config = {
+    sessionId: Number(root.dataset.sessionId),
+    venueId: Number(root.dataset.venueId),
+    rollUrl: root.dataset.rollUrl,
+    countsUrl: root.dataset.countsUrl,
+    mayMark: root.dataset.mayMark === "1",
+    messages: JSON.parse(root.dataset.messages || "{}")
+  };
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var Store = window.DiemCauStore && window.DiemCauStore.named("diemcau-roll");
+  var BATCH = 100, RETRY_EVERY = 4000, REFRESH_EVERY = 5000;
+  var state = { sending: false, again: false, unreachable: false, waiting: 0, problem: "" };
+
+  function t(key, params) {
+    var text = config.messages[key] || key;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(params[name]));
+    });
+    return text;
+  }
+
+  function newNonce() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function offline() { return !navigator.onLine || state.unreachable; }
+
+  /* ---- rows ---- */
+  function row(personId) { return document.getElementById("p-" + personId); }
+
+  function showStatus(personId, status, reason, pending, problem) {
+    var li = row(personId);
+    if (!li) return;
+    li.className = li.className.replace(/\bstatus-\S+/g, "").trim() + " status-" + (status || "none");
+    var label = status ? t(status) : t("none");
+    li.querySelector("[data-status]").textContent = problem || (label + (reason ? ": " + reason : ""));
+    li.classList.toggle("roll-problem", !!problem);
+    li.querySelector("[data-pending]").hidden = !pending;
+    li.dataset.pending = pending ? "1" : "";
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("mark-form") || !Store) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    var status = submitter && submitter.name === "status" ? submitter.value
+      : form.querySelector('input[name="status"]').value;
+    var reason = "";
+    if (status === "absent_excused") {
+      reason = submitter && submitter.name === "reason" ? submitter.value
+        : (form.querySelector('input[name="reason"]') || {}).value || "";
+      reason = reason.trim();
+      if (!reason) { window.alert(t("reason_required")); return; }
+    }
+    var personId = Number(form.querySelector('input[name="person_id"]').value);
+    var item = { nonce: newNonce(), session_id: config.sessionId, venue_id: config.venueId,
+                 person_id: personId, status: status, reason: reason,
+                 recorded_at: new Date().toISOString() };
+    Store.enqueue(item).then(function () {
+      showStatus(personId, status, reason, true);
+      var details = form.closest("details");
+      if (details) details.open = false;
+      return refreshCount();
+    }).then(send);
+  }
+
+  /* ---- sending ---- */
+  function line() {
+    var el = document.getElementById("net-status");
+    if (!el) return;
+    var cls = "net-online", text = t("online");
+    if (state.problem) { cls = "net-problem"; text = state.problem; }
+    else if (offline()) { cls = "net-offline"; text = t("offline", { n: state.waiting }); }
+    else if (state.waiting > 0) { cls = "net-sending"; text = t("sending", { n: state.waiting }); }
+    el.className = "net-status " + cls;
+    el.textContent = text;
+    // Headcount, readiness and sign-off are posted as pages: they need the connection.
+    root.classList.toggle("is-offline", offline());
+    Array.prototype.forEach.call(root.querySelectorAll(".needs-online button"), function (b) {
+      b.disabled = offline();
+    });
+  }
+
+  function refreshCount() {
+    if (!Store) return Promise.resolve();
+    return Store.count(config.sessionId).then(function (n) { state.waiting = n; line(); });
+  }
+
+  function answer(result) {
+    var li = result.person && row(result.person.id);
+    if (result.outcome === "accepted" && li && li.classList.contains("status-" + result.status)) {
+      li.querySelector("[data-pending]").hidden = true; // keep the reason shown
+      li.dataset.pending = "";
+    } else if (result.outcome === "accepted") {
+      showStatus(result.person ? result.person.id : null, result.status, null, false);
+    } else if (result.person) {
+      showStatus(result.person.id, result.status, null, false, result.message);
+    }
+  }
+
+  function sendBatch() {
+    return Store.waiting(config.sessionId, BATCH).then(function (items) {
+      if (!items.length) return false;
+      var body = { items: items.map(function (item) {
+        return { nonce: item.nonce, venue_id: item.venue_id, person_id: item.person_id,
+                 status: item.status, reason: item.reason, recorded_at: item.recorded_at };
+      }) };
+      return fetch(config.rollUrl, {
+        method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: { "Content-Type": "application/json", "Accept": "application/json",
+                   "X-CSRFToken": csrf },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        state.unreachable = false;
+        if (response.status === 401 || response.redirected) { state.problem = t("signed_out"); return false; }
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (b) {
+            var code = b && b.error && b.error.code;
+            state.problem = code === "csrf" ? t("signed_out") : t("server_error");
+            return false;
+          });
+        }
+        state.problem = "";
+        return response.json().then(function (b) {
+          var asked = {};
+          items.forEach(function (item) { asked[item.nonce] = true; });
+          var answered = (b.results || []).filter(function (r) { return asked[r.nonce]; });
+          return Store.remove(answered.map(function (r) { return r.nonce; })).then(function () {
+            answered.forEach(answer);
+            return answered.length > 0 && items.length === BATCH;
+          });
+        });
+      }, function () { state.unreachable = true; return false; });
+    });
+  }
+
+  function send() {
+    if (!Store) return Promise.resolve();
+    if (state.sending) { state.again = true; return Promise.resolve(); }
+    if (!navigator.onLine) return refreshCount();
+    state.sending = true;
+    state.again = false;
+    function loop() {
+      return sendBatch().then(function (more) { return more || state.again ? (state.again = false, loop()) : null; });
+    }
+    return loop().catch(function () { state.unreachable = true; }).then(function () {
+      state.sending = false;
+      return refreshCount();
+    });
+  }
+
+  /* ---- live figures (and statuses taken by scanning) ---- */
+  function refreshCounts() {
+    if (!navigator.onLine) return;
+    fetch(config.countsUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var box = document.getElementById("counts");
+        box.innerHTML = html;
+        var holder = box.querySelector("[data-statuses]");
+        var statuses = holder ? JSON.parse(holder.dataset.statuses || "{}") : {};
+        Object.keys(statuses).forEach(function (id) {
+          var li = row(id);
+          if (li && !li.dataset.pending && !li.classList.contains("roll-problem")
+              && !li.classList.contains("status-" + (statuses[id] || "none"))) {
+            showStatus(id, statuses[id], null, false);
+          }
+        });
+      })
+      .catch(function () {});
+  }
+
+  function markWaiting() {
+    return Store.waiting(config.sessionId).then(function (items) {
+      items.forEach(function (item) {
+        if (item.venue_id === config.venueId) showStatus(item.person_id, item.status, item.reason, true);
+      });
+    });
+  }
+
+  document.addEventListener("submit", onSubmit);
+  window.addEventListener("online", function () { state.unreachable = false; send(); refreshCounts(); });
+  window.addEventListener("offline", line);
+  if (Store && config.mayMark) {
+    markWaiting().then(refreshCount).then(send);
+    setInterval(send, RETRY_EVERY);
+  }
+  line();
+  setInterval(refreshCounts, REFRESH_EVERY);
+  window.DiemCauRoll = { send: send, state: state };
+})();

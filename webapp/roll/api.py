@@ -1,0 +1,50 @@
+"""POST /api/v1/sessions/{id}/roll: a batch of roll marks from a phone's offline queue."""
+
+from datetime import datetime, timezone
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+
+from attendance.models import StudySession, Venue
+from attendance.roll_batch import MarkResult, record_mark
+
+from ..checkin.api import MAX_BATCH, _parse_time
+from ..errors import json_error, message
+from ..extensions import db
+
+
+def post_roll(session_id: int):
+    if not current_user.is_authenticated:
+        return json_error("unauthorized", 401)
+    session = db.session.get(StudySession, session_id)
+    if session is None:
+        return json_error("not_found", 404)
+    body = request.get_json(silent=True)
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items or len(items) > MAX_BATCH \
+            or not all(isinstance(item, dict) for item in items):
+        return json_error("bad_batch", 400)
+    venue_ids = {item.get("venue_id") for item in items if isinstance(item.get("venue_id"), int)}
+    venues = {v.id: v for v in db.session.scalars(
+        select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
+    now, actor = datetime.now(timezone.utc), current_user._get_current_object()
+    device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
+    results = [record_mark(
+        db.session, session=session, venue=venues.get(item.get("venue_id"))
+        if isinstance(item.get("venue_id"), int) else None,
+        nonce=item.get("nonce"), person_id=item.get("person_id"), status=item.get("status"),
+        reason=item.get("reason") or "", now=now, actor=actor,
+        recorded_at=_parse_time(item.get("recorded_at")), device=device) for item in items]
+    db.session.commit()
+    return {"results": [mark_json(r) for r in results]}
+
+
+def mark_json(result: MarkResult) -> dict:
+    person = result.person
+    return {
+        "nonce": result.nonce, "outcome": result.outcome, "code": result.code,
+        "message": "" if result.outcome == "accepted" else message(result.code),
+        "person": None if person is None else {"id": person.id, "full_name": person.full_name},
+        "status": result.status,
+    }

@@ -1,0 +1,55 @@
+"""The make-up study page (học bù): the organizer records a sitting and who attended;
+viewers read it."""
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from attendance import makeup as service
+from attendance import permissions
+from attendance.errors import ValidationError
+from attendance.models import StudySession, Unit
+from attendance.summary import summarize
+
+from ..extensions import db
+from ..sessions.forms import show_errors
+from .forms import MakeupForm
+
+
+@login_required
+def makeup(session_id: int):
+    session = db.session.get(StudySession, session_id) or abort(404)
+    if not permissions.can_read_all(current_user):
+        abort(403)
+    may_record = permissions.can_manage(current_user)
+    absentees = service.absentees(db.session, session)
+    form = MakeupForm()
+    form.unit_id.choices = [SelectChoice(0, _("— Không chọn —"))] + [
+        SelectChoice(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+    form.person_ids.choices = [SelectChoice(a.person.id, a.person.full_name) for a in absentees
+                               if a.made_up_on is None]
+    if form.is_submitted():
+        if not may_record:
+            abort(403)
+        if form.validate():
+            try:
+                service.record_makeup(
+                    db.session, session=session, held_on=form.held_on.value,
+                    person_ids=form.person_ids.data or [], unit_id=form.unit_id.data or None,
+                    note=form.note.data or "", now=datetime.now(timezone.utc),
+                    actor=current_user._get_current_object())
+            except ValidationError as error:
+                db.session.rollback()
+                show_errors(form, error)
+            else:
+                db.session.commit()
+                flash(_("Đã ghi buổi học bù."), "success")
+                return redirect(url_for("roll.makeup", session_id=session.id))
+    return render_template(
+        "roll/makeup.html", session=session, form=form, may_record=may_record,
+        absentees=absentees, makeups=service.makeups(db.session, session),
+        totals=summarize(db.session, session).totals)
