@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import accounts
@@ -82,6 +82,8 @@ class DemoResult:
 
 def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> DemoResult:
     rng = random.Random(145)
+    # Venue codes are unique across sessions: a second demo gets codes of its own.
+    code_rng = random.Random(f"venue-codes-{db.scalar(select(func.count(StudySession.id)))}")
     starts_at = starts_at or DEFAULT_START
     units = _units(db)
     document = Document(number="57-KL/TW", issuer="Bộ Chính trị", issued_on=date(2023, 6, 15),
@@ -98,13 +100,14 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     db.add(session)
     hall = Venue(session=session, kind=HALL, name="Hội trường UBND thị xã",
                  address="Trụ sở UBND thị xã Đức Phổ", unit=units[COMMITTEE], position=0,
-                 code=_code(rng))
+                 code=_code(code_rng))
     points = []
     for position, name in enumerate(WARDS + COMMUNES, start=1):
         kind_word = "phường" if name in WARDS else "xã"
         points.append(Venue(
             session=session, kind=BRIDGE_POINT, name=f"Điểm cầu {kind_word} {name}",
-            address=f"Hội trường UBND {kind_word} {name}", position=position, code=_code(rng),
+            address=f"Hội trường UBND {kind_word} {name}", position=position, code=_code(code_rng),
+            coordinator_name=_name(rng), coordinator_phone=f"09{rng.randint(10**7, 10**8 - 1)}",
             unit=units[f"Đảng ủy {kind_word} {name}"]))
     hall_categories = [Category(session=session, venue_kind=HALL, name=name, position=i)
                        for i, (name, _, _) in enumerate(HALL_CATEGORIES)]
@@ -140,8 +143,12 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
                       logins=_users(db, now=now, hall=hall, points=points, units=units))
 
 
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
 def _person(rng, session, venue, category, position, unit_name, units, phones, now) -> Person:
-    name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    name = _name(rng)
     unit = units.get(unit_name)
     return Person(session=session, full_name=name, search_name=fold(name), position=position,
                   unit_name=unit_name, unit=unit, phone=f"09{next(phones)}",

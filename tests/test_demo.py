@@ -1,0 +1,50 @@
+"""seed-demo reproduces plan 145-KH/TU (design.md, "The seed plan")."""
+
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from attendance.models import Category, Person, StudySession, User, Venue
+
+
+def test_seed_demo_reproduces_the_plan(runner, db):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "organizer" in result.output and "diemcau2023" in result.output
+    session = db.scalar(select(StudySession))
+    assert session.plan_number == "145-KH/TU"
+    assert session.document.number == "57-KL/TW"
+    assert session.local_start == datetime(2023, 10, 17, 7, 30,
+                                           tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    kinds = Counter(db.scalars(select(Venue.kind)))
+    assert kinds == {"hall": 1, "bridge_point": 15}
+    names = db.scalars(select(Venue.name).where(Venue.kind == "bridge_point")).all()
+    assert sum("phường" in n for n in names) == 8 and sum(" xã " in n for n in names) == 7
+    assert db.scalar(select(Venue.name).where(Venue.kind == "hall")) == "Hội trường UBND thị xã"
+    categories = Counter(db.scalars(select(Category.venue_kind)))
+    assert categories == {"hall": 6, "bridge_point": 5}
+    assert db.scalar(select(Category.name).where(Category.headcount_only)) == \
+        "Các thành phần khác"
+    people = db.scalar(select(func.count()).select_from(Person))
+    assert 600 <= people <= 900
+    coordinators = db.scalars(select(User).where(User.role == "coordinator")).all()
+    assert len(coordinators) == 15 and len({u.venue_id for u in coordinators}) == 15
+
+
+def test_seed_demo_is_the_same_on_every_run_and_takes_a_start(runner, db):
+    runner.invoke(args=["seed-demo"])
+    result = runner.invoke(args=["seed-demo", "--start", "2026-11-27 08:00"])
+    assert result.exit_code == 0, result.output
+    first, second = db.scalars(select(StudySession).order_by(StudySession.id)).all()
+    assert second.local_start.strftime("%d/%m/%Y %H:%M") == "27/11/2026 08:00"
+
+    def roster(session):
+        return db.execute(select(Person.full_name, Person.position, Person.phone)
+                          .where(Person.session_id == session.id).order_by(Person.id)).all()
+    assert roster(first) == roster(second)
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not loaded" in again.output
+    bad = runner.invoke(args=["seed-demo", "--start", "17/10/2023"])
+    assert bad.exit_code != 0
