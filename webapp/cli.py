@@ -16,6 +16,7 @@ from attendance.models import ROLES, StudySession, User
 from .cards.commands import print_cards_command, print_posters_command
 from .errors import field_messages
 from .extensions import db
+from .reports.commands import export_command
 from .roster.texts import file_problem, row_line
 
 
@@ -118,7 +119,8 @@ def import_roster_command(session_id, file):
 
 
 COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command,
-            import_roster_command, print_cards_command, print_posters_command]
+            import_roster_command, print_cards_command, print_posters_command,
+            export_command]
 
 
 def init_app(app) -> None:

@@ -1,0 +1,128 @@
+"""The lists behind a summary, streamed from the database in venue order.
+
+Absentees are everyone on the roster who did not come: marked absent (with or without a
+reason) or never checked in. Late arrivals are those checked in as late, with their time.
+Both are ordered like the session's venues (position, id) so a per-venue report can walk the
+venues and the rows together without holding the rows in memory.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from .. import models
+from ..models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, LATE, Attendance, Category, Person,
+                      StudySession, Venue)
+
+BATCH = 2000  # rows per fetch from a server-side cursor
+
+STATUS_LABELS = {
+    "present": "Có mặt", LATE: "Đi muộn", ABSENT_EXCUSED: "Vắng có lý do",
+    ABSENT_UNEXCUSED: "Vắng không lý do", None: "Chưa điểm danh",
+}
+
+# HOOK(make-up, học bù): an absentee's make-up status comes from MakeupAttendance (one row per
+# person who made the session up) when that model exists; until then the "Học bù" column of
+# every export and of the summary page stays empty.
+_MAKEUP = getattr(models, "MakeupAttendance", None)
+
+
+def made_up_label(value) -> str:
+    return "Đã học bù" if value else ""
+
+
+@dataclass(frozen=True)
+class Absentee:
+    venue_id: int
+    venue: str
+    full_name: str
+    position: str
+    unit: str
+    category: str
+    status: str  # Vietnamese label
+    reason: str
+    made_up: str  # Vietnamese label, "" when not made up (or not tracked yet)
+
+
+@dataclass(frozen=True)
+class LateArrival:
+    venue_id: int  # the venue of the roster, as in the summary
+    venue: str
+    full_name: str
+    position: str
+    unit: str
+    category: str
+    came_to: str  # the venue where they checked in
+    at: datetime  # aware UTC
+
+
+def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
+    made_up = _MAKEUP.id if _MAKEUP is not None else literal(None)
+    query = (
+        select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
+               Category.name, Attendance.status, Attendance.absence_reason, made_up)
+        .select_from(Person)
+        .join(Venue, Venue.id == Person.venue_id)
+        .join(Category, Category.id == Person.category_id)
+        .outerjoin(Attendance, (Attendance.person_id == Person.id)
+                   & (Attendance.session_id == Person.session_id))
+        .where(Person.session_id == session.id,
+               or_(Attendance.id.is_(None),
+                   Attendance.status.in_((ABSENT_EXCUSED, ABSENT_UNEXCUSED))))
+        .order_by(Venue.position, Venue.id, Category.position, Category.id, Person.search_name,
+                  Person.id))
+    if _MAKEUP is not None:
+        query = query.outerjoin(_MAKEUP, (_MAKEUP.person_id == Person.id)
+                                & (_MAKEUP.session_id == Person.session_id))
+    for row in _stream(db, query):
+        yield Absentee(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5],
+                       STATUS_LABELS[row[6]], row[7] or "", made_up_label(row[8]))
+
+
+def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
+    came_to = aliased(Venue)
+    query = (
+        select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
+               Category.name, came_to.name, Attendance.at)
+        .select_from(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .join(Venue, Venue.id == Person.venue_id)
+        .join(came_to, came_to.id == Attendance.venue_id)
+        .join(Category, Category.id == Person.category_id)
+        .where(Attendance.session_id == session.id, Attendance.status == LATE)
+        .order_by(Venue.position, Venue.id, Attendance.at, Person.id))
+    for row in _stream(db, query):
+        yield LateArrival(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
+                          row[7])
+
+
+def _stream(db: Session, query):
+    """Rows fetched in batches (a server-side cursor on PostgreSQL)."""
+    result = db.execute(query.execution_options(yield_per=BATCH))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+class VenueGroups:
+    """Walks a venue-ordered stream one venue at a time: ``take(venue_id)`` yields that
+    venue's rows, keeping the one row read ahead (the next venue's first) for the next call."""
+
+    def __init__(self, rows: Iterator):
+        self._rows = rows
+        self._ahead = None
+
+    def take(self, venue_id: int) -> Iterator:
+        while True:
+            if self._ahead is None:
+                self._ahead = next(self._rows, None)
+                if self._ahead is None:
+                    return
+            if self._ahead.venue_id != venue_id:
+                return
+            row, self._ahead = self._ahead, None
+            yield row

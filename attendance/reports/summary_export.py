@@ -1,0 +1,138 @@
+"""The attendance summary and its lists (absentees, late arrivals) as CSV, XLSX and PDF.
+
+    export(db, session, "summary" | "absentees" | "late", "csv" | "xlsx" | "pdf", out, now=...)
+
+Figures come from attendance.summary (SQL aggregation); lists are streamed (reports.lists).
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from ..models import StudySession
+from ..summary import Figures, Summary, summarize
+from . import lists
+from .csv import write_csv
+from .table import INT, RATE, TEXT, Column, Strong, rate
+from .xlsx import XlsxBook
+
+WHATS = ("summary", "absentees", "late")
+FORMATS = ("csv", "xlsx", "pdf")
+TOTAL, SUBTOTAL = "Tổng cộng", "Cộng"
+
+FIGURE_COLUMNS = [
+    Column("Dự kiến", INT, 10), Column("Có mặt", INT, 10), Column("Đi muộn", INT, 10),
+    Column("Vắng có lý do", INT, 12), Column("Vắng không lý do", INT, 12),
+    Column("Chưa điểm danh", INT, 12), Column("Tỷ lệ có mặt", RATE, 11),
+    Column("Đã học bù", INT, 10),
+]
+SUMMARY_COLUMNS = [Column("Địa điểm", TEXT, 34), Column("Thành phần", TEXT, 44),
+                   *FIGURE_COLUMNS]
+ABSENTEE_COLUMNS = [
+    Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), Column("Họ và tên", TEXT, 26),
+    Column("Chức vụ", TEXT, 28), Column("Đơn vị", TEXT, 26), Column("Thành phần", TEXT, 30),
+    Column("Tình trạng", TEXT, 17), Column("Lý do vắng", TEXT, 30), Column("Học bù", TEXT, 12),
+]
+LATE_COLUMNS = [
+    Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), Column("Họ và tên", TEXT, 26),
+    Column("Chức vụ", TEXT, 28), Column("Đơn vị", TEXT, 26), Column("Thành phần", TEXT, 30),
+    Column("Điểm danh tại", TEXT, 30), Column("Giờ đến", TEXT, 9),
+]
+# A venue's own sheet: its categories, then its absentees and late arrivals.
+VENUE_COLUMNS = [Column("Thành phần", TEXT), *FIGURE_COLUMNS]
+VENUE_ABSENTEE_COLUMNS = [Column(c.title, c.kind) for c in ABSENTEE_COLUMNS[2:]]
+VENUE_LATE_COLUMNS = [Column(c.title, c.kind) for c in LATE_COLUMNS[2:]]
+VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10]
+
+
+def figures(f: Figures) -> tuple:
+    return (f.expected, f.present, f.late, f.absent_excused, f.absent_unexcused,
+            f.not_checked_in, rate(f.present, f.expected), getattr(f, "made_up", None))
+
+
+def summary_rows(summary: Summary) -> Iterator[tuple]:
+    """Per venue its categories and a subtotal, then the grand total."""
+    for row in summary.venues:
+        for category in row.categories:
+            yield (row.venue.name, category.category.name, *figures(category.figures))
+        yield Strong((row.venue.name, SUBTOTAL, *figures(row.totals)))
+    yield Strong((TOTAL, "", *figures(summary.totals)))
+
+
+def absentee_rows(absentees, *, venue: bool = True) -> Iterator[tuple]:
+    for number, a in enumerate(absentees, start=1):
+        values = (a.full_name, a.position, a.unit, a.category, a.status, a.reason, a.made_up)
+        yield (number, a.venue, *values) if venue else values
+
+
+def late_rows(arrivals, session: StudySession, *, venue: bool = True) -> Iterator[tuple]:
+    for number, a in enumerate(arrivals, start=1):
+        values = (a.full_name, a.position, a.unit, a.category, a.came_to,
+                  local_time(a.at, session))
+        yield (number, a.venue, *values) if venue else values
+
+
+def local_time(at: datetime, session: StudySession) -> str:
+    return at.astimezone(session.zone).strftime("%H:%M")
+
+
+def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,
+           now: datetime, letterhead=None) -> None:
+    """Write one report to the binary file ``out``."""
+    if what not in WHATS or fmt not in FORMATS:
+        raise ValueError(f"unknown report {what}.{fmt}")
+    if fmt == "pdf":
+        from .summary_pdf import write_pdf  # reportlab only when a PDF is asked for
+
+        write_pdf(db, session, what, out, now=now, letterhead=letterhead)
+    elif fmt == "csv":
+        if what == "summary":
+            write_csv(out, SUMMARY_COLUMNS, summary_rows(summarize(db, session)))
+        elif what == "absentees":
+            write_csv(out, ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)))
+        else:
+            write_csv(out, LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session))
+    elif what == "summary":
+        write_summary_xlsx(db, session, out)
+    else:
+        write_lists_xlsx(db, session, what, out)
+
+
+def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO) -> None:
+    """A summary sheet, then one sheet per venue with its categories and lists."""
+    summary = summarize(db, session)
+    book = XlsxBook()
+    sheet = book.sheet("Tổng hợp", [c.width for c in SUMMARY_COLUMNS], freeze="C2")
+    sheet.table(SUMMARY_COLUMNS, summary_rows(summary))
+    sheet.close()
+    absent = lists.VenueGroups(lists.absentees(db, session))
+    late = lists.VenueGroups(lists.late_arrivals(db, session))
+    for row in summary.venues:
+        sheet = book.sheet(row.venue.name, VENUE_WIDTHS)
+        sheet.table(VENUE_COLUMNS, [(c.category.name, *figures(c.figures))
+                                    for c in row.categories])
+        sheet.row(VENUE_COLUMNS, Strong((SUBTOTAL, *figures(row.totals))))
+        sheet.blank()
+        sheet.title("Danh sách vắng mặt")
+        sheet.table(VENUE_ABSENTEE_COLUMNS,
+                    absentee_rows(absent.take(row.venue.id), venue=False))
+        sheet.blank()
+        sheet.title("Danh sách đi muộn")
+        sheet.table(VENUE_LATE_COLUMNS,
+                    late_rows(late.take(row.venue.id), session, venue=False))
+        sheet.close()
+    book.save(out)
+
+
+def write_lists_xlsx(db: Session, session: StudySession, what: str, out: BinaryIO) -> None:
+    book = XlsxBook()
+    if what == "absentees":
+        sheet = book.sheet("Danh sách vắng mặt", [c.width for c in ABSENTEE_COLUMNS])
+        sheet.table(ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)))
+    else:
+        sheet = book.sheet("Danh sách đi muộn", [c.width for c in LATE_COLUMNS])
+        sheet.table(LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session))
+    sheet.close()
+    book.save(out)

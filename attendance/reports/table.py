@@ -1,0 +1,26 @@
+"""A report table as every format sees it: columns with a kind, then rows of plain values."""
+
+from dataclasses import dataclass
+
+TEXT, INT, RATE = "text", "int", "rate"  # RATE values are fractions (0.975), or None
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str  # Vietnamese header, as printed
+    kind: str = TEXT
+    width: float = 12  # characters in a spreadsheet; relative width in a PDF
+
+
+class Strong(tuple):
+    """A row printed bold: a subtotal or the grand total."""
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A fraction for a percentage cell; None when nothing is expected."""
+    return numerator / denominator if denominator else None
+
+
+def percent(value: float | None) -> str:
+    """A rate as text, e.g. 97.5 (one decimal, no sign; empty when there is no rate)."""
+    return "" if value is None else f"{100 * value:.1f}"

@@ -1,0 +1,190 @@
+"""The summary exports equal the database: CSV, XLSX and PDF, read back."""
+
+import csv
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from attendance.reports import lists
+from attendance.reports.cells import csv_text
+from attendance.reports.letterhead import letterhead_for, party_organisation, place_of
+from attendance.reports.summary_export import export
+from attendance.summary import summarize
+
+from .reports_data import INJECTION, NOW, build
+
+FIGURE_KEYS = ("expected", "present", "late", "absent_excused", "absent_unexcused",
+               "not_checked_in")
+
+
+@pytest.fixture
+def data(db):
+    session, people = build(db)
+    db.commit()
+    return session, people
+
+
+def render(db, session, what, fmt) -> bytes:
+    out = io.BytesIO()
+    export(db, session, what, fmt, out, now=NOW + timedelta(days=3))
+    return out.getvalue()
+
+
+def csv_rows(raw: bytes) -> list[list[str]]:
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 BOM"
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_summary_equals_database(db, data):
+    session, _ = data
+    summary = summarize(db, session)
+    header, *rows = csv_rows(render(db, session, "summary", "csv"))
+    assert header[:9] == ["Địa điểm", "Thành phần", "Dự kiến", "Có mặt", "Đi muộn",
+                          "Vắng có lý do", "Vắng không lý do", "Chưa điểm danh", "Tỷ lệ có mặt"]
+    by_cell = {(r[0], r[1]): r for r in rows}
+    for venue in summary.venues:
+        for c in venue.categories:
+            row = by_cell[(venue.venue.name, c.category.name)]
+            assert [int(v) for v in row[2:8]] == [getattr(c.figures, k) for k in FIGURE_KEYS]
+        subtotal = by_cell[(venue.venue.name, "Cộng")]
+        assert [int(v) for v in subtotal[2:8]] == [getattr(venue.totals, k)
+                                                   for k in FIGURE_KEYS]
+    total = rows[-1]
+    assert total[0] == "Tổng cộng"
+    t = summary.totals
+    assert [int(v) for v in total[2:8]] == [t.expected, 5, 2, 2, 1, 1]
+    assert total[8] == f"{100 * t.present / t.expected:.1f}"
+    # The grand total is the sum of the category rows.
+    categories = [r for r in rows[:-1] if r[1] != "Cộng"]
+    assert sum(int(r[3]) for r in categories) == t.present
+
+
+def test_csv_absentees_and_late_lists(db, data):
+    session, people = data
+    header, *rows = csv_rows(render(db, session, "absentees", "csv"))
+    names = [r[2] for r in rows]
+    assert set(names) == {"'+84 Phạm Quốc Việt", "Võ Minh Khải", "Huỳnh Thị Ngọc Ẩn",
+                          "Dương Văn Ổn"}
+    excused = rows[names.index("'+84 Phạm Quốc Việt")]
+    assert excused[3] == "'@Phó Chủ tịch"
+    assert excused[6] == "Vắng có lý do"
+    assert excused[7] == "'" + INJECTION  # inert text, still readable
+    assert rows[names.index("Huỳnh Thị Ngọc Ẩn")][6] == "Chưa điểm danh"
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4]
+
+    header, *late = csv_rows(render(db, session, "late", "csv"))
+    assert header[-1] == "Giờ đến"
+    assert [(r[2], r[6], r[7]) for r in late] == [
+        ("Lê Thị Hồng Nhung", "Hội trường UBND thị xã", "07:50"),
+        ("Bùi Thị Thu Hằng", "Hội trường UBND thị xã", "08:05"),
+    ]
+
+
+def test_csv_text_neutralises_formulas():
+    for bad in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_text(bad).startswith("'")
+    assert csv_text("Nguyễn Văn A") == "Nguyễn Văn A"
+    assert csv_text("Nguyen\u0303") == unicodedata.normalize("NFC", "Nguyen\u0303")
+
+
+def test_xlsx_summary_book(db, data):
+    session, _ = data
+    summary = summarize(db, session)
+    book = load_workbook(io.BytesIO(render(db, session, "summary", "xlsx")))
+    assert book.sheetnames == ["Tổng hợp"] + [v.name for v in session.venues]
+    sheet = book["Tổng hợp"]
+    assert sheet.freeze_panes == "C2"
+    assert sheet["A1"].value == "Địa điểm" and sheet["A1"].font.b
+    assert sheet.column_dimensions["B"].width >= 40
+    rows = list(sheet.iter_rows(min_row=2))
+    total = rows[-1]
+    assert total[0].value == "Tổng cộng" and total[0].font.b
+    t = summary.totals
+    assert [c.value for c in total[2:8]] == [getattr(t, k) for k in FIGURE_KEYS]
+    assert total[8].number_format == "0.0%"
+    assert total[8].value == pytest.approx(t.present / t.expected)
+    categories = [r for r in rows[:-1] if r[1].value != "Cộng"]
+    assert sum(r[3].value for r in categories) == t.present
+
+    hall = book["Hội trường UBND thị xã"]
+    assert hall.freeze_panes == "A2"
+    values = [[c.value for c in row] for row in hall.iter_rows()]
+    subtotal = next(r for r in values if r[0] == "Cộng")
+    assert subtotal[1:7] == [getattr(summary.venues[0].totals, k) for k in FIGURE_KEYS]
+    flat = [v for row in values for v in row if v is not None]
+    assert "Danh sách vắng mặt" in flat and "Danh sách đi muộn" in flat
+    # The formula-like reason is stored as a string, never as a formula.
+    cell = next(c for row in hall.iter_rows() for c in row if c.value == INJECTION)
+    assert cell.data_type == "s"
+    assert "+84 Phạm Quốc Việt" in flat and "07:50" in flat
+
+
+def test_xlsx_absentee_list(db, data):
+    session, _ = data
+    book = load_workbook(io.BytesIO(render(db, session, "absentees", "xlsx")))
+    sheet = book.active
+    assert sheet.title == "Danh sách vắng mặt" and sheet.freeze_panes == "A2"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == sum(1 for _ in lists.absentees(db, session)) == 4
+    formula_cells = [c for row in sheet.iter_rows() for c in row
+                     if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formula_cells and all(c.data_type == "s" for c in formula_cells)
+
+
+def pdf_text(raw: bytes, tmp_path, *, layout: bool = False) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(raw)
+    options = ["-layout"] if layout else []
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"],
+                          capture_output=True, check=True)
+    return unicodedata.normalize("NFC", done.stdout.decode("utf-8"))
+
+
+def test_pdf_summary_reads_back(db, data, tmp_path):
+    session, _ = data
+    summary = summarize(db, session)
+    raw = render(db, session, "summary", "pdf")
+    text = pdf_text(raw, tmp_path)
+    squashed = "".join(text.split())  # table cells wrap names over lines
+    for phrase in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", "Kết quả tham dự hội nghị quán triệt",
+                   "ngày 30 tháng 11 năm 2026", "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ",
+                   "Huỳnh Thị Ngọc Ẩn", "Dương Văn Ổn", "Ốm, nằm viện", "Lê Thị Hồng Nhung",
+                   "07:50", "Kết quả theo địa điểm", "Kết quả theo thành phần"):
+        assert "".join(phrase.split()) in squashed, phrase
+    t = summary.totals
+    total_line = next(line for line in pdf_text(raw, tmp_path, layout=True).splitlines()
+                      if line.strip().startswith("Tổng cộng"))
+    numbers = total_line.split()[2:]
+    assert numbers[:6] == [str(getattr(t, k)) for k in FIGURE_KEYS]
+    assert numbers[6] == f"{100 * t.present / t.expected:.1f}".replace(".", ",") + "%"
+
+
+def test_pdf_lists(db, data, tmp_path):
+    session, _ = data
+    text = "".join(pdf_text(render(db, session, "absentees", "pdf"), tmp_path).split())
+    assert "Danhsáchvắngmặt" in text and "VõMinhKhải" in text
+    assert "LêThịHồngNhung" not in text
+    text = "".join(pdf_text(render(db, session, "late", "pdf"), tmp_path).split())
+    assert "BùiThịThuHằng" in text and "08:05" in text
+
+
+def test_letterhead_from_organizer_unit(db, data):
+    from attendance.models import Unit
+
+    session, _ = data
+    province = Unit(name="Tỉnh ủy Quảng Ngãi", kind="committee")
+    session.organizer_unit = Unit(name="Thị ủy Đức Phổ", kind="committee", parent=province)
+    db.flush()
+    head = letterhead_for(session, on=NOW.date())
+    assert head.committee == "Thị ủy Đức Phổ" and head.place == "Đức Phổ"
+    assert head.superior == "Đảng bộ tỉnh Quảng Ngãi"
+    assert head.number.endswith("-BC/TU")
+    assert place_of("Huyện ủy Sơn Tịnh") == "Sơn Tịnh"
+    assert party_organisation("Thành ủy Hà Nội") == "Đảng bộ thành phố Hà Nội"
