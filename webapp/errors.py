@@ -16,6 +16,7 @@ MESSAGES = {
     "bad_request": _l("Yêu cầu không hợp lệ."),
     "method_not_allowed": _l("Phương thức không được hỗ trợ."),
     "too_large": _l("Tệp hoặc dữ liệu gửi lên quá lớn."),
+    "rate_limited": _l("Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Xin đợi một phút rồi thử lại."),
     "csrf": _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Xin tải lại trang và thử lại."),
     "server_error": _l("Đã có lỗi hệ thống. Thao tác chưa được thực hiện; xin thử lại."),
     # Fields
@@ -39,6 +40,34 @@ MESSAGES = {
     "hall_exists": _l("Hội nghị chỉ có một hội trường."),
     "out_of_range": _l("Giá trị vượt quá giới hạn cho phép."),
     "deadline_before_start": _l("Hạn gửi báo cáo không được trước ngày hội nghị."),
+    # Result reports, essays, knowledge check (learning outcomes)
+    "attended_over_members": _l("Số tham dự không được lớn hơn tổng số đảng viên."),
+    "absent_over_members": _l("Tham dự cộng số vắng không được lớn hơn tổng số đảng viên."),
+    "over_attended": _l("Không được lớn hơn số đảng viên tham dự."),
+    "makeup_over_absent": _l("Số đã học bù không được lớn hơn số vắng."),
+    "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
+    "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),
+    "file_too_large": _l("Tệp quá lớn (tối đa 10 MB)."),
+    "report_accepted": _l("Báo cáo đã được tiếp nhận, không sửa được nữa."),
+    "report_not_submitted": _l("Đơn vị chưa gửi báo cáo."),
+    "report_started": _l("%(unit)s đã bắt đầu báo cáo, không bỏ khỏi danh sách được."),
+    "comment_required": _l("Cần ghi ý kiến khi trả lại báo cáo để đơn vị bổ sung."),
+    "bad_grades": _l("Thang đánh giá cần từ 2 đến 10 mức, không trùng nhau, mỗi mức một dòng."),
+    "bad_grade": _l("Xếp loại không có trong thang đánh giá của hội nghị."),
+    "person_not_found": _l("Không có người mang họ tên và số điện thoại này trong danh sách."),
+    "ambiguous_person": _l("Có nhiều người trùng họ tên và số điện thoại này."),
+    "duplicate_row": _l("Trùng người với một dòng phía trên."),
+    "not_your_unit": _l("Người này không thuộc đơn vị của bạn."),
+    "quiz_no_questions": _l("Cần ít nhất một câu hỏi."),
+    "quiz_too_many": _l("Tối đa %(limit)s câu hỏi."),
+    "quiz_question": _l("Câu %(number)s: dòng đầu là câu hỏi, mỗi dòng sau là một lựa chọn bắt đầu bằng - (sai) hoặc * (đúng)."),
+    "quiz_options": _l("Câu %(number)s: cần từ 2 đến 8 lựa chọn."),
+    "quiz_correct": _l("Câu %(number)s: cần đúng một lựa chọn đúng, đánh dấu *."),
+    "quiz_answered": _l("Đã có người trả lời, không sửa câu hỏi được nữa."),
+    "quiz_empty": _l("Bài kiểm tra chưa có câu hỏi."),
+    "quiz_not_open": _l("Bài kiểm tra chưa mở hoặc đã đóng."),
+    "quiz_already_answered": _l("Bạn đã nộp bài kiểm tra này rồi; mỗi người chỉ nộp một lần."),
+    "quiz_incomplete": _l("Hãy trả lời tất cả các câu hỏi."),
     # Check-in refusals (codes of attendance.checkin.REFUSALS)
     "malformed": _l("Không phải mã QR của hội nghị."),
     "bad_signature": _l("Mã QR giả hoặc đã bị sửa."),
@@ -79,7 +108,7 @@ MESSAGES = {
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
-          "method_not_allowed": 405}
+          "method_not_allowed": 405, "rate_limited": 429}
 
 
 def message(code: str, **params) -> str:
@@ -111,6 +140,10 @@ def json_error(code: str, status: int | None = None, text: str | None = None, **
 
 
 def flash_error(error: DomainError) -> None:
+    if isinstance(error, ValidationError):
+        for text in field_messages(error).values():
+            flash(text, "error")
+        return
     flash(message(error.code, **error.params), "error")
 
 
@@ -126,7 +159,8 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 413: "too_large"}.get(error.code, "invalid")
+                405: "method_not_allowed", 413: "too_large",
+                429: "rate_limited"}.get(error.code, "invalid")
         if error.code == 400 and "CSRF" in (error.description or ""):
             code = "csrf"
         if wants_json():

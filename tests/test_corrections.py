@@ -1,0 +1,72 @@
+"""Undo and correct a check-in with a reason: the service and its page."""
+
+import pytest
+from sqlalchemy import func, select
+
+from attendance import corrections
+from attendance.checkin import record_scan
+from attendance.errors import Forbidden, ValidationError
+from attendance.models import Attendance, AuditEntry
+
+from .factories import NOW
+
+
+@pytest.fixture
+def checked_in(db, make_session, make_person):
+    session = make_session(checkin_window="open")
+    person = make_person(session)
+    record_scan(db, key=b"k", session=session, venue=session.venues[0], nonce="n",
+                method="manual", now=NOW, actor=None, person_id=person.id)
+    db.commit()
+    return session, person, db.scalar(select(Attendance))
+
+
+def test_correct_and_undo_need_a_reason_and_are_audited(db, checked_in, make_user):
+    session, person, row = checked_in
+    organizer = make_user(role="organizer")
+    with pytest.raises(ValidationError):
+        corrections.correct_attendance(db, row, now=NOW, actor=organizer, reason=" ",
+                                       status="late")
+    with pytest.raises(Forbidden):
+        corrections.undo_checkin(db, row, now=NOW, actor=make_user(role="viewer"), reason="x")
+    corrections.correct_attendance(db, row, now=NOW, actor=organizer, reason="đến muộn",
+                                   status="late", venue=session.venues[1])
+    assert (row.status, row.venue_id) == ("late", session.venues[1].id)
+    corrections.undo_checkin(db, row, now=NOW, actor=organizer, reason="quét nhầm")
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+    entries = db.execute(select(AuditEntry.action, AuditEntry.reason)
+                         .where(AuditEntry.action.startswith("attendance."))).all()
+    assert [tuple(e) for e in entries] == [("attendance.correct", "đến muộn"),
+                                           ("attendance.undo", "quét nhầm")]
+
+
+def test_pages_list_show_history_and_correct(client, db, checked_in, make_user, login):
+    session, person, row = checked_in
+    login(make_user(role="organizer"))
+    listing = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
+    assert person.full_name in listing
+    detail = client.get(f"/sessions/{session.id}/attendance/{row.id}").get_data(as_text=True)
+    assert "accepted" in detail  # the scan attempt is in the history
+    url = f"/sessions/{session.id}/attendance/{row.id}/correct"
+    refused = client.post(url, data={"action": "correct", "status": "late", "reason": ""},
+                          follow_redirects=True)
+    assert "Không được để trống" in refused.get_data(as_text=True)
+    assert db.get(Attendance, row.id).status == "present"
+    client.post(url, data={"action": "correct", "status": "late", "reason": "muộn 20 phút",
+                           "venue_id": str(row.venue_id)})
+    db.expire_all()
+    assert db.get(Attendance, row.id).status == "late"
+    client.post(url, data={"action": "undo", "reason": "quét nhầm người"})
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_only_organizers_correct_and_coordinators_see_nothing(client, db, checked_in,
+                                                              make_user, login):
+    session, _, row = checked_in
+    login(make_user(role="viewer"))
+    assert client.get(f"/sessions/{session.id}/attendance").status_code == 200
+    assert client.post(f"/sessions/{session.id}/attendance/{row.id}/correct",
+                       data={"action": "undo", "reason": "x"}).status_code == 403
+    client.post("/logout")
+    login(make_user(role="coordinator", venue=session.venues[1]))
+    assert client.get(f"/sessions/{session.id}/attendance").status_code == 403

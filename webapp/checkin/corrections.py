@@ -1,0 +1,108 @@
+"""The organizer's view of attendance rows: list, history, undo and correct with a reason."""
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from attendance import corrections
+from attendance.errors import DomainError
+from attendance.models import (STATUSES, Attendance, AuditEntry, Person, ScanAttempt,
+                               StudySession, User, Venue)
+from attendance.permissions import can_manage, can_read_all
+from attendance.text import fold
+
+from ..errors import flash_error
+from ..extensions import db
+
+PER_PAGE = 50
+
+
+def _session(session_id: int) -> StudySession:
+    if not can_read_all(current_user):
+        abort(403)
+    return db.session.get(StudySession, session_id) or abort(404)
+
+
+@login_required
+def attendance_list(session_id: int):
+    session = _session(session_id)
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    venue_id = request.args.get("venue_id", type=int)
+    query = (select(Attendance).join(Person, Person.id == Attendance.person_id)
+             .where(Attendance.session_id == session.id).order_by(Attendance.at.desc()))
+    if q:
+        query = query.where(or_(Person.search_name.contains(fold(q), autoescape=True),
+                                Person.phone.endswith(q)))
+    if status in STATUSES:
+        query = query.where(Attendance.status == status)
+    if venue_id:
+        query = query.where(Attendance.venue_id == venue_id)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("checkin/attendance_list.html", session=session, page=page, q=q,
+                           status=status, venue_id=venue_id, statuses=STATUSES)
+
+
+@login_required
+def attendance_detail(session_id: int, attendance_id: int):
+    session = _session(session_id)
+    row = db.session.get(Attendance, attendance_id)
+    if row is None or row.session_id != session.id:
+        abort(404)
+    return render_template("checkin/attendance_detail.html", session=session, row=row,
+                           statuses=STATUSES, **_history(session.id, row.person_id))
+
+
+def _history(session_id: int, person_id: int) -> dict:
+    attempts = db.session.execute(
+        select(ScanAttempt, Venue.name, User.username)
+        .outerjoin(Venue, Venue.id == ScanAttempt.venue_id)
+        .outerjoin(User, User.id == ScanAttempt.actor_id)
+        .where(ScanAttempt.session_id == session_id, ScanAttempt.person_id == person_id)
+        .order_by(ScanAttempt.received_at)).all()
+    changes = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.session_id == session_id,
+                                 AuditEntry.action.startswith("attendance."))
+        .order_by(AuditEntry.at)).all()
+    changes = [c for c in changes if (c.detail or {}).get("person_id") == person_id]
+    return {"attempts": attempts, "changes": changes}
+
+
+@login_required
+def correct(session_id: int, attendance_id: int):
+    if not can_manage(current_user):
+        abort(403)
+    session = _session(session_id)
+    row = db.session.get(Attendance, attendance_id)
+    if row is None or row.session_id != session.id:
+        abort(404)
+    now = datetime.now(timezone.utc)
+    reason = request.form.get("reason", "")
+    try:
+        if request.form.get("action") == "undo":
+            corrections.undo_checkin(db.session, row, now=now, actor=current_user,
+                                     reason=reason)
+            db.session.commit()
+            flash(_("Đã hủy điểm danh."), "success")
+            return redirect(url_for("checkin.attendance_list", session_id=session.id))
+        venue = None
+        venue_id = request.form.get("venue_id", type=int)
+        if venue_id and venue_id != row.venue_id:
+            venue = db.session.get(Venue, venue_id)
+            if venue is None:
+                abort(400)
+        corrections.correct_attendance(db.session, row, now=now, actor=current_user,
+                                       reason=reason, status=request.form.get("status") or None,
+                                       venue=venue)
+    except DomainError as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("checkin.attendance_detail", session_id=session.id,
+                                attendance_id=attendance_id))
+    db.session.commit()
+    flash(_("Đã sửa điểm danh."), "success")
+    return redirect(url_for("checkin.attendance_detail", session_id=session.id,
+                            attendance_id=attendance_id))
