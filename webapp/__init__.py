@@ -4,8 +4,8 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, cli, errors, i18n, reports, roll, roster, security,
-               selfcheckin, sessions, summary, users, views)
+from . import (api, auth, cards, checkin, cli, errors, i18n, outcomes, quiz, reports, roll,
+               roster, security, selfcheckin, sessions, summary, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -32,5 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     summary.init_app(app)
     roll.init_app(app)
     reports.init_app(app)
+    outcomes.init_app(app)
+    quiz.init_app(app)
     cli.init_app(app)
     return app

@@ -6,6 +6,10 @@ from .base import Base, UTCDateTime
 from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
                        STATUSES, Attendance, AuditEntry, ScanAttempt)
 from .makeup import MakeupAttendance, MakeupSession
+from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITTED,
+                       NOT_SUBMITTED, QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, REPORT_COUNTS,
+                       REPORT_STATES, REPORTED, RETURNED, SUBMITTED, Essay, OutcomeSettings,
+                       Quiz, QuizQuestion, QuizSubmission, ResultReport)
 from .people import Person
 from .sessions import (BRIDGE_POINT, HALL, UNIT_KINDS, VENUE_KINDS, Category, Document,
                        ExpectedCount, StudySession, Unit, Venue)
@@ -17,4 +21,9 @@ __all__ = [
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue",
+    # learning outcomes
+    "ACCEPTED", "DEFAULT_GRADES", "DEFAULT_THRESHOLD", "LATE_SUBMITTED", "NOT_SUBMITTED",
+    "QUIZ_CLOSED", "QUIZ_DRAFT", "QUIZ_OPEN", "REPORT_COUNTS", "REPORT_STATES", "REPORTED",
+    "RETURNED", "SUBMITTED", "Essay", "OutcomeSettings", "Quiz", "QuizQuestion",
+    "QuizSubmission", "ResultReport",
 ]

@@ -1,0 +1,105 @@
+"""Learning essays without HTTP: grades on the session scale, unit scope, import all-or-nothing."""
+
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from attendance import essays, result_reports
+from attendance.errors import DomainError, ValidationError
+from attendance.models import Essay, Unit
+
+from .factories import NOW
+
+
+@pytest.fixture
+def people(db, make_session, make_person):
+    session = make_session()
+    hoa, an = Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee"), \
+        Unit(name="Đảng ủy xã Phổ An", kind="party_committee")
+    db.add_all([hoa, an])
+    db.commit()
+    a = make_person(session, full_name="Trần Thị Hường", phone="0912345678", unit_id=hoa.id)
+    b = make_person(session, full_name="Lê Văn Bình", phone="0987654321", unit_id=hoa.id)
+    c = make_person(session, full_name="Phạm Minh Châu", phone="0911111111", unit_id=an.id)
+    return session, hoa, an, a, b, c
+
+
+def count(db) -> int:
+    return db.scalar(select(func.count()).select_from(Essay))
+
+
+def test_grades_are_set_changed_and_removed(db, people):
+    session, hoa, an, a, b, c = people
+    assert essays.set_essays(db, session, {a.id: "Tốt", b.id: ""}, now=NOW, actor=None) == 2
+    assert essays.counts_by_unit(db, session) == {hoa.id: {"Tốt": 1, "": 1}}
+    assert essays.set_essays(db, session, {a.id: "Tốt", b.id: "Khá"}, now=NOW, actor=None) == 1
+    essays.set_essays(db, session, {a.id: None}, now=NOW, actor=None)
+    assert essays.counts_by_unit(db, session) == {hoa.id: {"Khá": 1}}
+
+
+def test_a_grade_off_the_scale_and_another_units_person_are_refused(db, people):
+    session, hoa, an, a, b, c = people
+    with pytest.raises(ValidationError) as error:
+        essays.set_essays(db, session, {a.id: "Giỏi"}, now=NOW, actor=None)
+    assert error.value.errors == {f"grade-{a.id}": "bad_grade"}
+    with pytest.raises(ValidationError) as error:
+        essays.set_essays(db, session, {a.id: "Tốt", c.id: "Tốt"}, now=NOW, actor=None,
+                          unit_id=hoa.id)
+    assert error.value.errors == {f"grade-{c.id}": "not_your_unit"}
+    assert count(db) == 0
+
+
+def test_the_scale_is_per_session(db, people):
+    session, hoa, an, a, b, c = people
+    result_reports.update_settings(db, session, grades=["Đạt", "Không đạt"], threshold=95,
+                                   now=NOW, actor=None)
+    essays.set_essays(db, session, {a.id: "Đạt"}, now=NOW, actor=None)
+    with pytest.raises(ValidationError):
+        essays.set_essays(db, session, {b.id: "Tốt"}, now=NOW, actor=None)
+
+
+def test_import_matches_name_and_phone_ignoring_accents_and_case(db, people):
+    session, hoa, an, a, b, c = people
+    data = ("Họ và tên,Số điện thoại,Xếp loại\r\n"
+            "tran thi huong,0912 345 678,tốt\r\n"
+            "Lê Văn Bình,84987654321,\r\n").encode("utf-8-sig")
+    assert essays.import_essays(db, session, data, "bai.csv", now=NOW, actor=None) == 2
+    got = {e.person_id: e.grade for e in db.scalars(select(Essay))}
+    assert got == {a.id: "Tốt", b.id: ""}
+
+
+def test_import_is_all_or_nothing_and_names_every_bad_row(db, people):
+    session, hoa, an, a, b, c = people
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Danh sách bài thu hoạch"])
+    sheet.append(["STT", "Họ và tên", "SĐT", "Kết quả"])
+    sheet.append([1, "Trần Thị Hường", "0912345678", "Xuất sắc"])  # good
+    sheet.append([2, "Không Có Ai", "0900000000", "Tốt"])
+    sheet.append([3, "Lê Văn Bình", "0987654321", "Giỏi"])
+    sheet.append([4, "Trần Thị Hường", "0912345678", "Tốt"])
+    sheet.append([5, "Phạm Minh Châu", "12", "Tốt"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(essays.EssayImportError) as error:
+        essays.import_essays(db, session, buffer.getvalue(), "bai.xlsx", now=NOW, actor=None)
+    assert [(r.number, r.code) for r in error.value.rows] == [
+        (4, "person_not_found"), (5, "bad_grade"), (6, "duplicate_row"), (7, "bad_phone")]
+    assert count(db) == 0
+
+
+def test_a_reporter_imports_only_their_units_people(db, people):
+    session, hoa, an, a, b, c = people
+    data = "Họ và tên,Số điện thoại\nPhạm Minh Châu,0911111111\n".encode()
+    with pytest.raises(essays.EssayImportError) as error:
+        essays.import_essays(db, session, data, "x.csv", now=NOW, actor=None, unit_id=hoa.id)
+    assert error.value.rows[0].code == "not_your_unit"
+
+
+def test_a_file_without_the_columns_is_refused(db, people):
+    session = people[0]
+    with pytest.raises(DomainError) as error:
+        essays.import_essays(db, session, b"a,b\n1,2\n", "x.csv", now=NOW, actor=None)
+    assert error.value.code == "missing_columns"

@@ -1,0 +1,20 @@
+"""URL table of result reports, essays and the consolidated learning-outcome report."""
+
+from flask import Blueprint
+
+from . import consolidated, essays, reports
+
+bp = Blueprint("outcomes", __name__)
+_S = "/sessions/<int:session_id>"
+bp.add_url_rule(f"{_S}/reports", "tracking", reports.tracking)
+bp.add_url_rule(f"{_S}/reports/units", "units", reports.units, methods=["GET", "POST"])
+bp.add_url_rule(f"{_S}/reports/<int:unit_id>", "report", reports.report,
+                methods=["GET", "POST"])
+bp.add_url_rule(f"{_S}/reports/<int:unit_id>/review", "review", reports.review,
+                methods=["POST"])
+bp.add_url_rule(f"{_S}/reports/<int:unit_id>/plan", "plan", reports.plan)
+bp.add_url_rule(f"{_S}/essays", "essays", essays.page, methods=["GET", "POST"])
+bp.add_url_rule(f"{_S}/essays/import", "essays_import", essays.import_file, methods=["POST"])
+bp.add_url_rule(f"{_S}/essays/template.csv", "essays_template", essays.template)
+bp.add_url_rule(f"{_S}/outcomes", "consolidated", consolidated.page)
+bp.add_url_rule(f"{_S}/outcomes.<fmt>", "download", consolidated.download)
