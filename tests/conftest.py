@@ -59,6 +59,7 @@ def app_config(tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path),
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,  # tests/test_rate_limits.py turns it on
     }
 
 

@@ -37,6 +37,21 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://127.0.0.1:6379 (webapp.limits)
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("PROXY_FIX", "").isdigit():
+        app.config["PROXY_FIX"] = int(os.environ["PROXY_FIX"])
+    _trust_proxies(app)
+
+
+def _trust_proxies(app) -> None:
+    """Behind N reverse proxies (PROXY_FIX=N), take the client's address, scheme and host from
+    their X-Forwarded-* headers: rate limits count per real client, redirects keep https."""
+    hops = app.config.get("PROXY_FIX") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _sqlalchemy_url(url: str) -> str:

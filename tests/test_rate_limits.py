@@ -1,0 +1,108 @@
+"""Rate limits (webapp/limits.py): sign-in per IP and username, self check-in and the knowledge
+check per IP; a clear 429 page or JSON error; off in the other tests."""
+
+import pytest
+
+from webapp import create_app
+
+SMALL = {"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SELF_CHECKIN": "4/minute",
+         "RATELIMIT_KNOWLEDGE_CHECK": "2/minute"}
+MESSAGE = "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn"
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "RATELIMIT_ENABLED": True, **SMALL}
+
+
+def _sign_in(client, username, password="wrong-password", **kwargs):
+    return client.post("/login", data={"username": username, "password": password}, **kwargs)
+
+
+def test_sign_in_is_refused_after_the_limit_with_a_vietnamese_page(app, client, make_user):
+    make_user(username="vanphong")
+    for _ in range(3):
+        assert _sign_in(client, "vanphong").status_code == 200  # wrong password, form again
+    refused = _sign_in(client, "vanphong", password="correct-horse-42")
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert MESSAGE in html and "Traceback" not in html
+    assert int(refused.headers["Retry-After"]) > 0
+    assert client.get("/login").status_code == 200  # reading the form is not limited
+    assert _sign_in(client, "vanphong", environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code \
+        == 200  # the same name from elsewhere: its own counter
+
+
+def test_sign_in_limit_is_per_username_and_per_address(app, client, make_user, login):
+    user = make_user(username="tuyengiao")
+    for _ in range(3):
+        _sign_in(client, "Someone.Else")
+    assert _sign_in(client, "someone.else").status_code == 429  # case folded: same counter
+    login(user)  # another username from the same address still signs in
+    other = app.test_client()
+    answer = _sign_in(other, "someone.else", environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert answer.status_code == 200
+
+
+def test_json_clients_get_a_json_error(app, client):
+    for _ in range(3):
+        _sign_in(client, "robot", headers={"Accept": "application/json"})
+    refused = _sign_in(client, "robot", headers={"Accept": "application/json"})
+    assert refused.status_code == 429
+    error = refused.get_json()["error"]
+    assert error["code"] == "rate_limited" and MESSAGE in error["message"]
+
+
+def test_api_routes_answer_429_as_json(app, app_config, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
+    app = create_app(app_config)
+    limiter = app.extensions["diemcau.limiter"]
+    app.add_url_rule("/api/v1/probe", "probe", limiter.limit("1/minute")(lambda: {"ok": True}))
+    client = app.test_client()
+    assert client.get("/api/v1/probe").status_code == 200
+    refused = client.get("/api/v1/probe")
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_self_check_in_posts_share_one_counter_per_address(app, client, make_session):
+    venue = make_session(checkin_window="open").venues[0]
+    form = {"name": "Không Có Ai", "digits": "1234"}
+    answers = [client.post(f"/c/{venue.code}", data=form).status_code for _ in range(2)]
+    answers += [client.post(f"/c/{venue.code}/checkin", data={}).status_code for _ in range(2)]
+    assert 429 not in answers
+    refused = client.post(f"/c/{venue.code}", data=form)
+    assert refused.status_code == 429 and MESSAGE in refused.get_data(as_text=True)
+    assert client.get(f"/c/{venue.code}").status_code == 200  # the poster link still opens
+    phone = app.test_client()  # another phone on mobile data
+    answer = phone.post(f"/c/{venue.code}", data=form, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert answer.status_code == 404  # looked up (no one found), not refused
+
+
+def test_knowledge_check_posts_are_limited_by_path(app, app_config, monkeypatch, tmp_path):
+    """Any POST under /q/ counts, whichever blueprint serves it."""
+    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
+    app = create_app(app_config)
+    app.add_url_rule("/q/probe-limits/answer", "quiz_probe", lambda: "ok", methods=["POST"])
+    client = app.test_client()
+    assert [client.post("/q/probe-limits/answer").status_code for _ in range(2)] == [200, 200]
+    assert client.post("/q/probe-limits/answer").status_code == 429
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(app, app_config, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({**app_config, "PROXY_FIX": 1})
+    client = app.test_client()
+    first = {"X-Forwarded-For": "203.0.113.5"}
+    for _ in range(3):
+        _sign_in(client, "admin", headers=first)
+    assert _sign_in(client, "admin", headers=first).status_code == 429
+    assert _sign_in(client, "admin", headers={"X-Forwarded-For": "203.0.113.6"}).status_code \
+        == 200
+
+
+def test_limits_are_off_unless_enabled(app, app_config, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({**app_config, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    assert {_sign_in(client, "admin").status_code for _ in range(10)} == {200}

@@ -1,0 +1,76 @@
+"""Rate limits on the doors that strangers can knock on (Flask-Limiter).
+
+- sign-in POST: per IP and username, so one person guessing a password is slowed while a
+  whole office behind one address still signs in;
+- self check-in POSTs under /c/<code>: per IP. A hall's or commune's Wi-Fi puts every phone
+  behind one address, so the limit is generous: it is there to stop a script guessing the four
+  phone digits (10,000 tries), not people; one check-in is two POSTs;
+- knowledge-check POSTs under /q/...: per IP, generous for the same reason.
+
+The rules match by endpoint or path, so a blueprint added later under /c/ or /q/ is limited
+without touching this file. Each limit is a config key (RATELIMIT_SIGN_IN, ...) in Flask-Limiter's
+notation ("10/minute", "100/hour;10/minute"). Counters live in RATELIMIT_STORAGE_URI: memory://
+by default, i.e. per process (with gunicorn -w 4 a client may get up to 4 times the limit);
+redis://... shares them between processes. Tests turn limits off with RATELIMIT_ENABLED False.
+
+A refusal is HTTP 429 with code "rate_limited": a Vietnamese page, or JSON under /api/ (see
+webapp.errors), with Retry-After."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_limiter import Limit, Limiter
+from flask_limiter.util import get_remote_address
+
+from attendance.text import fold
+
+DEFAULTS = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_SIGN_IN": "10/minute",
+    "RATELIMIT_SELF_CHECKIN": "60/minute",
+    "RATELIMIT_KNOWLEDGE_CHECK": "60/minute",
+}
+
+
+def _ip_and_username() -> str:
+    username = fold(request.form.get("username", ""))[:80]
+    return f"{get_remote_address()}|{username}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # the counter's scope, shared by every endpoint the rule matches
+    config_key: str
+    matches: Callable[[], bool]
+    key: Callable[[], str] = get_remote_address
+
+
+RULES = (
+    Rule("sign_in", "RATELIMIT_SIGN_IN", lambda: request.endpoint == "auth.login",
+         key=_ip_and_username),
+    Rule("self_checkin", "RATELIMIT_SELF_CHECKIN", lambda: request.path.startswith("/c/")),
+    Rule("knowledge_check", "RATELIMIT_KNOWLEDGE_CHECK", lambda: request.path.startswith("/q/")),
+)
+
+
+def _limit(rule: Rule) -> Limit:
+    return Limit(
+        limit_provider=lambda: current_app.config[rule.config_key],
+        key_function=rule.key,
+        scope=rule.name,
+        shared=True,
+        methods=["POST"],
+        exempt_when=lambda: not rule.matches(),
+    )
+
+
+def init_app(app) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    # One limiter per app: its counters belong to this app (tests build many apps).
+    limiter = Limiter(get_remote_address, default_limits=[_limit(rule) for rule in RULES])
+    limiter.init_app(app)
+    app.extensions["diemcau.limiter"] = limiter
