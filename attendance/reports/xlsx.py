@@ -6,6 +6,7 @@ headers and totals, and rates in the 0.0% format.
 """
 
 import re
+from copy import copy
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -31,6 +32,7 @@ class Sheet:
 
     def __init__(self, book: "XlsxBook", title: str, widths: list[float], freeze: str | None):
         self._ws = book.workbook.create_sheet(book.unique_title(title))
+        self._styles = book.styles
         for index, width in enumerate(widths, start=1):
             self._ws.column_dimensions[get_column_letter(index)].width = width
         if freeze:
@@ -86,23 +88,35 @@ class Sheet:
         cell = WriteOnlyCell(self._ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the first character
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if alignment is not None:
-            cell.alignment = alignment
-        if border is not None:
-            cell.border = border
-        if number_format is not None:
-            cell.number_format = number_format
+        key = (font, fill, alignment, border, number_format)
+        if any(part is not None for part in key):
+            cell._style = copy(self._styles.get(key) or self._style(key))
         return cell
+
+    def _style(self, key):
+        """The style ids of a combination, computed once per book (setting each attribute on
+        every cell costs more than writing the cell)."""
+        font, fill, alignment, border, number_format = key
+        template = WriteOnlyCell(self._ws)
+        if font is not None:
+            template.font = font
+        if fill is not None:
+            template.fill = fill
+        if alignment is not None:
+            template.alignment = alignment
+        if border is not None:
+            template.border = border
+        if number_format is not None:
+            template.number_format = number_format
+        self._styles[key] = template._style
+        return template._style
 
 
 class XlsxBook:
     def __init__(self):
         self.workbook = Workbook(write_only=True)
         self._titles: set[str] = set()
+        self.styles: dict = {}
 
     def sheet(self, title: str, widths: list[float], *, freeze: str | None = "A2") -> Sheet:
         return Sheet(self, title, widths, freeze)
