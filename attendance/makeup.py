@@ -12,8 +12,16 @@ from sqlalchemy.orm import Session
 
 from . import audit, permissions
 from .errors import Forbidden, ValidationError
-from .models import (ATTENDED, Attendance, MakeupAttendance, MakeupSession, Person, StudySession,
-                     Unit, User)
+from .models import (
+    ATTENDED,
+    Attendance,
+    MakeupAttendance,
+    MakeupSession,
+    Person,
+    StudySession,
+    Unit,
+    User,
+)
 from .text import clean
 
 NOTE_MAX = 500

@@ -17,8 +17,7 @@ from attendance.roll_sheet import roll_sheet
 
 from ..errors import flash_error, message
 from ..extensions import db
-from .forms import (READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm,
-                    ReasonForm)
+from .forms import READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
 
 
 def _now() -> datetime:

@@ -1,0 +1,252 @@
+"""Who may and who may not: every route of the app, as every role.
+
+The table below is written out by hand and is the specification: one entry per endpoint (a
+route missing from it fails the test, so a new route must say who may use it). Each GET is
+requested as organizer, entrance staff of the hall, coordinator of bridge point 1, a unit
+reporter, a viewer and an anonymous visitor; routes that take a venue or a person are requested
+for the hall, the coordinator's own point ("own") and another point ("other"). POSTs are sent
+where they are cheap (empty or harmless bodies): what matters is allowed or refused.
+
+Outcomes: "ok" (served, or a 400/redirect that is not to the login page: allowed, bad input),
+"login" (redirect to sign in, or 401 on the API), "no" (403), "404".
+"""
+
+import pytest
+
+from attendance import roll
+from attendance.models import Unit
+
+from . import factories
+
+ROLES = ("organizer", "staff", "coordinator", "reporter", "viewer", "anonymous")
+OK, LOGIN, NO, MISSING = "ok", "login", "no", "404"
+
+# Shorthands: role -> outcome, in the order of ROLES.
+
+
+def _row(*outcomes):
+    return dict(zip(ROLES, outcomes))
+
+
+PUBLIC = _row(OK, OK, OK, OK, OK, OK)
+SIGNED_IN = _row(OK, OK, OK, OK, OK, LOGIN)
+MANAGE = _row(OK, NO, NO, NO, NO, LOGIN)
+READ_ALL = _row(OK, NO, NO, NO, OK, LOGIN)
+# Session-wide pages that staff and coordinators see for their own venue only.
+VENUE_SCOPED = _row(OK, OK, OK, NO, OK, LOGIN)
+# Routes with a venue or person: outcome per role for (hall, own point, other point).
+VENUE_READ = {"organizer": (OK, OK, OK), "staff": (OK, NO, NO), "coordinator": (NO, OK, NO),
+              "reporter": (NO, NO, NO), "viewer": (OK, OK, OK),
+              "anonymous": (LOGIN, LOGIN, LOGIN)}
+VENUE_WRITE = {**VENUE_READ, "viewer": (NO, NO, NO)}
+VENUE_MANAGE = {"organizer": (OK, OK, OK), "staff": (NO, NO, NO), "coordinator": (NO, NO, NO),
+                "reporter": (NO, NO, NO), "viewer": (NO, NO, NO),
+                "anonymous": (LOGIN, LOGIN, LOGIN)}
+VENUE_READ_ALL = {**VENUE_MANAGE, "viewer": (OK, OK, OK)}
+
+GET = {
+    "healthz": PUBLIC, "static": PUBLIC, "checkin.service_worker": PUBLIC,
+    "auth.login": PUBLIC, "api.openapi": PUBLIC,
+    # Public by design: a participant's own phone, guarded by the venue's secret code.
+    "selfcheckin.start": PUBLIC, "selfcheckin.walk_in": PUBLIC, "quiz.start": PUBLIC,
+    "home": SIGNED_IN, "sessions.index": SIGNED_IN, "api.sessions": SIGNED_IN,
+    "sessions.show": SIGNED_IN,  # reporters see the facts, staff/coordinators their venue
+    "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.expected": MANAGE,
+    "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
+    "sessions.category_edit": MANAGE,
+    "users.index": MANAGE, "users.show": MANAGE,
+    "roster.index": VENUE_SCOPED, "roster.add": MANAGE, "roster.import_file": MANAGE,
+    "roster.template": MANAGE,
+    "cards.session_pdf": MANAGE, "cards.posters_pdf": MANAGE,
+    "api.session": VENUE_SCOPED, "api.roster": VENUE_SCOPED, "summary.api_summary": VENUE_SCOPED,
+    "summary.dashboard": VENUE_SCOPED,
+    "checkin.scan": _row(OK, OK, OK, NO, NO, LOGIN),
+    "checkin.attendance_list": READ_ALL,
+    "roll.index": VENUE_SCOPED, "roll.makeup": READ_ALL,
+    "reports.summary": READ_ALL, "reports.download": READ_ALL,
+    "outcomes.consolidated": READ_ALL, "outcomes.download": READ_ALL,
+    "outcomes.tracking": _row(OK, NO, NO, OK, OK, LOGIN),
+    "outcomes.essays": _row(OK, NO, NO, OK, NO, LOGIN),
+    "outcomes.essays_template": _row(OK, NO, NO, OK, NO, LOGIN),
+    "outcomes.units": MANAGE,
+    # The unit has no report yet: 404 for those who may look, 403 for the others.
+    "outcomes.report": _row(MISSING, NO, NO, MISSING, MISSING, LOGIN),
+    "outcomes.plan": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
+    "quiz.edit": MANAGE,
+    "quiz.results": _row(MISSING, NO, NO, NO, MISSING, LOGIN),  # no quiz yet
+    # With a venue, a person or an attendance of (the hall, own point, other point).
+    "roll.page": VENUE_READ, "sessions.venue_edit": VENUE_MANAGE,
+    "selfcheckin.display": VENUE_WRITE, "selfcheckin.presence_json": VENUE_WRITE,
+    "selfcheckin.presence_png": VENUE_WRITE,
+    "quiz.screen": VENUE_WRITE, "quiz.screen_png": VENUE_WRITE,
+    "cards.person": VENUE_WRITE, "cards.person_pdf": VENUE_WRITE,
+    "cards.person_png": VENUE_WRITE, "roster.edit": VENUE_MANAGE,
+    "checkin.attendance_detail": VENUE_READ_ALL,
+}
+
+# POSTs that are cheap to send with an empty form: allowed (any answer) or refused.
+POST = {
+    "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.window": MANAGE,
+    "sessions.expected": MANAGE, "users.create": MANAGE, "roster.add": MANAGE,
+    "roll.makeup": MANAGE,
+    "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
+    "roll.reopen": VENUE_MANAGE,
+    # Last: signing off locks the point (the other checks do not depend on it).
+    "roll.sign_off": VENUE_WRITE,
+}
+
+
+@pytest.fixture
+def world(db, make_session, make_person, make_user):
+    """A session with the hall and two points, a person at each, and a user of every role."""
+    unit = Unit(name="Đảng ủy phường 1", kind="party_committee")
+    db.add(unit)
+    db.commit()
+    session = make_session()
+    hall, own, other = session.venues
+    people = [make_person(session, venue=v) for v in (hall, own, other)]
+    users = {"organizer": make_user(role="organizer"),
+             "staff": make_user(role="staff", venue=hall),
+             "coordinator": make_user(role="coordinator", venue=own),
+             "reporter": make_user(role="reporter", unit_id=unit.id),
+             "viewer": make_user(role="viewer")}
+    other_user = make_user(role="coordinator", venue=other)
+    marks = [roll.mark(db, venue=p.venue, person=p, status="absent_excused", reason="ốm",
+                       now=factories.NOW, actor=users["organizer"]) for p in people]
+    db.commit()
+    return dict(session=session, venues=(hall, own, other), people=people, users=users,
+                attendances=marks,
+                unit=unit, other_user=other_user, category=session.categories[0])
+
+
+def _args(rule, world, index=1):
+    """Values for the rule's URL arguments; ``index`` picks the hall, own or other venue."""
+    values = {"session_id": world["session"].id, "venue_id": world["venues"][index].id,
+              "person_id": world["people"][index].id,
+              "attendance_id": world["attendances"][index].id, "category_id": world["category"].id,
+              "user_id": world["other_user"].id, "unit_id": world["unit"].id,
+              "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
+              "what": "summary", "token_id": 1}
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.endpoint}: give the matrix a value for {missing}"
+    return {name: values[name] for name in rule.arguments}
+
+
+def outcome(response) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and "/login" in location:
+        return LOGIN
+    return {401: LOGIN, 403: NO, 404: MISSING}.get(response.status_code, OK) \
+        if response.status_code < 500 else f"error {response.status_code}"
+
+
+def _sign_in(client, world, role):
+    if role != "anonymous":
+        response = client.post("/login", data={"username": world["users"][role].username,
+                                               "password": factories.PASSWORD})
+        assert response.status_code == 302
+
+
+def _observe(app, client, world, method, table):
+    """endpoint -> outcomes of the table's routes that the app has (others come and go)."""
+    seen = {}
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: list(table).index(r.endpoint)
+                   if r.endpoint in table else -1)
+    for rule in rules:
+        if method not in rule.methods or rule.endpoint not in table:
+            continue
+        venue_kind = {"venue_id", "person_id", "attendance_id"} & set(rule.arguments)
+        for index in ((0, 1, 2) if venue_kind else (1,)):
+            with app.test_request_context():
+                from flask import url_for
+                url = url_for(rule.endpoint, **_args(rule, world, index))
+            response = client.open(url, method=method)
+            seen.setdefault(rule.endpoint, []).append(outcome(response))
+            response.close()
+    return seen
+
+
+def _expected(table, endpoint, role, count):
+    entry = table[endpoint]
+    if isinstance(entry[role], tuple):
+        return list(entry[role])
+    return [entry[role]] * count
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_api_route_as_every_role(app, client, world, role):
+    _sign_in(client, world, role)
+    seen = _observe(app, client, world, "GET", GET)
+    wrong = {endpoint: (result, _expected(GET, endpoint, role, len(result)))
+             for endpoint, result in seen.items()
+             if result != _expected(GET, endpoint, role, len(result))}
+    assert wrong == {}, "endpoint: (seen, expected) per (hall, own point, other point)"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_cheap_posts_as_every_role(app, client, world, role):
+    _sign_in(client, world, role)
+    seen = _observe(app, client, world, "POST", POST)
+    wrong = {endpoint: (result, _expected(POST, endpoint, role, len(result)))
+             for endpoint, result in seen.items()
+             if result != _expected(POST, endpoint, role, len(result))}
+    assert wrong == {}
+
+
+def test_every_route_is_in_the_table(app):
+    missing = [rule.endpoint for rule in app.url_map.iter_rules()
+               if "GET" in rule.methods and rule.endpoint not in GET]
+    assert missing == [], "say in GET who may use these routes"
+    unlisted = [rule.endpoint for rule in app.url_map.iter_rules()
+                if "POST" in rule.methods and "GET" not in rule.methods
+                and rule.endpoint not in POST and rule.endpoint not in POST_ELSEWHERE]
+    assert unlisted == [], "list these POST routes in POST or POST_ELSEWHERE"
+
+
+# POST routes whose refusals are tested elsewhere (they need real bodies to mean anything).
+POST_ELSEWHERE = {
+    "auth.logout": "tests/test_smoke.py", "auth.set_language": "tests/test_translations.py",
+    "auth.login": "tests/test_smoke.py",
+    "checkin.api_checkins": "below", "roll.api_roll": "below",
+    "checkin.api_walkins": "tests/test_scanner_pages.py",
+    "selfcheckin.confirm": "tests/test_selfcheckin.py",
+    "sessions.venue_delete": "tests/test_sessions_pages.py",
+    "sessions.category_delete": "tests/test_sessions_pages.py",
+    "roster.remove": "tests/test_roster_pages.py",
+    "roster.import_confirm": "tests/test_roster_pages.py",
+    "cards.reissue": "tests/test_cards.py",
+    "users.deactivate": "tests/test_users_page.py", "users.reactivate": "tests/test_users_page.py",
+    "users.reset_password": "tests/test_users_page.py",
+    "users.issue_token": "tests/test_users_page.py",
+    "users.revoke_token": "tests/test_users_page.py",
+    "quiz.answer": "tests/test_quiz.py", "quiz.state": "tests/test_quiz.py",
+    "outcomes.essays_import": "tests/test_essays.py",
+    "outcomes.review": "tests/test_result_reports.py",
+    "checkin.correct": "tests/test_attendance_pages.py",
+}
+
+
+def test_a_coordinator_can_neither_read_nor_change_another_point_through_the_api(
+        db, client, world):
+    session, (_, own, other) = world["session"], world["venues"]
+    theirs = world["people"][2]
+    _sign_in(client, world, "coordinator")
+    base = f"/api/v1/sessions/{session.id}"
+    assert client.get(f"{base}/roster?venue_id={other.id}").status_code == 403
+    assert client.get(f"{base}/summary?venue_id={other.id}").status_code == 403
+    assert [v["id"] for v in client.get(base).get_json()["venues"]] == [own.id]
+    assert {p["venue_id"] for p in client.get(f"{base}/roster").get_json()["people"]} == {own.id}
+    assert [v["id"] for v in client.get(f"{base}/summary").get_json()["venues"]] == [own.id]
+    page = client.get(f"/sessions/{session.id}/dashboard").get_data(as_text=True)
+    assert own.name in page and other.name not in page
+    marks = client.post(f"{base}/roll", json={"items": [
+        {"nonce": "x1", "venue_id": other.id, "person_id": theirs.id, "status": "present"},
+        {"nonce": "x2", "venue_id": own.id, "person_id": theirs.id, "status": "present"}]})
+    assert [(r["code"], r["person"]) for r in marks.get_json()["results"]] == [
+        ("forbidden", None), ("other_venue", None)]
+    scans = client.post(f"{base}/checkins", json={"items": [
+        {"nonce": "x3", "venue_id": other.id, "person_id": theirs.id, "method": "manual"}]})
+    assert scans.get_json()["results"][0]["code"] == "not_allowed_here"
+    db.expire_all()
+    assert theirs.venue_id == other.id
+    assert world["attendances"][2].status == "absent_excused"  # untouched
