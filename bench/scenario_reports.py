@@ -47,8 +47,20 @@ def export_once(url: str, session_id: int, what: str, fmt: str, out: str) -> dic
     with open(out, "wb") as handle:
         export(db, session, what, fmt, handle, now=datetime.now(timezone.utc))
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
-    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "bytes": os.path.getsize(out)}
+    return {"seconds": seconds, "peak_mb": _peak_kb() / 1024, "bytes": os.path.getsize(out)}
+
+
+def _peak_kb() -> int:
+    """Peak RSS of this process image. VmHWM starts afresh at exec; ru_maxrss does not (it
+    keeps the parent's high-water mark from before the exec, here the generator's)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
 
 
 def aggregation_times(url: str, session_id: int, repeat: int = 3) -> tuple[float, float]:
@@ -127,14 +139,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--points", type=int, default=7400)
     parser.add_argument("--people", type=int, default=960_000)
-    parser.add_argument("--database", help="a database URL (default: a temporary SQLite file)")
+    parser.add_argument("--database", help="a database URL or SQLite path (default: a "
+                        "temporary SQLite file)")
+    parser.add_argument("--session", type=int,
+                        help="measure this existing session of --database (no generation)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="diemcau-reports-") as tmp:
         from national import database_url
 
         url = database_url(args.database or os.path.join(tmp, "national.sqlite3"))
         print(f"Reports at national size ({url.split(':')[0]}):", flush=True)
-        measure(url, national(url, args.points, args.people), tmp)
+        session_id = args.session or national(url, args.points, args.people)
+        measure(url, session_id, tmp)
     return 0
 
 
