@@ -103,3 +103,55 @@ def test_a_file_without_the_columns_is_refused(db, people):
     with pytest.raises(DomainError) as error:
         essays.import_essays(db, session, b"a,b\n1,2\n", "x.csv", now=NOW, actor=None)
     assert error.value.code == "missing_columns"
+
+
+# Pages --------------------------------------------------------------------------------------
+
+def test_organizer_grades_on_the_page(db, people, make_user, login):
+    session, hoa, an, a, b, c = people
+    client = login(make_user(role="organizer"))
+    page = client.get(f"/sessions/{session.id}/essays").get_data(as_text=True)
+    assert "Phạm Minh Châu" in page and "Xuất sắc" in page
+    response = client.post(f"/sessions/{session.id}/essays",
+                           data={f"grade-{a.id}": "Tốt", f"grade-{b.id}": "*",
+                                 f"grade-{c.id}": ""})
+    assert response.status_code == 302
+    assert {e.person_id: e.grade for e in db.scalars(select(Essay))} == {a.id: "Tốt", b.id: ""}
+    bad = client.post(f"/sessions/{session.id}/essays", data={f"grade-{a.id}": "Giỏi"})
+    assert bad.status_code == 422 and "Xếp loại không có trong thang" in bad.get_data(as_text=True)
+
+
+def test_a_reporter_sees_and_grades_only_their_unit(db, people, make_user, login):
+    session, hoa, an, a, b, c = people
+    client = login(make_user(role="reporter", unit_id=hoa.id))
+    page = client.get(f"/sessions/{session.id}/essays?unit={an.id}").get_data(as_text=True)
+    assert "Trần Thị Hường" in page and "Phạm Minh Châu" not in page
+    response = client.post(f"/sessions/{session.id}/essays", data={f"grade-{c.id}": "Tốt"})
+    assert response.status_code == 422 and count(db) == 0
+    data = "Họ và tên,Số điện thoại,Xếp loại\nPhạm Minh Châu,0911111111,Tốt\n".encode()
+    response = client.post(f"/sessions/{session.id}/essays/import",
+                           data={"file": (io.BytesIO(data), "bai.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "không thuộc đơn vị của bạn" in \
+        response.get_data(as_text=True)
+    assert count(db) == 0
+
+
+def test_import_page_names_bad_rows_then_imports_a_good_file(db, people, make_user, login):
+    session, hoa, an, a, b, c = people
+    client = login(make_user(role="organizer"))
+    route = f"/sessions/{session.id}/essays/import"
+    bad = "Họ và tên,Số điện thoại,Xếp loại\nTrần Thị Hường,0912345678,Tốt\nAi Đó,0900000000,Khá\n"
+    response = client.post(route, data={"file": (io.BytesIO(bad.encode()), "bai.csv")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Dòng 3" in html and "Ai Đó" in html
+    assert count(db) == 0
+    good = bad.splitlines()[:2]
+    response = client.post(route, data={"file": (io.BytesIO("\n".join(good).encode()),
+                                                 "bai.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and count(db) == 1
+    viewer = make_user(role="viewer")
+    client.post("/logout")
+    assert login(viewer).post(route, data={}).status_code == 403

@@ -125,3 +125,83 @@ def test_an_empty_quiz_cannot_open(db, make_session):
     with pytest.raises(DomainError) as error:
         quiz.set_state(db, q, "open", now=NOW, actor=None)
     assert error.value.code == "quiz_empty"
+
+
+# Pages --------------------------------------------------------------------------------------
+
+def test_organizer_writes_opens_and_closes_the_quiz(db, make_session, make_user, login):
+    session = make_session()
+    client = login(make_user(role="organizer"))
+    base = f"/sessions/{session.id}/quiz"
+    bad = client.post(base, data={"title": "KT", "pass_mark": "60",
+                                  "questions": "Câu hỏi?\n- a\n- b"})
+    assert bad.status_code == 422
+    assert "Câu 1: cần đúng một lựa chọn đúng" in bad.get_data(as_text=True)
+    assert quiz.quiz_for(db, session) is None
+    assert client.post(base, data={"title": "KT", "pass_mark": "60",
+                                   "questions": QUESTIONS}).status_code == 302
+    assert QUESTIONS.strip().split("\n")[0] in client.get(base).get_data(as_text=True)
+    client.post(f"{base}/state", data={"state": "open"})
+    db.expire_all()
+    assert quiz.quiz_for(db, session).is_open
+    client.post(f"{base}/state", data={"state": "closed"})
+    db.expire_all()
+    assert quiz.quiz_for(db, session).state == "closed"
+
+
+def test_only_the_organizer_changes_the_quiz(db, open_quiz, make_user, login):
+    session, q, *_ = open_quiz
+    client = login(make_user(role="viewer"))
+    assert client.post(f"/sessions/{session.id}/quiz/state",
+                       data={"state": "closed"}).status_code == 403
+    assert client.post(f"/sessions/{session.id}/quiz", data={}).status_code == 403
+    db.expire_all()
+    assert q.is_open
+
+
+def test_a_participant_answers_on_the_phone_once(db, client, open_quiz):
+    session, q, hall, point, a, b = open_quiz
+    page = client.post(f"/q/{hall.code}", data={"name": a.full_name, "digits": "5678"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and q.questions[0].text in html and a.phone not in html
+    form = {"person_id": a.id, "digits": "5678"}
+    missing = client.post(f"/q/{hall.code}/answer", data=form)
+    assert missing.status_code == 422 and "Hãy trả lời tất cả" in missing.get_data(as_text=True)
+    answers = {f"q-{qq.id}": str(qq.correct) for qq in q.questions}
+    done = client.post(f"/q/{hall.code}/answer", data={**form, **answers})
+    assert "đúng 2/2 câu" in done.get_data(as_text=True)
+    again = client.post(f"/q/{hall.code}/answer", data={**form, **answers})
+    assert again.status_code == 409 and "mỗi người chỉ nộp một lần" in again.get_data(as_text=True)
+    forged = client.post(f"/q/{hall.code}/answer", data={"person_id": b.id, "digits": "0000",
+                                                           **answers})
+    assert forged.status_code == 422
+    result = quiz.results(db, q)
+    assert result.total.answered == 1
+
+
+def test_a_closed_quiz_takes_no_answers(db, client, open_quiz):
+    session, q, hall, point, a, b = open_quiz
+    quiz.set_state(db, q, "closed", now=NOW, actor=None)
+    db.commit()
+    assert "chưa mở hoặc đã đóng" in client.get(f"/q/{hall.code}").get_data(as_text=True)
+    answers = {f"q-{qq.id}": "0" for qq in q.questions}
+    response = client.post(f"/q/{hall.code}/answer",
+                           data={"person_id": a.id, "digits": "5678", **answers})
+    assert response.status_code == 409
+
+
+def test_venue_screen_shows_the_quiz_qr_and_results_page(db, open_quiz, make_user, login):
+    session, q, hall, point, a, b = open_quiz
+    quiz.submit_answers(db, q, venue=point, person_id=b.id, digits="4321",
+                        answers=answers(q, 1, 0), now=NOW)
+    db.commit()
+    client = login(make_user(role="coordinator", venue=point))
+    screen = client.get(f"/sessions/{session.id}/venues/{point.id}/quiz-screen")
+    assert screen.status_code == 200 and f"/q/{point.code}" in screen.get_data(as_text=True)
+    png = client.get(f"/sessions/{session.id}/venues/{point.id}/quiz.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert client.get(f"/sessions/{session.id}/venues/{hall.id}/quiz-screen").status_code == 403
+    client.post("/logout")
+    organizer = login(make_user(role="organizer"))
+    html = organizer.get(f"/sessions/{session.id}/quiz/results").get_data(as_text=True)
+    assert point.name in html and "100.0%" in html

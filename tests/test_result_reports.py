@@ -204,3 +204,27 @@ def test_settings_scale_and_threshold(db, setting):
     rr.update_settings(db, session, grades=["Đạt", " Không đạt "], threshold="90", now=NOW,
                        actor=None)
     assert rr.settings_for(db, session).essay_grades == ["Đạt", "Không đạt"]
+
+
+def test_review_page_route_returns_with_comment_and_refuses_others(db, setting, login,
+                                                                   make_user):
+    session, hoa, _ = setting
+    report = rr.report_for(db, session, hoa.id)
+    rr.save_report(db, report, {"members_total": 4, "attended": 2}, submit=True, now=NOW,
+                   actor=None)
+    db.commit()
+    route = f"/sessions/{session.id}/reports/{hoa.id}/review"
+    reporter = login(make_user(role="reporter", unit_id=hoa.id))
+    assert reporter.post(route, data={"decision": "accept"}).status_code == 403
+    reporter.post("/logout")
+    organizer = login(make_user(role="organizer"))
+    empty = organizer.post(route, data={"decision": "return", "comment": ""},
+                           follow_redirects=True)
+    assert "Cần ghi ý kiến khi trả lại" in empty.get_data(as_text=True)
+    db.expire_all()
+    assert report.status == "submitted"
+    organizer.post(route, data={"decision": "return", "comment": "Thiếu kế hoạch"})
+    db.expire_all()
+    assert (report.status, report.review_comment) == ("returned", "Thiếu kế hoạch")
+    page = organizer.get(f"/sessions/{session.id}/reports/{hoa.id}").get_data(as_text=True)
+    assert "Thiếu kế hoạch" in page

@@ -54,7 +54,7 @@ def tracking(session_id: int):
 def units(session_id: int):
     session = _session(session_id)
     settings = rr.settings_for(db.session, session)
-    all_units = list(db.scalars(select(Unit).order_by(Unit.kind, Unit.name)))
+    all_units = list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name)))
     form = UnitsForm()
     form.units.choices = [(u.id, u.name) for u in all_units]
     if request.method == "GET":
