@@ -18,7 +18,8 @@ from .forms import MODES, PlainForm, SessionForm, show_errors
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
 LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
-         "cards.posters_pdf", "selfcheckin.display", "checkin.attendance_list")
+         "cards.posters_pdf", "selfcheckin.display", "checkin.attendance_list", "roll.index",
+         "roll.makeup")
 
 
 def now() -> datetime:
