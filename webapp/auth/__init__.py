@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from attendance import accounts
@@ -11,6 +11,7 @@ from attendance.models import User
 
 from ..errors import json_error
 from ..extensions import csrf, db, login_manager
+from ..snapshots import Snapshots, attached, columns
 
 
 def init_app(app) -> None:
@@ -28,15 +29,25 @@ def init_app(app) -> None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
+    tokens = app.extensions["diemcau.tokens"] = Snapshots()
+
     @login_manager.request_loader
     def load_user_from_bearer(req) -> User | None:
         token = bearer_token(req)
         if not token:
             return None
-        user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
-        if user is not None and db.session.dirty:  # last_used_at touched (once per 5 min)
-            db.session.commit()
-        return user
+
+        def load():
+            # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds.
+            user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
+            if user is None:
+                return None
+            values = columns(user)
+            if db.session.dirty:
+                db.session.commit()
+            return values
+        values = tokens.get(accounts.token_digest(token), load)
+        return attached(db.session, User, values) if values is not None else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -57,6 +68,12 @@ def init_app(app) -> None:
         g.bearer = bearer_token(request) is not None
         if not g.bearer and app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
+
+
+def forget_tokens() -> None:
+    """Drop this process's cached token lookups (after a revoke or a locked account);
+    other workers drop theirs within the cache's TTL."""
+    current_app.extensions["diemcau.tokens"].clear()
 
 
 def bearer_token(req) -> str | None:

@@ -1,9 +1,17 @@
 """Check-in over HTTP: the batch API every scanner and offline queue posts to, and the
 scanner station pages."""
 
-from flask import current_app
+from itertools import chain
 
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+
+from attendance.models import StudySession, Venue
 from attendance.tokens import derive_key
+
+from ..extensions import db
+from ..snapshots import Snapshots, columns, transient
 
 
 def card_key() -> bytes:
@@ -24,7 +32,43 @@ def presence_key() -> bytes:
     return key
 
 
+def session_copy(session_id: int):
+    """A read-only copy of the session (at most TTL seconds old) for the check-in rule."""
+    return _copy(StudySession, session_id)
+
+
+def venue_copy(venue_id: int):
+    return _copy(Venue, venue_id)
+
+
+def _copy(model, row_id: int):
+    def load():
+        row = db.session.get(model, row_id)
+        return columns(row) if row is not None else None
+    values = current_app.extensions["diemcau.rows"].get((model.__name__, row_id), load)
+    return transient(model, values) if values is not None else None
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_changed_rows(session, flush_context):
+    # new/dirty/deleted still hold the pre-flush state here
+    if any(isinstance(obj, (StudySession, Venue))
+           for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info["diemcau.rows_changed"] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_changed_rows(session):
+    """A session or venue changed in this process is read fresh at once; other workers see
+    the change within the copies' TTL."""
+    if session.info.pop("diemcau.rows_changed", False) and has_app_context():
+        rows = current_app.extensions.get("diemcau.rows")
+        if rows is not None:
+            rows.clear()
+
+
 def init_app(app) -> None:
     from .blueprint import bp
 
+    app.extensions["diemcau.rows"] = Snapshots(ttl=5.0)
     app.register_blueprint(bp)

@@ -6,13 +6,11 @@ from flask import request
 from flask_login import current_user
 
 from attendance.checkin import record_scan
-from sqlalchemy import select
-
-from attendance.models import StudySession, Venue
+from attendance.ids import row_id
 
 from ..errors import json_error
 from ..extensions import db
-from . import card_key
+from . import card_key, session_copy, venue_copy
 from .serialize import scan_json
 
 MAX_BATCH = 500
@@ -21,7 +19,7 @@ MAX_BATCH = 500
 def post_checkins(session_id: int):
     if not current_user.is_authenticated:
         return json_error("unauthorized", 401)
-    session = db.session.get(StudySession, session_id)
+    session = session_copy(session_id)
     if session is None:
         return json_error("not_found", 404)
     body = request.get_json(silent=True)
@@ -32,22 +30,20 @@ def post_checkins(session_id: int):
         return json_error("bad_batch", 400)
     now = datetime.now(timezone.utc)
     # Only the venues this batch names: a national session has thousands.
-    venue_ids = {item.get("venue_id") for item in items if isinstance(item.get("venue_id"), int)}
-    venues = {v.id: v for v in db.session.scalars(
-        select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
+    venue_ids = {row_id(item.get("venue_id")) for item in items} - {None}
+    venues = {v.id: v for v in map(venue_copy, venue_ids) if v and v.session_id == session.id}
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
     key = card_key()
     results = []
     for item in items:
         token, person_id = item.get("token"), item.get("person_id")
-        venue = venues.get(item.get("venue_id")) if isinstance(item.get("venue_id"), int) \
-            else None
+        venue = venues.get(row_id(item.get("venue_id")))
         results.append(record_scan(
             db.session, key=key, session=session, venue=venue,
             nonce=str(item.get("nonce") or ""),
             method=_method(item), now=now, actor=current_user._get_current_object(),
             token=token if isinstance(token, str) else None,
-            person_id=person_id if isinstance(person_id, int) and not token else None,
+            person_id=row_id(person_id) if not token else None,
             scanned_at=_parse_time(item.get("scanned_at")), device=device))
     db.session.commit()
     return {"results": [scan_json(r) for r in results]}

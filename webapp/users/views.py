@@ -13,7 +13,7 @@ from attendance.errors import Forbidden, ValidationError
 from attendance.models import ApiToken, StudySession, Unit, User
 from attendance.permissions import can_manage
 
-from ..auth import role_required
+from ..auth import forget_tokens, role_required
 from ..errors import field_messages, flash_error
 from ..extensions import db
 from .forms import ROLE_LABELS, PasswordForm, TokenForm, UserForm
@@ -93,6 +93,7 @@ def _set_active(user_id: int, active: bool):
         flash_error(error)
         return redirect(url_for("users.show", user_id=user.id))
     db.session.commit()
+    forget_tokens()
     flash(_("Đã mở lại tài khoản.") if active else _("Đã khóa tài khoản."), "success")
     return redirect(url_for("users.show", user_id=user.id))
 
@@ -146,5 +147,6 @@ def revoke_token(user_id: int, token_id: int):
         abort(404)
     accounts.revoke_api_token(db.session, api_token, now=_now(), actor=_actor())
     db.session.commit()
+    forget_tokens()
     flash(_("Đã thu hồi mã truy cập."), "success")
     return redirect(url_for("users.show", user_id=user.id))
