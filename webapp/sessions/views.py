@@ -19,7 +19,7 @@ from .forms import MODES, PlainForm, SessionForm, show_errors
 # Other features' pages linked from the overview, shown once their blueprint is there.
 LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
          "cards.posters_pdf", "selfcheckin.display", "checkin.attendance_list", "roll.index",
-         "roll.makeup")
+         "roll.makeup", "reports.summary")
 
 
 def now() -> datetime:
