@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import permissions, tokens
 from .errors import DomainError
+from .ids import is_nonce, row_id
 from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
                      User, Venue)
 
@@ -68,7 +69,7 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
                 scanned_at: datetime | None = None, device: str = "") -> ScanResult:
     """Check in one scan or one manual pick; never raises for a refused scan."""
     nonce = (nonce or "").strip()
-    if not nonce or len(nonce) > 64:
+    if not is_nonce(nonce):
         return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
     previous = _replay(db, session.id, nonce)
     if previous is not None:
@@ -169,7 +170,7 @@ _INSERTS: dict = {}
 
 
 def _person(db: Session, session_id: int, person_id: int | None):
-    if person_id is None:
+    if row_id(person_id) is None:
         return None
     return db.connection().execute(
         _PERSON, {"person_id": person_id, "session_id": session_id}).mappings().first()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from . import permissions, roll
 from .checkin import REJECTED, PersonInfo, _insert_ignore, _replay, scan_time
 from .errors import DomainError, ValidationError
+from .ids import is_nonce, row_id
 from .models import Person, ScanAttempt, StudySession, User, Venue
 
 ACCEPTED = "accepted"
@@ -34,13 +35,13 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
                 recorded_at: datetime | None = None, device: str = "") -> MarkResult:
     """Apply one queued mark; never raises for a refused one. Flushes."""
     nonce = (nonce or "").strip() if isinstance(nonce, str) else ""
-    if not nonce or len(nonce) > 64:
+    if not is_nonce(nonce):
         return MarkResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
     previous = _replay(db, session.id, nonce)
     if previous is not None:
         return MarkResult(nonce=nonce, outcome=previous.outcome, code=previous.code,
                           person=previous.person, status=previous.status)
-    person = db.get(Person, person_id) if isinstance(person_id, int) else None
+    person = db.get(Person, person_id) if row_id(person_id) else None
     if person is not None and person.session_id != session.id:
         person = None
     # Names of another point's people are not the caller's to read.

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from . import audit, permissions
 from .checkin import ScanResult, record_scan
 from .errors import DomainError, Forbidden, ValidationError
+from .ids import is_nonce, row_id
 from .models import Category, Person, ScanAttempt, StudySession, User, Venue
 from .text import clean, fold, normalize_phone
 
@@ -50,7 +51,7 @@ def check_in_walk_in(db: Session, *, key: bytes, session: StudySession, venue: V
                      **fields) -> tuple[Person, ScanResult]:
     """Register a walk-in and check them in (method ``walk_in``); idempotent per nonce."""
     nonce = (nonce or "").strip()
-    if not nonce or len(nonce) > 64:
+    if not is_nonce(nonce):
         raise ValidationError({"nonce": "required"})
     earlier = db.execute(
         select(Person).join(ScanAttempt, ScanAttempt.person_id == Person.id)
@@ -80,7 +81,7 @@ def _validated(db: Session, *, session: StudySession, venue: Venue, full_name, p
     if values["phone"] is None:
         errors["phone"] = "bad_phone"
     category = None
-    if isinstance(category_id, int) and not isinstance(category_id, bool):
+    if row_id(category_id):
         category = db.get(Category, category_id)
     if category is None or category.session_id != session.id:
         errors["category_id"] = "unknown_category"

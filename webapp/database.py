@@ -4,6 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
+
+from attendance.ids import MAX_ID
 
 from .extensions import db, migrate
 
@@ -20,6 +23,16 @@ def init_db(app) -> None:
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
+
+
+class RowIdConverter(IntegerConverter):
+    """<int:...> in URLs takes only ids an INTEGER column holds: a larger number is a 404,
+    never a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 @event.listens_for(Engine, "connect")

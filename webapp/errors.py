@@ -163,9 +163,11 @@ def init_app(app) -> None:
                 429: "rate_limited"}.get(error.code, "invalid")
         if error.code == 400 and "CSRF" in (error.description or ""):
             code = "csrf"
+        # Keep the exception's own headers: Allow on 405 (RFC 9110), WWW-Authenticate, ...
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            return json_error(code, error.code)
-        return render_template("error.html", code=code, text=message(code)), error.code
+            return *json_error(code, error.code), headers
+        return render_template("error.html", code=code, text=message(code)), error.code, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

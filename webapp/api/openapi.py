@@ -31,12 +31,14 @@ def _object(required: list[str], **properties) -> dict:
 
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # attendance.ids.MAX_ID
 DATE_TIME = {"type": "string", "format": "date-time",
              "description": "ISO 8601 with offset, in the session's zone (+07:00)"}
 VENUE_KIND = {"type": "string", "enum": ["hall", "bridge_point"]}
 
-SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": INTEGER}
-VENUE_ID_QUERY = {"name": "venue_id", "in": "query", "required": False, "schema": INTEGER,
+SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": ID}
+VENUE_ID_QUERY = {"name": "venue_id", "in": "query", "required": False, "schema": ID,
+                  "allowEmptyValue": True,  # ?venue_id= is the same as no venue_id
                   "description": "One venue. Staff and coordinators: their own (the default); "
                                  "another venue is 403."}
 
@@ -117,12 +119,12 @@ FIGURES = {"type": "object", "required": FIGURE_NAMES + ["rate"],
 OTHER_SCHEMAS = {
     "CheckinItem": _object(
         ["nonce", "venue_id"],
-        nonce={"type": "string", "maxLength": 64,
+        nonce={"type": "string", "minLength": 1, "maxLength": 64,
                "description": "unique per scan; replaying a nonce changes nothing"},
         token={"type": "string", "description": "the QR card token (DC1:...)"},
         person_id={"type": "integer", "description": "manual pick, when there is no token"},
         method={"type": "string", "enum": ["manual", "walk_in"]},
-        venue_id=INTEGER,
+        venue_id=ID,
         scanned_at={**DATE_TIME, "description": "device time of a queued offline scan"}),
     "CheckinRequest": _object(["items"], items={
         "type": "array", "minItems": 1, "maxItems": 500, "items": _ref("CheckinItem")}),
@@ -141,10 +143,10 @@ OTHER_SCHEMAS = {
         "type": "array", "items": _ref("CheckinResult")}),
     "WalkInRequest": _object(
         ["nonce", "venue_id", "full_name", "category_id"],
-        nonce={"type": "string", "maxLength": 64,
+        nonce={"type": "string", "minLength": 1, "maxLength": 64,
                "description": "unique per registration; replaying it changes nothing"},
-        venue_id=INTEGER, full_name=STRING, position=STRING, unit=STRING,
-        category_id=INTEGER, phone=STRING, party_member={"type": "boolean", "default": True},
+        venue_id=ID, full_name={"type": "string", "minLength": 1}, position=STRING,
+        unit=STRING, category_id=ID, phone=STRING, party_member={"type": "boolean", "default": True},
         scanned_at={**DATE_TIME, "description": "device time of a queued offline entry"}),
     "WalkInPerson": _object(
         ["id", "full_name", "category_id", "venue_id"], id=INTEGER, full_name=STRING,
@@ -154,9 +156,9 @@ OTHER_SCHEMAS = {
                               result=_ref("CheckinResult")),
     "RollItem": _object(
         ["nonce", "venue_id", "person_id", "status"],
-        nonce={"type": "string", "maxLength": 64,
+        nonce={"type": "string", "minLength": 1, "maxLength": 64,
                "description": "unique per mark; replaying a nonce changes nothing"},
-        venue_id=INTEGER, person_id={"type": "integer", "description": "on this venue's roster"},
+        venue_id=ID, person_id={"type": "integer", "description": "on this venue's roster"},
         status={"type": "string",
                 "enum": ["present", "late", "absent_excused", "absent_unexcused"]},
         reason={"type": "string", "maxLength": 300,
@@ -219,7 +221,7 @@ OTHER_PATHS = {
         "summary": "Expected and actual attendance per venue and category",
         "parameters": [SESSION_ID, {**VENUE_ID_QUERY, "description": "One venue only."}],
         "responses": {"200": _ok("Summary", "Figures per venue, category and in total"),
-                      **_errors(401, 403, 404)}}},
+                      **_errors(400, 401, 403, 404)}}},
 }
 
 # ---- The document ---------------------------------------------------------------------------

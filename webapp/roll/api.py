@@ -6,6 +6,7 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
+from attendance.ids import row_id
 from attendance.models import StudySession, Venue
 from attendance.roll_batch import MarkResult, record_mark
 
@@ -25,14 +26,13 @@ def post_roll(session_id: int):
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH \
             or not all(isinstance(item, dict) for item in items):
         return json_error("bad_batch", 400)
-    venue_ids = {item.get("venue_id") for item in items if isinstance(item.get("venue_id"), int)}
+    venue_ids = {row_id(item.get("venue_id")) for item in items} - {None}
     venues = {v.id: v for v in db.session.scalars(
         select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
     now, actor = datetime.now(timezone.utc), current_user._get_current_object()
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
     results = [record_mark(
-        db.session, session=session, venue=venues.get(item.get("venue_id"))
-        if isinstance(item.get("venue_id"), int) else None,
+        db.session, session=session, venue=venues.get(row_id(item.get("venue_id"))),
         nonce=item.get("nonce"), person_id=item.get("person_id"), status=item.get("status"),
         reason=item.get("reason") or "", now=now, actor=actor,
         recorded_at=_parse_time(item.get("recorded_at")), device=device) for item in items]

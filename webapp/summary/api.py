@@ -20,9 +20,11 @@ def get_summary(session_id: int):
     venues = [v for v in session.venues if permissions.can_read_venue(current_user, v)]
     if not venues:
         return json_error("forbidden", 403)
-    venue_id = request.args.get("venue_id", type=int)
-    if venue_id is not None:
-        venues = [v for v in venues if v.id == venue_id]
+    raw = request.args.get("venue_id", "").strip()
+    if raw:
+        if not raw.isdigit():
+            return json_error("bad_request", 400)
+        venues = [v for v in venues if v.id == int(raw)]
         if not venues:
             return json_error("forbidden", 403)
     return summary_json(summarize(db.session, session, venues))
