@@ -170,7 +170,8 @@ def _units(db: Session) -> dict[str, Unit]:
             db.add(existing[name])
         return existing[name]
 
-    committee = unit(COMMITTEE, "committee")
+    province = unit("Tỉnh ủy Quảng Ngãi", "committee")
+    committee = unit(COMMITTEE, "committee", province)
     for name in WARDS:
         unit(f"Đảng ủy phường {name}", "party_committee", committee)
     for name in COMMUNES:
