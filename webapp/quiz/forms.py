@@ -10,7 +10,7 @@ from ..errors import MESSAGES
 
 class QuizForm(FlaskForm):
     title = StringField(_l("Tiêu đề"))
-    pass_mark = StringField(_l("Điểm đạt (% số câu đúng)"), render_kw={"inputmode": "numeric"})
+    pass_mark = StringField(_l("Điểm đạt (tỷ lệ phần trăm câu đúng)"), render_kw={"inputmode": "numeric"})
     questions = TextAreaField(
         _l("Câu hỏi"), render_kw={"rows": 16, "class": "quiz-source"})
 
