@@ -71,7 +71,7 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
     nonce = (nonce or "").strip()
     if not is_nonce(nonce):
         return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
-    previous = _replay(db, session.id, nonce)
+    previous = replay(db, session.id, nonce)
     if previous is not None:
         return previous
     at = scan_time(now, scanned_at)
@@ -81,7 +81,7 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
     except (CheckInError, tokens.TokenError) as refusal:
         result = ScanResult(nonce=nonce, outcome=REJECTED, code=refusal.code,
                             person=refusal.params.get("person"))
-    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+    insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
         session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
         person_id=result.person.id if result.person else None, outcome=result.outcome,
         code=result.code, method=method, actor_id=actor.id if actor else None,
@@ -97,7 +97,7 @@ def record_refusal(db: Session, *, session: StudySession, venue: Venue, code: st
 
     It is stored under a nonce of its own, so the form's nonce stays free for the retry."""
     own_nonce = f"{(nonce or '')[:40]}~{secrets.token_hex(6)}"
-    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+    insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
         session_id=session.id, nonce=own_nonce, venue_id=venue.id, person_id=person_id,
         outcome=REJECTED, code=code, method=method, actor_id=actor.id if actor else None,
         device=device[:100], scanned_at=None, received_at=now))
@@ -126,7 +126,7 @@ def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | Non
     if not session.checkin_open(at):
         raise CheckInError("window_closed", person=_info(person))
     status = LATE if at > session.late_after else PRESENT
-    inserted = _insert_ignore(db, Attendance, ["session_id", "person_id"], dict(
+    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], dict(
         session_id=session.id, person_id=person["id"], venue_id=venue.id, status=status,
         method=method, at=at, recorded_by_id=actor.id if actor else None, device=device[:100],
         nonce=nonce, absence_reason=""))
@@ -186,7 +186,7 @@ def _info(person) -> PersonInfo:
                       position=person["position"], category=person["category"])
 
 
-def _replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
+def replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
     """The answer first given to this nonce, rebuilt from the rows it left."""
     attempt = db.connection().execute(
         _ATTEMPT, {"session_id": session_id, "nonce": nonce}).first()
@@ -203,7 +203,7 @@ def _replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
     return result
 
 
-def _insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
+def insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
     """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
     connection = db.connection()
     name = connection.dialect.name

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from . import permissions, roll
-from .checkin import REJECTED, PersonInfo, _insert_ignore, _replay, scan_time
+from .checkin import REJECTED, PersonInfo, insert_ignore, replay, scan_time
 from .errors import DomainError, ValidationError
 from .ids import is_nonce, row_id
 from .models import Person, ScanAttempt, StudySession, User, Venue
@@ -37,7 +37,7 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
     nonce = (nonce or "").strip() if isinstance(nonce, str) else ""
     if not is_nonce(nonce):
         return MarkResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
-    previous = _replay(db, session.id, nonce)
+    previous = replay(db, session.id, nonce)
     if previous is not None:
         return MarkResult(nonce=nonce, outcome=previous.outcome, code=previous.code,
                           person=previous.person, status=previous.status)
@@ -66,7 +66,7 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
         result.outcome, result.code = REJECTED, next(iter(error.errors.values()), error.code)
     except DomainError as error:
         result.outcome, result.code = REJECTED, error.code
-    _insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+    insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
         session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
         person_id=info.id if info else None, outcome=result.outcome, code=result.code,
         method=METHOD, actor_id=actor.id, device=device[:100],
