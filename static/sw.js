@@ -1,8 +1,9 @@
-/* Điểm Cầu service worker: the scanner station reloads without a connection.
+/* Điểm Cầu service worker: the scanner station and the roll page reload without a connection.
  * Served by the app at /sw.js (scope /), which fills in VERSION (a digest of static/) and
  * ASSETS (the station's shell), so any change to a static file replaces the cache.
  * - /static/: cache first (the shell is stored at install; anything else on first use).
- * - the scanner page (/sessions/N/scan): network first, the last good copy when offline.
+ * - the scanner page (/sessions/N/scan) and a venue's roll page (/sessions/N/venues/V/roll):
+ *   network first, the last good copy when offline.
  * Everything else (other pages, the API) goes to the network untouched.
  */
 "use strict";
@@ -11,6 +12,13 @@ var VERSION = "__VERSION__";
 var CACHE = "diemcau-scanner-" + VERSION;
 var ASSETS = ["__ASSETS__"];
 var SCANNER_PAGE = /^\/sessions\/\d+\/scan\/?$/;
+var ROLL_PAGE = /^\/sessions\/\d+\/venues\/\d+\/roll\/?$/;
+
+/* Pages kept for an offline reload (by path; a query string is kept with the copy). */
+function isKeptPage(url) {
+  var path = new URL(url).pathname;
+  return SCANNER_PAGE.test(path) || ROLL_PAGE.test(path);
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -29,12 +37,12 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-/* Scanner pages kept by an older version stay available offline after an update. */
+/* Pages kept by an older version stay available offline after an update. */
 function carryPages(name) {
   return Promise.all([caches.open(name), caches.open(CACHE)]).then(function (both) {
     return both[0].keys().then(function (requests) {
       return Promise.all(requests.filter(function (request) {
-        return SCANNER_PAGE.test(new URL(request.url).pathname);
+        return isKeptPage(request.url);
       }).map(function (request) {
         return both[0].match(request).then(function (response) {
           return response && both[1].put(request, response);
@@ -44,11 +52,16 @@ function carryPages(name) {
   });
 }
 
-/* The page asks to keep itself (its first load came before the worker). */
+/* The page asks to keep itself (its first load came before the worker; the roll page asks
+ * again after its marks were accepted). One fetch at a time, so the newest copy is put last. */
+var keeping = Promise.resolve();
 self.addEventListener("message", function (event) {
   var url = event.data && event.data.keep;
-  if (url && SCANNER_PAGE.test(new URL(url).pathname)) {
-    event.waitUntil(caches.open(CACHE).then(function (cache) { return keep(cache, url); }));
+  if (url && isKeptPage(url)) {
+    keeping = keeping.then(function () {
+      return caches.open(CACHE).then(function (cache) { return keep(cache, url); });
+    });
+    event.waitUntil(keeping);
   }
 });
 
@@ -93,7 +106,7 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(cacheFirst(request));
-  } else if (request.mode === "navigate" && SCANNER_PAGE.test(url.pathname)) {
+  } else if (request.mode === "navigate" && isKeptPage(request.url)) {
     event.respondWith(networkFirst(request));
   }
 });

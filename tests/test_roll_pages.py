@@ -172,3 +172,15 @@ def test_makeup_page_is_the_organizers(make_session, make_user, login, client):
     client.post("/logout")
     login(make_user(role="coordinator", venue=session.venues[1]))
     assert client.get(f"/sessions/{session.id}/makeup").status_code == 403
+
+
+def test_roll_page_registers_the_service_worker_that_keeps_its_shell(make_session, make_person,
+                                                                     make_user, login):
+    session, point, coordinator, _ = _point(make_session, make_person, make_user)
+    client = login(coordinator)
+    page = client.get(f"/sessions/{session.id}/venues/{point.id}/roll").get_data(as_text=True)
+    assert 'data-sw-url="/sw.js"' in page
+    worker = client.get("/sw.js").get_data(as_text=True)
+    for asset in ("/static/js/roll.js", "/static/js/offline-queue.js", "/static/css/app.css"):
+        assert f'"{asset}"' in worker
+    assert "ROLL_PAGE" in worker

@@ -4,6 +4,7 @@
  * offline. A mark leaves the queue only once the server answered its nonce; resending is
  * harmless. Headcount, readiness and sign-off are plain forms that need the connection.
  * The point's figures (and statuses from scanning) are re-fetched every few seconds.
+ * The service worker (static/sw.js) keeps the last good copy of this page, so it reloads offline.
  */
 (function () {
   "use strict";
@@ -16,6 +17,7 @@
     rollUrl: root.dataset.rollUrl,
     countsUrl: root.dataset.countsUrl,
     mayMark: root.dataset.mayMark === "1",
+    swUrl: root.dataset.swUrl,
     messages: JSON.parse(root.dataset.messages || "{}")
   };
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -38,6 +40,13 @@
   }
 
   function offline() { return !navigator.onLine || state.unreachable; }
+
+  /* The service worker keeps a fresh copy of this page for an offline reload: asked once it is
+   * ready and again whenever marks were accepted or statuses changed, so the copy shows them. */
+  var worker = null;
+  function keepPage() {
+    if (worker && navigator.onLine) worker.postMessage({ keep: location.href });
+  }
 
   /* ---- rows ---- */
   function row(personId) { return document.getElementById("p-" + personId); }
@@ -142,6 +151,7 @@
           var answered = (b.results || []).filter(function (r) { return asked[r.nonce]; });
           return Store.remove(answered.map(function (r) { return r.nonce; })).then(function () {
             answered.forEach(answer);
+            if (answered.length) keepPage();
             return answered.length > 0 && items.length === BATCH;
           });
         });
@@ -174,13 +184,16 @@
         box.innerHTML = html;
         var holder = box.querySelector("[data-statuses]");
         var statuses = holder ? JSON.parse(holder.dataset.statuses || "{}") : {};
+        var changed = false;
         Object.keys(statuses).forEach(function (id) {
           var li = row(id);
           if (li && !li.dataset.pending && !li.classList.contains("roll-problem")
               && !li.classList.contains("status-" + (statuses[id] || "none"))) {
             showStatus(id, statuses[id], null, false);
+            changed = true;
           }
         });
+        if (changed) keepPage();
       })
       .catch(function () {});
   }
@@ -202,5 +215,13 @@
   }
   line();
   setInterval(refreshCounts, REFRESH_EVERY);
+  if ("serviceWorker" in navigator && config.swUrl) {
+    navigator.serviceWorker.register(config.swUrl, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      worker = registration.active;
+      keepPage(); // its first load did not pass the worker
+    }).catch(function () { /* the page still works online */ });
+  }
   window.DiemCauRoll = { send: send, state: state };
 })();

@@ -1,5 +1,6 @@
 """A bridge-point coordinator's roll on a phone (390x844): marks made online, then offline
-(kept on the phone), then sent once the connection is back; meanwhile the organizer's live
+(kept on the phone, and still there after reloading the page offline: the service worker keeps
+the page), then sent once the connection is back; meanwhile the organizer's live
 dashboard, in a second browser context, shows the new figures without a reload."""
 
 import pytest
@@ -72,6 +73,13 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         expect(roll.locator("#net-status")).to_have_text("Đã kết nối — mọi thao tác đã gửi")
         expect(present).to_have_text("2", timeout=12_000)  # the 5 s refresh, no reload
         assert _statuses(live, session.id) == {ids[0]: "present", ids[1]: "late"}
+        # The service worker has taken the page in, with the marks sent, so it reloads offline.
+        roll.wait_for_function(
+            """marker => navigator.serviceWorker.ready.then(() => caches.keys())
+              .then(keys => Promise.all(keys.map(k => caches.open(k)
+                .then(c => c.match(location.href)).then(r => r ? r.text() : ""))))
+              .then(pages => pages.some(html => html.includes(marker)))""",
+            arg=f'id="p-{ids[1]}" class="roll-person status-late"', timeout=15_000)
 
         # Offline: the marks wait on the phone.
         phone.set_offline(True)
@@ -83,6 +91,15 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         expect(row(3).locator("[data-status]")).to_have_text("Vắng có lý do: ốm")
         expect(roll.locator("#sign-off button")).to_be_disabled()  # needs the connection
         screenshot(roll, "coordinator-offline-2-waiting")
+        assert len(_statuses(live, session.id)) == 2
+
+        # Reloaded offline: the page comes from the service worker, the marks still wait.
+        roll.reload()
+        expect(roll.locator("#net-status")).to_contain_text("2 thao tác đang chờ gửi")
+        expect(row(1).locator("[data-status]")).to_have_text("Muộn")  # sent before, in the copy
+        expect(row(2).locator("[data-pending]")).to_be_visible()
+        expect(row(3).locator("[data-status]")).to_have_text("Vắng có lý do: ốm")
+        expect(roll.locator("#sign-off button")).to_be_disabled()
         assert len(_statuses(live, session.id)) == 2
 
         # Back online: sent once, and the dashboard follows by itself.
