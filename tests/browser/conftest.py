@@ -7,7 +7,7 @@
   Data is shared by all browser tests: each test creates what it needs (``live.make_user``,
   ``live.make_session``, ``live.make_person``) and must not rely on what others made.
 - ``browser`` / ``page``: Chromium launched as docs (testing.md) say; ``page`` is a fresh
-  context per test. ``chromium_with_camera(y4m_path)`` launches one with a fake camera
+  context per test. ``expect`` waits up to 15 s. ``chromium_with_camera(y4m_path)`` launches one with a fake camera
   (see tests/browser/camera.py).
 - ``screenshot(page, name)`` saves test-artifacts/NAME.png.
 Without Chromium or Playwright these tests are skipped, except under CI=true (tests/conftest.py).
@@ -143,8 +143,11 @@ def browser_home():
 
 @pytest.fixture(scope="session")
 def playwright_instance(browser_home):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() has its own timeout (5 s by default, not the context's): generous for a busy
+    # 2-core CI machine, so a slow answer waits instead of failing.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         yield playwright
 
@@ -165,10 +168,10 @@ def browser(playwright_instance, browser_home):
 
 @pytest.fixture
 def page(browser):
-    """A fresh context (no cookies) at phone-friendly laptop size; 10 s default timeout."""
+    """A fresh context (no cookies) at phone-friendly laptop size; 15 s default timeout."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     context.close()

@@ -49,7 +49,7 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
     organizer = live.make_user(role="organizer")
 
     phone = browser.new_context(**PHONE)
-    phone.set_default_timeout(10_000)
+    phone.set_default_timeout(15_000)
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
                                timezone_id="Asia/Ho_Chi_Minh")
     desk.set_default_timeout(15_000)
@@ -71,7 +71,7 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         row(1).get_by_role("button", name="Muộn").click()
         expect(row(1).locator("[data-status]")).to_have_text("Muộn")
         expect(roll.locator("#net-status")).to_have_text("Đã kết nối — mọi thao tác đã gửi")
-        expect(present).to_have_text("2", timeout=12_000)  # the 5 s refresh, no reload
+        expect(present).to_have_text("2", timeout=20_000)  # the 5 s refresh, no reload
         assert _statuses(live, session.id) == {ids[0]: "present", ids[1]: "late"}
         # The service worker has taken the page in, with the marks sent, so it reloads offline.
         roll.wait_for_function(
@@ -105,7 +105,7 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         # Back online: sent once, and the dashboard follows by itself.
         phone.set_offline(False)
         expect(roll.locator("#net-status")).to_have_text("Đã kết nối — mọi thao tác đã gửi",
-                                                         timeout=12_000)
+                                                         timeout=20_000)
         expect(row(3).locator("[data-pending]")).to_be_hidden()
         expect(roll.locator("#sign-off button")).to_be_enabled()
         assert _statuses(live, session.id) == {
@@ -113,7 +113,7 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         marks = live.query(lambda db: db.scalars(select(ScanAttempt.method).where(
             ScanAttempt.session_id == session.id)).all())
         assert marks == ["roll"] * 4
-        expect(present).to_have_text("3", timeout=12_000)
+        expect(present).to_have_text("3", timeout=20_000)
         expect(dashboard.locator("tr[data-venue-id='%d'] td" % point.id).nth(4)
                ).to_have_text("1")  # absent with reason
         screenshot(roll, "coordinator-synced")

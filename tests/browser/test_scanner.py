@@ -20,7 +20,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "vi-VN",
 
 def phone_page(browser, **kwargs):
     context = browser.new_context(**PHONE, **kwargs)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     return context, context.new_page()
 
 
