@@ -96,9 +96,10 @@ def record_refusal(db: Session, *, session: StudySession, venue: Venue, code: st
     """Record an attempt refused before the rule ran (e.g. a wrong presence code).
 
     It is stored under a nonce of its own, so the form's nonce stays free for the retry."""
-    own_nonce = f"{(nonce or '')[:40]}~{secrets.token_hex(6)}"
+    printable = "".join(ch for ch in (nonce or "")[:40] if ch.isprintable())
+    own_nonce = f"{printable}~{secrets.token_hex(6)}"
     insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
-        session_id=session.id, nonce=own_nonce, venue_id=venue.id, person_id=person_id,
+        session_id=session.id, nonce=own_nonce, venue_id=venue.id, person_id=row_id(person_id),
         outcome=REJECTED, code=code, method=method, actor_id=actor.id if actor else None,
         device=device[:100], scanned_at=None, received_at=now))
     return ScanResult(nonce=nonce, outcome=REJECTED, code=code)

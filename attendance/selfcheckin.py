@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from . import tokens, walkins
 from .checkin import CheckInError, ScanResult, record_scan
 from .errors import ValidationError
+from .ids import is_nonce, row_id
 from .models import Person, ScanAttempt, StudySession, Venue
 from .text import fold
 
@@ -62,7 +63,7 @@ def check_in_self(db: Session, *, card_key: bytes, presence_key: bytes, session:
         return record_scan(db, key=card_key, session=session, venue=venue, nonce=nonce,
                            method="self", now=now, actor=None, person_id=person_id)
     _, digits = _check("x" * 2, digits)
-    person = db.get(Person, person_id) if isinstance(person_id, int) else None
+    person = db.get(Person, person_id) if row_id(person_id) else None
     if person is None or person.session_id != session.id or not person.phone.endswith(digits):
         raise ValidationError({"digits": "self_not_found"})
     if not presence_ok(presence_key, session, venue, presence, now):
@@ -98,6 +99,6 @@ def _check(name: str, digits: str) -> tuple[list[str], str]:
 
 def _seen(db: Session, session: StudySession, nonce: str) -> bool:
     nonce = (nonce or "").strip()
-    return bool(nonce) and db.scalar(
+    return is_nonce(nonce) and db.scalar(
         select(ScanAttempt.id).where(ScanAttempt.session_id == session.id,
                                      ScanAttempt.nonce == nonce)) is not None
