@@ -1,0 +1,151 @@
+"""Figures of the live dashboard at any size (a national session: 7,400 points, 960,000 people).
+
+Everything is aggregated, filtered, counted and paged in SQL; only the venues of one page come
+back as objects (their per-category figures then come from summary.summarize). A venue lags
+when present * 100 < threshold * expected, unrounded, so SQL and the page agree.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, BRIDGE_POINT, LATE, PRESENT,
+                     Attendance, ExpectedCount, MakeupAttendance, Person, Venue)
+from .summary import Figures, roster_status
+from .text import fold
+
+CONNECTED = "connected"
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The whole session (or a coordinator's own point) at a glance."""
+    totals: Figures
+    lagging: int  # venues under the threshold
+    not_ready: int  # bridge points not connected
+    not_signed: int  # bridge points not signed off
+
+
+def lags(figures: Figures, threshold: float) -> bool:
+    return figures.expected > 0 and figures.present * 100 < threshold * figures.expected
+
+
+def _per_venue(session_id: int, venue_ids: list[int] | None):
+    """One row per venue: its own columns plus people's and expected figures (a subquery)."""
+    roster = roster_status(session_id, venue_ids)
+    status = roster.c.status
+    people = (
+        select(roster.c.venue_id.label("venue_id"),
+               func.count(roster.c.id).label("invited"),
+               func.count(case((status.in_((PRESENT, LATE)), 1))).label("present"),
+               func.count(case((status == LATE, 1))).label("late"),
+               func.count(case((status == ABSENT_EXCUSED, 1))).label("excused"),
+               func.count(case((status == ABSENT_UNEXCUSED, 1))).label("unexcused"))
+        .group_by(roster.c.venue_id))
+    expected = (
+        select(ExpectedCount.venue_id.label("venue_id"),
+               func.sum(ExpectedCount.expected).label("expected"),
+               func.sum(ExpectedCount.headcount).label("headcount"))
+        .join(Venue, Venue.id == ExpectedCount.venue_id)
+        .where(Venue.session_id == session_id)
+        .group_by(ExpectedCount.venue_id))
+    venues = select(Venue.id, Venue.kind, Venue.position, Venue.readiness,
+                    Venue.signed_off_at).where(Venue.session_id == session_id)
+    if venue_ids is not None:
+        expected = expected.where(ExpectedCount.venue_id.in_(venue_ids))
+        venues = venues.where(Venue.id.in_(venue_ids))
+    people, expected = people.subquery(), expected.subquery()
+    zero = func.coalesce
+    return (
+        venues.add_columns(
+            zero(people.c.invited, 0).label("invited"),
+            (zero(people.c.present, 0) + zero(expected.c.headcount, 0)).label("present"),
+            zero(people.c.late, 0).label("late"),
+            zero(people.c.excused, 0).label("excused"),
+            zero(people.c.unexcused, 0).label("unexcused"),
+            zero(people.c.present, 0).label("checked_in"),
+            zero(expected.c.expected, 0).label("expected"))
+        .outerjoin(people, people.c.venue_id == Venue.id)
+        .outerjoin(expected, expected.c.venue_id == Venue.id)
+        .subquery())
+
+
+def _lagging(rows, threshold: float):
+    return (rows.c.expected > 0) & (rows.c.present * 100 < threshold * rows.c.expected)
+
+
+def overview(db: Session, session_id: int, threshold: float,
+             venue_ids: list[int] | None = None) -> Overview:
+    """Totals, lagging venues and bridge points not ready / not signed off: one query, one
+    pass over the people (the per-venue aggregate, summed)."""
+    rows = _per_venue(session_id, venue_ids)
+    point = rows.c.kind == BRIDGE_POINT
+    made_up = (
+        select(func.count(Person.id))
+        .join(MakeupAttendance, (MakeupAttendance.person_id == Person.id)
+              & (MakeupAttendance.session_id == Person.session_id))
+        .outerjoin(Attendance, (Attendance.person_id == Person.id)
+                   & (Attendance.session_id == Person.session_id))
+        .where(Person.session_id == session_id,
+               Attendance.status.is_(None) | Attendance.status.not_in(ATTENDED)))
+    if venue_ids is not None:
+        made_up = made_up.where(Person.venue_id.in_(venue_ids))
+    total = func.coalesce
+    row = db.execute(select(
+        total(func.sum(rows.c.expected), 0), total(func.sum(rows.c.invited), 0),
+        total(func.sum(rows.c.present), 0), total(func.sum(rows.c.late), 0),
+        total(func.sum(rows.c.excused), 0), total(func.sum(rows.c.unexcused), 0),
+        total(func.sum(rows.c.checked_in), 0),
+        func.count(case((_lagging(rows, threshold), 1))),
+        func.count(case((point & (rows.c.readiness != CONNECTED), 1))),
+        func.count(case((point & rows.c.signed_off_at.is_(None), 1))),
+        made_up.scalar_subquery())).one()
+    expected, invited, present, late, excused, unexcused, checked_in = map(int, row[:7])
+    figures = Figures(expected=expected, invited=invited, present=present, late=late,
+                      absent_excused=excused, absent_unexcused=unexcused,
+                      not_checked_in=invited - checked_in - excused - unexcused,
+                      made_up=int(row[10]))
+    return Overview(figures, int(row[7]), int(row[8]), int(row[9]))
+
+
+def matching_venue_ids(db: Session, session_id: int, query: str,
+                       venue_ids: list[int] | None = None) -> list[int]:
+    """Venues whose name contains ``query``, ignoring case and diacritics ("phuong" finds
+    "phường"). Folding is done here: neither SQLite nor a bare PostgreSQL folds Vietnamese;
+    reading the names of 7,400 venues takes a few milliseconds."""
+    needle = fold(query)
+    names = select(Venue.id, Venue.name).where(Venue.session_id == session_id)
+    if venue_ids is not None:
+        names = names.where(Venue.id.in_(venue_ids))
+    return [venue_id for venue_id, name in db.execute(names) if needle in fold(name)]
+
+
+def venue_page(db: Session, session_id: int, *, limit: int, offset: int,
+               venue_ids: list[int] | None = None, kind: str | None = None,
+               lagging_below: float | None = None) -> tuple[list[Venue], int]:
+    """(venues of one page in session order, how many match in all). Without the lagging
+    filter no figure is needed to choose the page, so nothing is aggregated here."""
+    if lagging_below is None:
+        chosen = select(Venue.id, Venue.position).where(Venue.session_id == session_id)
+        if venue_ids is not None:
+            chosen = chosen.where(Venue.id.in_(venue_ids))
+        if kind:
+            chosen = chosen.where(Venue.kind == kind)
+        chosen = chosen.subquery()
+    else:
+        rows = _per_venue(session_id, venue_ids)
+        chosen = select(rows.c.id, rows.c.position).where(_lagging(rows, lagging_below))
+        if kind:
+            chosen = chosen.where(rows.c.kind == kind)
+        chosen = chosen.subquery()
+    page = db.execute(
+        select(chosen.c.id, func.count().over())
+        .order_by(chosen.c.position, chosen.c.id).limit(limit).offset(offset)).all()
+    if page:
+        count = page[0][1]
+    else:
+        count = db.scalar(select(func.count()).select_from(chosen))
+    ids = [row[0] for row in page]
+    venues = {v.id: v for v in db.scalars(select(Venue).where(Venue.id.in_(ids)))}
+    return [venues[i] for i in ids], count
