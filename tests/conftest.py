@@ -81,9 +81,15 @@ def app(app_config, tmp_path, monkeypatch):
 
 
 def _truncate_all():
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    """Empty every table (children first) and restart the id sequences. DELETE of the few rows
+    a test leaves takes about 40 ms; TRUNCATE of all the tables took 0.4-0.5 s, twice a test."""
     with _db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        sequences = conn.scalars(text(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")).all()
+        for name in sequences:
+            conn.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 @pytest.fixture
