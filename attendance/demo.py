@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import accounts
+from . import accounts, result_reports
 from .models import (BRIDGE_POINT, COORDINATOR, HALL, ORGANIZER, REPORTER, STAFF, VIEWER,
                      Category, Document, ExpectedCount, Person, StudySession, Unit, User, Venue)
 from .text import fold
@@ -139,6 +139,11 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
                                       units, phones, now))
     db.add_all(people)
     db.flush()
+    # Every unit owes its result report: the wards' and communes' party committees, the cells
+    # under the committee, the Front and the socio-political organizations.
+    reporting = [u.id for u in units.values()
+                 if u.kind in ("party_committee", "party_cell", "front", "organization")]
+    result_reports.set_reporting_units(db, session, sorted(reporting), now=now, actor=None)
     return DemoResult(session=session, people=len(people),
                       logins=_users(db, now=now, hall=hall, points=points, units=units))
 

@@ -48,3 +48,15 @@ def test_seed_demo_is_the_same_on_every_run_and_takes_a_start(runner, db):
     assert "not loaded" in again.output
     bad = runner.invoke(args=["seed-demo", "--start", "17/10/2023"])
     assert bad.exit_code != 0
+
+
+def test_demo_reporter_owes_a_result_report(runner, db, client):
+    from attendance.models import ResultReport
+
+    runner.invoke(args=["seed-demo"])
+    units = db.scalar(select(func.count()).select_from(ResultReport))
+    assert units >= 15 + 12  # wards/communes + cells, plus the Front and organizations
+    client.post("/login", data={"username": "reporter", "password": "diemcau2023"})
+    page = client.get("/sessions/1/reports", follow_redirects=True)
+    assert page.status_code == 200
+    assert "Phổ Hòa" in page.get_data(as_text=True)
