@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .cells import text
 from .table import INT, RATE, Column, Strong
@@ -31,7 +32,8 @@ class Sheet:
     """One write-only sheet: set up widths and the frozen header, then append rows in order."""
 
     def __init__(self, book: "XlsxBook", title: str, widths: list[float], freeze: str | None):
-        self._ws = book.workbook.create_sheet(book.unique_title(title))
+        self._ws = _TitledSheet(parent=book.workbook, title=book.unique_title(title))
+        book.workbook._add_sheet(self._ws)
         self._styles = book.styles
         for index, width in enumerate(widths, start=1):
             self._ws.column_dimensions[get_column_letter(index)].width = width
@@ -110,6 +112,20 @@ class Sheet:
             template.number_format = number_format
         self._styles[key] = template._style
         return template._style
+
+
+class _TitledSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose title XlsxBook.unique_title has already made valid and
+    unique. openpyxl's own check compares each new title with every sheet's: quadratic,
+    13 s of CPU for the 7,401 sheets of a national summary."""
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = value
 
 
 class XlsxBook:
