@@ -52,10 +52,10 @@ def measure(url: str, session_id: int) -> list[str]:
     from sqlalchemy import func, select
 
     from attendance import accounts, live
-    from attendance.models import Attendance, Person, User
+    from attendance.models import Attendance, Person, User, Venue
     from webapp import create_app
     from webapp.extensions import db
-    from webapp.summary.dashboard import THRESHOLD, dashboard
+    from webapp.summary.dashboard import PER_PAGE, THRESHOLD, dashboard
 
     os.environ["DATABASE_URL"] = url
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
@@ -81,11 +81,14 @@ def measure(url: str, session_id: int) -> list[str]:
             assert "data-venue-id" in html or "lagging" in query
             db.session.remove()
 
+    with app.app_context():
+        last = (db.session.scalar(select(func.count()).select_from(Venue).where(
+            Venue.session_id == session_id)) + PER_PAGE - 1) // PER_PAGE
     say(f"Dashboard of session {session_id} ({url.split(':')[0]}), best of 3:")
     for label, query in [("page", ""), ("partial=1", "partial=1"),
                          ("lagging=1&partial=1", "lagging=1&partial=1"),
                          ("q=0042&partial=1", "q=0042&partial=1"),
-                         ("page=100&partial=1", "page=100&partial=1")]:
+                         (f"page={last}&partial=1", f"page={last}&partial=1")]:
         cold = _best(lambda: page(query, 0))
         page(query, 60)
         warm = _best(lambda: page(query, 60))
