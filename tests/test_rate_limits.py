@@ -4,6 +4,7 @@ check per IP; a clear 429 page or JSON error; off in the other tests."""
 import pytest
 
 from webapp import create_app
+from webapp.extensions import db
 
 SMALL = {"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SELF_CHECKIN": "4/minute",
          "RATELIMIT_KNOWLEDGE_CHECK": "2/minute"}
@@ -13,6 +14,22 @@ MESSAGE = "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "RATELIMIT_ENABLED": True, **SMALL}
+
+
+@pytest.fixture
+def second_app(monkeypatch, tmp_path):
+    """``second_app(config)``: another app on the test database; its engine is disposed after
+    the test (an engine left to the garbage collector leaves PostgreSQL connections open)."""
+    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _sign_in(client, username, password="wrong-password", **kwargs):
@@ -53,9 +70,8 @@ def test_json_clients_get_a_json_error(app, client):
     assert error["code"] == "rate_limited" and MESSAGE in error["message"]
 
 
-def test_api_routes_answer_429_as_json(app, app_config, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(app_config)
+def test_api_routes_answer_429_as_json(app, app_config, second_app):
+    app = second_app(app_config)
     limiter = app.extensions["diemcau.limiter"]
     app.add_url_rule("/api/v1/probe", "probe", limiter.limit("1/minute")(lambda: {"ok": True}))
     client = app.test_client()
@@ -79,19 +95,17 @@ def test_self_check_in_posts_share_one_counter_per_address(app, client, make_ses
     assert answer.status_code == 404  # looked up (no one found), not refused
 
 
-def test_knowledge_check_posts_are_limited_by_path(app, app_config, monkeypatch, tmp_path):
+def test_knowledge_check_posts_are_limited_by_path(app, app_config, second_app):
     """Any POST under /q/ counts, whichever blueprint serves it."""
-    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(app_config)
+    app = second_app(app_config)
     app.add_url_rule("/q/probe-limits/answer", "quiz_probe", lambda: "ok", methods=["POST"])
     client = app.test_client()
     assert [client.post("/q/probe-limits/answer").status_code for _ in range(2)] == [200, 200]
     assert client.post("/q/probe-limits/answer").status_code == 429
 
 
-def test_behind_a_proxy_the_forwarded_address_counts(app, app_config, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({**app_config, "PROXY_FIX": 1})
+def test_behind_a_proxy_the_forwarded_address_counts(app, app_config, second_app):
+    app = second_app({**app_config, "PROXY_FIX": 1})
     client = app.test_client()
     first = {"X-Forwarded-For": "203.0.113.5"}
     for _ in range(3):
@@ -101,8 +115,7 @@ def test_behind_a_proxy_the_forwarded_address_counts(app, app_config, monkeypatc
         == 200
 
 
-def test_limits_are_off_unless_enabled(app, app_config, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({**app_config, "RATELIMIT_ENABLED": False})
+def test_limits_are_off_unless_enabled(app, app_config, second_app):
+    app = second_app({**app_config, "RATELIMIT_ENABLED": False})
     client = app.test_client()
     assert {_sign_in(client, "admin").status_code for _ in range(10)} == {200}
