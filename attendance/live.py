@@ -55,7 +55,10 @@ def _per_venue(session_id: int, venue_ids: list[int] | None):
     if venue_ids is not None:
         expected = expected.where(ExpectedCount.venue_id.in_(venue_ids))
         venues = venues.where(Venue.id.in_(venue_ids))
-    people, expected = people.subquery(), expected.subquery()
+    # Computed once, whatever the planner thinks of the tables' sizes (a bulk load not yet
+    # analyzed made PostgreSQL re-run the people's aggregate for every venue).
+    people = people.cte("venue_people").prefix_with("MATERIALIZED")
+    expected = expected.subquery()
     zero = func.coalesce
     return (
         venues.add_columns(
