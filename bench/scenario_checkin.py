@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 
 from run import BIN, ROOT, Figures, parse_wrk, scenario
 
@@ -46,18 +47,31 @@ def _run(bench, connections: int, batch: int) -> tuple[Figures, int]:
     return parse_wrk(done.stdout), accepted
 
 
+def _counts(bench, session_id: int) -> tuple[int, int, int]:
+    """Attendance rows, accepted attempts and doubled people, read in one statement so that
+    both counts come from the same snapshot."""
+    (counts,) = bench.sql(
+        "SELECT (SELECT count(*) FROM attendances WHERE session_id = :s), "
+        "(SELECT count(*) FROM scan_attempts WHERE session_id = :s AND outcome = 'accepted'), "
+        "(SELECT count(*) FROM (SELECT person_id FROM attendances WHERE session_id = :s "
+        "GROUP BY person_id HAVING count(*) > 1) AS d)", s=session_id)
+    return tuple(counts)
+
+
 def _verify(bench) -> None:
     """Rows must equal the check-ins the server accepted, and no answer may claim more.
-    (wrk stops with requests in flight: the server may accept a few whose answers it drops.)"""
-    load = _load(bench)
-    rows, = bench.sql("SELECT count(*) FROM attendances WHERE session_id = :s", s=load["session"])
-    attempts, = bench.sql("SELECT count(*) FROM scan_attempts WHERE session_id = :s "
-                          "AND outcome = 'accepted'", s=load["session"])
-    doubled, = bench.sql("SELECT count(*) FROM (SELECT person_id FROM attendances "
-                         "GROUP BY session_id, person_id HAVING count(*) > 1) AS d")
-    ok = rows[0] == attempts[0] and _state["accepted"] <= rows[0] and doubled[0] == 0
-    print(f"  verify: {rows[0]} attendance rows = {attempts[0]} accepted scans recorded; "
-          f"{_state['accepted']} accepted answers received; {doubled[0]} doubled: "
+    wrk stops with requests in flight, which the server still finishes (it may accept a few
+    whose answers nobody reads): wait until the counts stop moving, then compare."""
+    session_id = _load(bench)["session"]
+    counts, before = _counts(bench, session_id), None
+    deadline = time.monotonic() + 30
+    while counts != before and time.monotonic() < deadline:
+        time.sleep(1)
+        before, counts = counts, _counts(bench, session_id)
+    rows, attempts, doubled = counts
+    ok = rows == attempts and _state["accepted"] <= rows and doubled == 0
+    print(f"  verify: {rows} attendance rows = {attempts} accepted scans recorded; "
+          f"{_state['accepted']} accepted answers received; {doubled} doubled: "
           f"{'OK' if ok else 'MISMATCH'}", flush=True)
 
 
