@@ -105,35 +105,62 @@ def record_refusal(db: Session, *, session: StudySession, venue: Venue, code: st
     return ScanResult(nonce=nonce, outcome=REJECTED, code=code)
 
 
-def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
-           method: str, at: datetime, actor: User | None, token: str | None = None,
-           person_id: int | None = None, device: str = "") -> ScanResult:
-    """The rule. Raises CheckInError with a stable code, or writes the attendance row."""
+def judge(key: bytes, session: StudySession, venue: Venue | None, actor: User | None,
+          token: str | None, person_id: int | None) -> tuple[int | None, int | None]:
+    """The rule, before the database: the venue, who scans, the card's signature and session.
+    Returns (person id, card version or None for a pick by id); raises CheckInError."""
     if venue is None or venue.session_id != session.id:
         raise CheckInError("wrong_venue_session")
     if actor is not None and not permissions.can_check_in_at(actor, venue):
         raise CheckInError("not_allowed_here")
-    version = None
-    if token is not None:
-        card = tokens.read_card_token(key, token)  # malformed / bad_signature
-        if card.session_id != session.id:
-            raise CheckInError("wrong_session")
-        person_id, version = card.person_id, card.version
-    person = _person(db, session.id, person_id)
+    if token is None:
+        return person_id, None
+    card = tokens.read_card_token(key, token)  # malformed / bad_signature
+    if card.session_id != session.id:
+        raise CheckInError("wrong_session")
+    return card.person_id, card.version
+
+
+def admit(session: StudySession, person, version: int | None, at: datetime) -> str:
+    """The rule, with the person's row: revoked cards, the window, present or late."""
     if person is None:
         raise CheckInError("unknown_person")
     if version is not None and version != person["card_version"]:
         raise CheckInError("revoked", person=_info(person))
     if not session.checkin_open(at):
         raise CheckInError("window_closed", person=_info(person))
-    status = LATE if at > session.late_after else PRESENT
-    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], dict(
-        session_id=session.id, person_id=person["id"], venue_id=venue.id, status=status,
-        method=method, at=at, recorded_by_id=actor.id if actor else None, device=device[:100],
-        nonce=nonce, absence_reason=""))
+    return LATE if at > session.late_after else PRESENT
+
+
+def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
+           method: str, at: datetime, actor: User | None, token: str | None = None,
+           person_id: int | None = None, device: str = "") -> ScanResult:
+    """Judge one scan and write its attendance row; raises CheckInError when refused."""
+    person_id, version = judge(key, session, venue, actor, token, person_id)
+    person = _person(db, session.id, person_id)
+    status = admit(session, person, version, at)
+    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], _attendance(
+        session, person["id"], venue, status, method, at, actor, device, nonce))
     if inserted:
-        return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
-                          venue_id=venue.id, venue_name=venue.name, status=status, at=at)
+        return _accepted(nonce, person, venue, status, at)
+    return _already_in(db, session=session, venue=venue, person=person, status=status,
+                       method=method, at=at, actor=actor, nonce=nonce)
+
+
+def _attendance(session, person_id, venue, status, method, at, actor, device, nonce) -> dict:
+    return dict(session_id=session.id, person_id=person_id, venue_id=venue.id, status=status,
+                method=method, at=at, recorded_by_id=actor.id if actor else None,
+                device=device[:100], nonce=nonce, absence_reason="")
+
+
+def _accepted(nonce, person, venue, status, at) -> ScanResult:
+    return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
+                      venue_id=venue.id, venue_name=venue.name, status=status, at=at)
+
+
+def _already_in(db: Session, *, session, venue, person, status, method, at, actor,
+                nonce) -> ScanResult:
+    """The person has a record already: a duplicate, or an absence that turns into arrival."""
     first = _first_attendance(db, session.id, person["id"])
     if first.status not in (PRESENT, LATE):
         # Marked absent earlier (by a coordinator's roll): arriving turns it into a check-in.
@@ -141,8 +168,7 @@ def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | Non
             s_id=session.id, p_id=person["id"], venue_id=venue.id, status=status,
             method=method, at=at, recorded_by_id=actor.id if actor else None, nonce=nonce,
             absence_reason=""))
-        return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
-                          venue_id=venue.id, venue_name=venue.name, status=status, at=at)
+        return _accepted(nonce, person, venue, status, at)
     return ScanResult(nonce=nonce, outcome=DUPLICATE, code="already_checked_in",
                       person=_info(person), venue_id=first.venue_id, venue_name=first.name,
                       status=first.status, at=first.at)

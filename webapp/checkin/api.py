@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from flask import request
 from flask_login import current_user
 
-from attendance.checkin import record_scan
+from attendance.checkin_batch import ScanItem, record_scans
 from attendance.ids import row_id
 
 from ..errors import json_error
@@ -33,18 +33,15 @@ def post_checkins(session_id: int):
     venue_ids = {row_id(item.get("venue_id")) for item in items} - {None}
     venues = {v.id: v for v in map(venue_copy, venue_ids) if v and v.session_id == session.id}
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
-    key = card_key()
-    results = []
-    for item in items:
-        token, person_id = item.get("token"), item.get("person_id")
-        venue = venues.get(row_id(item.get("venue_id")))
-        results.append(record_scan(
-            db.session, key=key, session=session, venue=venue,
-            nonce=str(item.get("nonce") or ""),
-            method=_method(item), now=now, actor=current_user._get_current_object(),
-            token=token if isinstance(token, str) else None,
-            person_id=row_id(person_id) if not token else None,
-            scanned_at=_parse_time(item.get("scanned_at")), device=device))
+    results = record_scans(
+        db.session, key=card_key(), session=session, venues=venues, now=now,
+        actor=current_user._get_current_object(), device=device,
+        items=[ScanItem(nonce=str(item.get("nonce") or ""), method=_method(item),
+                        venue_id=row_id(item.get("venue_id")),
+                        token=None if item.get("token") is None else str(item["token"]),
+                        person_id=row_id(item.get("person_id")),
+                        scanned_at=_parse_time(item.get("scanned_at")))
+               for item in items])
     db.session.commit()
     return {"results": [scan_json(r) for r in results]}
 

@@ -1,0 +1,149 @@
+"""A batch of scans (an offline queue flushing, a busy door) checked in with a handful of
+statements instead of four per scan: one look-up of the nonces, one of the people, one
+multi-row INSERT ... ON CONFLICT DO NOTHING of the attendances, one of the attempts.
+
+The rule itself is ``checkin.judge`` and ``checkin.admit``, the same as for one scan. What the
+bulk path does not cover — a nonce seen before (a replay), the same nonce or the same person
+twice in the batch, someone already recorded — goes through ``checkin.record_scan`` or
+``checkin._already_in`` one by one, so every answer is the one a single scan would get.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import tokens
+from .checkin import (REJECTED, CheckInError, ScanResult, _accepted, _already_in, _attendance,
+                      admit, judge, record_scan, scan_time)
+from .ids import is_nonce, row_id
+from .models import Attendance, Category, Person, ScanAttempt, StudySession, User, Venue
+
+
+@dataclass
+class ScanItem:
+    nonce: str
+    method: str
+    venue_id: int | None
+    token: str | None = None
+    person_id: int | None = None
+    scanned_at: datetime | None = None
+
+
+def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict[int, Venue],
+                 items: list[ScanItem], now: datetime, actor: User | None,
+                 device: str = "") -> list[ScanResult]:
+    results: list[ScanResult | None] = [None] * len(items)
+    one_by_one: list[int] = []
+    fresh: dict[str, int] = {}
+    for i, item in enumerate(items):
+        nonce = (item.nonce or "").strip()
+        item.nonce = nonce
+        if not is_nonce(nonce):
+            results[i] = ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
+        elif nonce in fresh:
+            one_by_one.append(i)  # the same nonce again: answered as its replay, below
+        else:
+            fresh[nonce] = i
+    if fresh:
+        seen = db.connection().execute(select(ScanAttempt.nonce).where(
+            ScanAttempt.session_id == session.id, ScanAttempt.nonce.in_(list(fresh))))
+        for (nonce,) in seen:
+            one_by_one.append(fresh.pop(nonce))
+
+    judged = {}
+    for i in fresh.values():
+        item = items[i]
+        venue = venues.get(row_id(item.venue_id))
+        try:
+            person_id, version = judge(key, session, venue, actor, item.token,
+                                       None if item.token else row_id(item.person_id))
+        except (CheckInError, tokens.TokenError) as refusal:
+            results[i] = ScanResult(nonce=item.nonce, outcome=REJECTED, code=refusal.code)
+            continue
+        judged[i] = (row_id(person_id), version, venue, scan_time(now, item.scanned_at))
+
+    people = _people(db, session.id, {person_id for person_id, *_ in judged.values()} - {None})
+    claimed: dict[int, int] = {}  # person id -> the batch item that claims them
+    rows = []
+    for i, (person_id, version, venue, at) in judged.items():
+        person = people.get(person_id)
+        try:
+            status = admit(session, person, version, at)
+        except CheckInError as refusal:
+            results[i] = ScanResult(nonce=items[i].nonce, outcome=REJECTED, code=refusal.code,
+                                    person=refusal.params.get("person"))
+            continue
+        if person_id in claimed:
+            one_by_one.append(i)  # the same person twice: the later scan is a duplicate
+            continue
+        claimed[person_id] = i
+        rows.append(_attendance(session, person_id, venue, status, items[i].method, at, actor,
+                                device, items[i].nonce))
+        results[i] = _accepted(items[i].nonce, person, venue, status, at)
+    inserted = _insert_attendances(db, rows)
+    for person_id, i in claimed.items():
+        if person_id not in inserted:  # recorded before this batch
+            result = results[i]
+            results[i] = _already_in(
+                db, session=session, venue=venues[result.venue_id], person=people[person_id],
+                status=result.status, method=items[i].method, at=result.at, actor=actor,
+                nonce=items[i].nonce)
+
+    _insert_attempts(db, [_attempt(session, items[i], venues, results[i], actor, device, now)
+                          for i in range(len(items)) if results[i] is not None
+                          and results[i].code != "bad_nonce" and i not in one_by_one])
+    for i in sorted(one_by_one):
+        item = items[i]
+        results[i] = record_scan(
+            db, key=key, session=session, venue=venues.get(row_id(item.venue_id)),
+            nonce=item.nonce, method=item.method, now=now, actor=actor, token=item.token,
+            person_id=None if item.token else row_id(item.person_id),
+            scanned_at=item.scanned_at, device=device)
+    return results
+
+
+def _people(db: Session, session_id: int, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    rows = db.connection().execute(
+        select(Person.id, Person.full_name, Person.position, Person.card_version,
+               Category.name.label("category"))
+        .join(Category, Category.id == Person.category_id)
+        .where(Person.session_id == session_id, Person.id.in_(ids))).mappings()
+    return {row["id"]: row for row in rows}
+
+
+def _dialect(db: Session):
+    return postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+
+
+def _insert_attendances(db: Session, rows: list[dict]) -> set[int]:
+    """Multi-row INSERT ... ON CONFLICT DO NOTHING; the person ids that went in."""
+    if not rows:
+        return set()
+    table = Attendance.__table__
+    statement = (_dialect(db).insert(table).values(rows)
+                 .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
+                 .returning(table.c.person_id))
+    return set(db.connection().execute(statement).scalars())
+
+
+def _insert_attempts(db: Session, rows: list[dict]) -> None:
+    if rows:
+        statement = _dialect(db).insert(ScanAttempt.__table__).on_conflict_do_nothing(
+            index_elements=["session_id", "nonce"])
+        db.connection().execute(statement, rows)
+
+
+def _attempt(session, item: ScanItem, venues, result: ScanResult, actor, device, now) -> dict:
+    venue = venues.get(row_id(item.venue_id))
+    return dict(session_id=session.id, nonce=item.nonce, venue_id=venue.id if venue else None,
+                person_id=result.person.id if result.person else None, outcome=result.outcome,
+                code=result.code, method=item.method, actor_id=actor.id if actor else None,
+                device=device[:100],
+                scanned_at=item.scanned_at if item.scanned_at and item.scanned_at.tzinfo
+                else None, received_at=now)
+

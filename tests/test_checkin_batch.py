@@ -1,0 +1,120 @@
+"""Batches of scans through the bulk path give exactly the answers single scans would."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from attendance import tokens
+from attendance.checkin import record_scan
+from attendance.checkin_batch import ScanItem, record_scans
+from attendance.models import ABSENT_EXCUSED, Attendance, ScanAttempt, StudySession, Venue
+
+from .factories import NOW
+
+KEY = tokens.derive_key("test-secret", "card")
+
+
+def card(session, person, version=1):
+    return tokens.card_token(KEY, session.id, person.id, version)
+
+
+def test_a_mixed_batch_answers_like_single_scans(db, make_session, make_person, make_user):
+    session = make_session(checkin_window="open")
+    hall, point = session.venues[0], session.venues[1]
+    people = [make_person(session) for _ in range(6)]
+    before = people[0]
+    record_scan(db, key=KEY, session=session, venue=hall, nonce="earlier", method="card",
+                now=NOW, actor=None, token=card(session, before))
+    absent = people[5]
+    db.add(Attendance(session_id=session.id, person_id=absent.id, venue_id=point.id,
+                      status=ABSENT_EXCUSED, method="roll", at=NOW, absence_reason="ốm"))
+    db.flush()
+    staff = make_user(role="staff", venue=hall)
+    items = [
+        ScanItem("n1", "card", hall.id, token=card(session, people[1])),          # new
+        ScanItem("n2", "card", hall.id, token=card(session, before)),             # recorded before
+        ScanItem("n3", "card", hall.id, token=card(session, people[2])),          # new
+        ScanItem("n4", "card", hall.id, token=card(session, people[2])),          # same person again
+        ScanItem("n1", "card", hall.id, token=card(session, people[1])),          # same nonce again
+        ScanItem("earlier", "card", hall.id, token=card(session, people[3])),     # replayed nonce
+        ScanItem("", "card", hall.id, token=card(session, people[3])),            # no nonce
+        ScanItem("n5", "card", hall.id, token=card(session, people[3])[:-1] + "A"),  # altered
+        ScanItem("n6", "card", point.id, token=card(session, people[4])),         # not staff's venue
+        ScanItem("n7", "manual", hall.id, person_id=absent.id),                   # absent arrives
+        ScanItem("n8", "manual", hall.id, person_id=99999),                       # unknown
+        ScanItem("n9", "card", hall.id, token=card(session, people[4], version=7)),  # revoked
+    ]
+    results = record_scans(db, key=KEY, session=session, venues={hall.id: hall, point.id: point},
+                           items=items, now=NOW + timedelta(minutes=1), actor=staff)
+    answers = [(r.outcome, r.code) for r in results]
+    assert answers[0] == ("accepted", "ok")
+    assert answers[1] == ("duplicate", "already_checked_in") and results[1].at == NOW
+    assert answers[2] == ("accepted", "ok")
+    assert answers[3] == ("duplicate", "already_checked_in")
+    assert answers[4] == ("accepted", "ok") and results[4].person.id == people[1].id
+    assert answers[5] == ("accepted", "ok") and results[5].person.id == before.id  # first answer
+    assert answers[6] == ("rejected", "bad_nonce")
+    assert answers[7][1] == "bad_signature"
+    assert answers[8][1] == "not_allowed_here"
+    assert answers[9] == ("accepted", "ok")
+    assert answers[10][1] == "unknown_person"
+    assert answers[11][1] == "revoked"
+    rows = dict(db.execute(select(Attendance.person_id, Attendance.status)).all())
+    assert set(rows) == {before.id, people[1].id, people[2].id, absent.id}
+    assert rows[absent.id] == "present"
+    nonces = db.scalars(select(ScanAttempt.nonce)).all()
+    assert sorted(nonces) == sorted(["earlier"] + [f"n{i}" for i in range(2, 10)] + ["n1"])
+
+
+def test_replaying_a_whole_batch_changes_nothing(db, make_session, make_person):
+    session = make_session(checkin_window="open")
+    hall = session.venues[0]
+    people = [make_person(session) for _ in range(20)]
+    items = [ScanItem(f"r{i}", "card", hall.id, token=card(session, p))
+             for i, p in enumerate(people)]
+    first = record_scans(db, key=KEY, session=session, venues={hall.id: hall}, items=items,
+                         now=NOW, actor=None)
+    again = record_scans(db, key=KEY, session=session, venues={hall.id: hall},
+                         items=[ScanItem(i.nonce, i.method, i.venue_id, token=i.token)
+                                for i in items], now=NOW + timedelta(minutes=3), actor=None)
+    assert [r.outcome for r in first] == ["accepted"] * 20
+    assert [(r.outcome, r.at) for r in again] == [(r.outcome, r.at) for r in first]
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 20
+    assert db.scalar(select(func.count()).select_from(ScanAttempt)) == 20
+
+
+def test_concurrent_batches_never_double_count(app, db, make_session, make_person):
+    from webapp.extensions import db as flask_db
+
+    session = make_session(checkin_window="open")
+    people = [make_person(session) for _ in range(60)]
+    session_id, venue_id = session.id, session.venues[0].id
+    cards = [card(session, p) for p in people]
+    engine = flask_db.engine
+    outcomes, errors = [], []
+
+    def worker(n):
+        try:
+            with OrmSession(engine) as own:
+                s, v = own.get(StudySession, session_id), own.get(Venue, venue_id)
+                for start in range(0, 60, 20):  # each thread sends all 60 people, 20 at a time
+                    items = [ScanItem(f"t{n}-{k}", "card", venue_id, token=cards[k])
+                             for k in range(start, start + 20)]
+                    results = record_scans(own, key=KEY, session=s, venues={venue_id: v},
+                                           items=items, now=NOW, actor=None)
+                    own.commit()
+                    outcomes.extend(r.outcome for r in results)
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert outcomes.count("accepted") == 60
+    assert outcomes.count("duplicate") == 5 * 60
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 60
