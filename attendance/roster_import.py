@@ -124,6 +124,9 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     table = []
     try:
         for number, cells in rows:
+            # Columns past the limit are refused, not dropped: the file is not what we expect.
+            if any(_cell(value) for value in cells[MAX_COLUMNS:]):
+                raise DomainError("too_many_columns", limit=MAX_COLUMNS)
             cells = [_cell(value) for value in cells[:MAX_COLUMNS]]
             if any(cells):
                 table.append((number, cells))
@@ -163,7 +166,8 @@ def _xlsx_rows(data: bytes):
         raise DomainError("unreadable_file") from error
     try:
         sheet = book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1)
+        # One column past the limit is enough to tell a too-wide file (read_table refuses it).
+        yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1)
     finally:
         book.close()
 

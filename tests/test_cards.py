@@ -93,17 +93,13 @@ def test_headcount_only_categories_get_no_cards(app, db, make_session, make_pers
     assert [c.person_id for c in cards.card_infos(db, session)] == [named.id]
 
 
-def test_thousand_cards_build_quickly(app, db, make_session):
-    import time
-
+def test_thousand_cards_fill_125_sheets(app, db, make_session):
+    """1,000 people, 8 cards a sheet (its speed is for a benchmark, not asserted here)."""
     session = make_session()
     infos = [cards.CardInfo(i, f"Nguyễn Văn Thử {i}", "Chuyên viên", "Đảng ủy viên",
                             "Điểm cầu phường 1", 1) for i in range(1, 1001)]
-    started = time.perf_counter()
     drawn = cards.build_cards(io.BytesIO(), session, infos, key=b"k" * 32)
     assert len(drawn) == 1000 and drawn[-1].page == 125
-    # About 3 s on an idle 2-core machine; the bound only catches a slow path (shared CI).
-    assert time.perf_counter() - started < 30
 
 
 def test_posters_one_page_per_venue_with_link(app, db, make_session):

@@ -93,6 +93,7 @@ MESSAGES = {
     "bad_phone": _l("Số điện thoại không hợp lệ."),
     "bad_party_member": _l("Cột Đảng viên phải là có/không."),
     "missing_columns": _l("Thiếu cột bắt buộc."),
+    "too_many_columns": _l("Tệp có quá nhiều cột (tối đa %(limit)s cột). Hãy chỉ giữ các cột của mẫu."),
     "unreadable_file": _l("Không đọc được tệp. Hãy dùng tệp CSV (UTF-8) hoặc XLSX."),
     "empty_file": _l("Tệp không có dòng dữ liệu nào."),
     "missing_category": _l("Thiếu thành phần."),
