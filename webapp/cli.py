@@ -1,5 +1,6 @@
 """The command line of the contract: ``flask --app webapp COMMAND``."""
 
+import functools
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from attendance import accounts, demo, roster_import
 from attendance.errors import DomainError, ValidationError
@@ -127,4 +129,21 @@ def init_app(app) -> None:
     from .backup import backup_command, restore_command
 
     for command in COMMANDS + [backup_command, restore_command]:
+        if command is not init_db_command:
+            command.callback = _needs_schema(command.callback)
         app.cli.add_command(command)
+
+
+def _needs_schema(callback):
+    """A clear message instead of a traceback when the database was never initialised."""
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as error:
+            text = str(error.orig).lower()
+            if "no such table" in text or "does not exist" in text:
+                raise click.ClickException(
+                    "The database has no tables yet: run `flask --app webapp init-db` first.")
+            raise
+    return run
