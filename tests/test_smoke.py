@@ -35,10 +35,10 @@ def test_cli_on_a_database_never_initialised_says_what_to_do(tmp_path, monkeypat
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
-    result = app.test_cli_runner().invoke(args=["export", "1", "--what", "summary",
-                                                "--format", "csv", "-o", str(tmp_path / "x")])
-    assert result.exit_code == 1
-    assert "init-db" in result.output and "Traceback" not in result.output
     with app.app_context():
+        result = app.test_cli_runner().invoke(args=["export", "1", "--what", "summary",
+                                                    "--format", "csv", "-o", str(tmp_path / "x")])
         from webapp.extensions import db
         db.engine.dispose()
+    assert result.exit_code == 1
+    assert "init-db" in result.output and "Traceback" not in result.output
