@@ -4,7 +4,8 @@ from flask import request
 from flask_login import current_user
 
 from attendance import permissions
-from attendance.models import StudySession
+from attendance.ids import row_id
+from attendance.models import StudySession, Venue
 from attendance.summary import Summary, summarize
 
 from ..errors import json_error
@@ -17,16 +18,21 @@ def get_summary(session_id: int):
     session = db.session.get(StudySession, session_id)
     if session is None:
         return json_error("not_found", 404)
-    venues = [v for v in session.venues if permissions.can_read_venue(current_user, v)]
+    raw = request.args.get("venue_id", "").strip()
+    if raw and not raw.isdigit():
+        return json_error("bad_request", 400)
+    venue_id = row_id(int(raw)) if raw else None  # None too for ids no row can have
+    # Load only the venues asked for or allowed: a national session has thousands.
+    if permissions.can_read_all(current_user):
+        wanted = db.session.get(Venue, venue_id) if venue_id else None
+        venues = [wanted] if raw else list(session.venues)
+    else:
+        own = db.session.get(Venue, current_user.venue_id) if current_user.venue_id else None
+        venues = [own] if own is not None and (not raw or own.id == venue_id) else []
+    venues = [v for v in venues if v is not None and v.session_id == session.id
+              and permissions.can_read_venue(current_user, v)]
     if not venues:
         return json_error("forbidden", 403)
-    raw = request.args.get("venue_id", "").strip()
-    if raw:
-        if not raw.isdigit():
-            return json_error("bad_request", 400)
-        venues = [v for v in venues if v.id == int(raw)]
-        if not venues:
-            return json_error("forbidden", 403)
     return summary_json(summarize(db.session, session, venues))
 
 
