@@ -139,26 +139,26 @@ def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | Non
     person_id, version = judge(key, session, venue, actor, token, person_id)
     person = _person(db, session.id, person_id)
     status = admit(session, person, version, at)
-    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], _attendance(
+    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], attendance_row(
         session, person["id"], venue, status, method, at, actor, device, nonce))
     if inserted:
-        return _accepted(nonce, person, venue, status, at)
-    return _already_in(db, session=session, venue=venue, person=person, status=status,
+        return accepted_result(nonce, person, venue, status, at)
+    return already_in(db, session=session, venue=venue, person=person, status=status,
                        method=method, at=at, actor=actor, nonce=nonce)
 
 
-def _attendance(session, person_id, venue, status, method, at, actor, device, nonce) -> dict:
+def attendance_row(session, person_id, venue, status, method, at, actor, device, nonce) -> dict:
     return dict(session_id=session.id, person_id=person_id, venue_id=venue.id, status=status,
                 method=method, at=at, recorded_by_id=actor.id if actor else None,
                 device=device[:100], nonce=nonce, absence_reason="")
 
 
-def _accepted(nonce, person, venue, status, at) -> ScanResult:
+def accepted_result(nonce, person, venue, status, at) -> ScanResult:
     return ScanResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=_info(person),
                       venue_id=venue.id, venue_name=venue.name, status=status, at=at)
 
 
-def _already_in(db: Session, *, session, venue, person, status, method, at, actor,
+def already_in(db: Session, *, session, venue, person, status, method, at, actor,
                 nonce) -> ScanResult:
     """The person has a record already: a duplicate, or an absence that turns into arrival."""
     first = _first_attendance(db, session.id, person["id"])
@@ -168,7 +168,7 @@ def _already_in(db: Session, *, session, venue, person, status, method, at, acto
             s_id=session.id, p_id=person["id"], venue_id=venue.id, status=status,
             method=method, at=at, recorded_by_id=actor.id if actor else None, nonce=nonce,
             absence_reason=""))
-        return _accepted(nonce, person, venue, status, at)
+        return accepted_result(nonce, person, venue, status, at)
     return ScanResult(nonce=nonce, outcome=DUPLICATE, code="already_checked_in",
                       person=_info(person), venue_id=first.venue_id, venue_name=first.name,
                       status=first.status, at=first.at)
@@ -176,11 +176,12 @@ def _already_in(db: Session, *, session, venue, person, status, method, at, acto
 
 # The hot path runs prebuilt Core statements on the session's connection: building a statement
 # per scan costs more than executing it.
-_PERSON = (
+PERSON_ROWS = (  # what a scan's answer needs of a person; filtered by the callers
     select(Person.id, Person.full_name, Person.position, Person.card_version,
            Category.name.label("category"))
-    .join(Category, Category.id == Person.category_id)
-    .where(Person.id == bindparam("person_id"), Person.session_id == bindparam("session_id")))
+    .join(Category, Category.id == Person.category_id))
+_PERSON = PERSON_ROWS.where(Person.id == bindparam("person_id"),
+                            Person.session_id == bindparam("session_id"))
 _FIRST = (
     select(Attendance.venue_id, Venue.name, Attendance.status, Attendance.at)
     .join(Venue, Venue.id == Attendance.venue_id)

@@ -5,7 +5,7 @@ multi-row INSERT ... ON CONFLICT DO NOTHING of the attendances, one of the attem
 The rule itself is ``checkin.judge`` and ``checkin.admit``, the same as for one scan. What the
 bulk path does not cover — a nonce seen before (a replay), the same nonce or the same person
 twice in the batch, someone already recorded — goes through ``checkin.record_scan`` or
-``checkin._already_in`` one by one, so every answer is the one a single scan would get.
+``checkin.already_in`` one by one, so every answer is the one a single scan would get.
 """
 
 from dataclasses import dataclass
@@ -16,10 +16,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import tokens
-from .checkin import (REJECTED, CheckInError, ScanResult, _accepted, _already_in, _attendance,
-                      admit, judge, record_scan, scan_time)
+from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
+                      already_in, attendance_row, judge, record_scan, scan_time)
 from .ids import is_nonce, row_id
-from .models import Attendance, Category, Person, ScanAttempt, StudySession, User, Venue
+from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 
 
 @dataclass
@@ -89,14 +89,14 @@ def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict
             one_by_one.append(i)  # the same person twice: the later scan is a duplicate
             continue
         claimed[person_id] = i
-        rows.append(_attendance(session, person_id, venue, status, items[i].method, at, actor,
+        rows.append(attendance_row(session, person_id, venue, status, items[i].method, at, actor,
                                 device, items[i].nonce))
-        results[i] = _accepted(items[i].nonce, person, venue, status, at)
+        results[i] = accepted_result(items[i].nonce, person, venue, status, at)
     inserted = _insert_attendances(db, rows)
     for person_id, i in claimed.items():
         if person_id not in inserted:  # recorded before this batch
             result = results[i]
-            results[i] = _already_in(
+            results[i] = already_in(
                 db, session=session, venue=venues[result.venue_id], person=people[person_id],
                 status=result.status, method=items[i].method, at=result.at, actor=actor,
                 nonce=items[i].nonce)
@@ -112,11 +112,8 @@ def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict
 def _people(db: Session, session_id: int, ids: set[int]) -> dict:
     if not ids:
         return {}
-    rows = db.connection().execute(
-        select(Person.id, Person.full_name, Person.position, Person.card_version,
-               Category.name.label("category"))
-        .join(Category, Category.id == Person.category_id)
-        .where(Person.session_id == session_id, Person.id.in_(ids))).mappings()
+    rows = db.connection().execute(PERSON_ROWS.where(
+        Person.session_id == session_id, Person.id.in_(ids))).mappings()
     return {row["id"]: row for row in rows}
 
 

@@ -135,6 +135,15 @@ def generate(url: str, *, points: int = 7400, people: int = 960_000, seed: int =
     return session_id
 
 
+def generate_timed(url: str, points: int, people: int) -> int:
+    """generate(), saying how long it took (the bench scenarios' set-up)."""
+    started = time.perf_counter()
+    session_id = generate(url, points=points, people=people)
+    print(f"  generated {people:,} people at {points:,} bridge points in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    return session_id
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("target", nargs="?", default=os.environ.get("DATABASE_URL"))

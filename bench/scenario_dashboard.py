@@ -127,13 +127,9 @@ def sign_in(base_url: str) -> str:
 
 
 def generate(url: str, points: int, people: int) -> int:
-    from national import generate as national
+    from national import generate_timed
 
-    started = time.perf_counter()
-    session_id = national(url, points=points, people=people)
-    print(f"  generated {people:,} people at {points:,} bridge points in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
-    return session_id
+    return generate_timed(url, points, people)
 
 
 def main(argv=None) -> int:

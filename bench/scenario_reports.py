@@ -122,13 +122,9 @@ def measure(url: str, session_id: int, out_dir: str) -> list[str]:
 
 
 def national(url: str, points: int, people: int) -> int:
-    from national import generate
+    from national import generate_timed
 
-    started = time.perf_counter()
-    session_id = generate(url, points=points, people=people)
-    print(f"  generated {people:,} people at {points:,} bridge points in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
-    return session_id
+    return generate_timed(url, points, people)
 
 
 def main(argv=None) -> int:

@@ -16,19 +16,20 @@ from ..snapshots import Snapshots, columns, transient
 
 def card_key() -> bytes:
     """The HMAC key of personal cards, derived from the app's secret."""
-    key = current_app.extensions.get("diemcau.card_key")
-    if key is None:
-        key = current_app.extensions["diemcau.card_key"] = derive_key(
-            current_app.config["SECRET_KEY"], "card")
-    return key
+    return _key("card")
 
 
 def presence_key() -> bytes:
     """The HMAC key of rotating venue presence codes."""
-    key = current_app.extensions.get("diemcau.presence_key")
+    return _key("presence")
+
+
+def _key(purpose: str) -> bytes:
+    name = f"diemcau.{purpose}_key"
+    key = current_app.extensions.get(name)
     if key is None:
-        key = current_app.extensions["diemcau.presence_key"] = derive_key(
-            current_app.config["SECRET_KEY"], "presence")
+        key = current_app.extensions[name] = derive_key(current_app.config["SECRET_KEY"],
+                                                        purpose)
     return key
 
 
