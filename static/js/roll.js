@@ -159,20 +159,8 @@
     });
   }
 
-  function send() {
-    if (!Store) return Promise.resolve();
-    if (state.sending) { state.again = true; return Promise.resolve(); }
-    if (!navigator.onLine) return refreshCount();
-    state.sending = true;
-    state.again = false;
-    function loop() {
-      return sendBatch().then(function (more) { return more || state.again ? (state.again = false, loop()) : null; });
-    }
-    return loop().catch(function () { state.unreachable = true; }).then(function () {
-      state.sending = false;
-      return refreshCount();
-    });
-  }
+  var send = Store ? window.DiemCauStore.drainer(state, sendBatch, refreshCount)
+    : function () { return Promise.resolve(); };
 
   /* ---- live figures (and statuses taken by scanning) ---- */
   function refreshCounts() {

@@ -82,19 +82,7 @@
     });
   }
 
-  function send() {
-    if (state.sending) { state.again = true; return Promise.resolve(); }
-    if (!navigator.onLine) return refresh();
-    state.sending = true;
-    state.again = false;
-    function loop() {
-      return sendBatch().then(function (more) { return more || state.again ? (state.again = false, loop()) : null; });
-    }
-    return loop().catch(function () { state.unreachable = true; }).then(function () {
-      state.sending = false;
-      return refresh();
-    });
-  }
+  var send = window.DiemCauStore.drainer(state, sendBatch, refresh);
 
   window.DiemCauSync = { send: send, sendSoon: function () { setTimeout(send, 0); },
                          refresh: refresh, state: state };
