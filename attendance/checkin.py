@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,7 +63,13 @@ def scan_time(now: datetime, scanned_at: datetime | None) -> datetime:
     return now
 
 
-def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue | None,
+def connection(db: Session | Connection) -> Connection:
+    """The Core connection the rule runs on: the ORM session's, inside its transaction, or one
+    the caller opened itself (the check-in API, which needs no ORM session at all)."""
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def record_scan(db: Session | Connection, *, key: bytes, session: StudySession, venue: Venue | None,
                 nonce: str, method: str, now: datetime, actor: User | None,
                 token: str | None = None, person_id: int | None = None,
                 scanned_at: datetime | None = None, device: str = "") -> ScanResult:
@@ -71,6 +77,7 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
     nonce = (nonce or "").strip()
     if not is_nonce(nonce):
         return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
+    db = connection(db)
     previous = replay(db, session.id, nonce)
     if previous is not None:
         return previous
@@ -90,7 +97,7 @@ def record_scan(db: Session, *, key: bytes, session: StudySession, venue: Venue 
     return result
 
 
-def record_refusal(db: Session, *, session: StudySession, venue: Venue, code: str,
+def record_refusal(db: Session | Connection, *, session: StudySession, venue: Venue, code: str,
                    method: str, now: datetime, nonce: str, actor: User | None = None,
                    person_id: int | None = None, device: str = "") -> ScanResult:
     """Record an attempt refused before the rule ran (e.g. a wrong presence code).
@@ -132,7 +139,7 @@ def admit(session: StudySession, person, version: int | None, at: datetime) -> s
     return LATE if at > session.late_after else PRESENT
 
 
-def decide(db: Session, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
+def decide(db: Connection, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
            method: str, at: datetime, actor: User | None, token: str | None = None,
            person_id: int | None = None, device: str = "") -> ScanResult:
     """Judge one scan and write its attendance row; raises CheckInError when refused."""
@@ -158,13 +165,13 @@ def accepted_result(nonce, person, venue, status, at) -> ScanResult:
                       venue_id=venue.id, venue_name=venue.name, status=status, at=at)
 
 
-def already_in(db: Session, *, session, venue, person, status, method, at, actor,
+def already_in(db: Connection, *, session, venue, person, status, method, at, actor,
                 nonce) -> ScanResult:
     """The person has a record already: a duplicate, or an absence that turns into arrival."""
     first = _first_attendance(db, session.id, person["id"])
     if first.status not in (PRESENT, LATE):
         # Marked absent earlier (by a coordinator's roll): arriving turns it into a check-in.
-        db.connection().execute(_TURN_UP, dict(
+        db.execute(_TURN_UP, dict(
             s_id=session.id, p_id=person["id"], venue_id=venue.id, status=status,
             method=method, at=at, recorded_by_id=actor.id if actor else None, nonce=nonce,
             absence_reason=""))
@@ -197,15 +204,15 @@ _TURN_UP = (  # someone marked absent arrives after all
 _INSERTS: dict = {}
 
 
-def _person(db: Session, session_id: int, person_id: int | None):
+def _person(db: Connection, session_id: int, person_id: int | None):
     if row_id(person_id) is None:
         return None
-    return db.connection().execute(
+    return db.execute(
         _PERSON, {"person_id": person_id, "session_id": session_id}).mappings().first()
 
 
-def _first_attendance(db: Session, session_id: int, person_id: int):
-    return db.connection().execute(
+def _first_attendance(db: Connection, session_id: int, person_id: int):
+    return db.execute(
         _FIRST, {"session_id": session_id, "person_id": person_id}).first()
 
 
@@ -214,9 +221,10 @@ def _info(person) -> PersonInfo:
                       position=person["position"], category=person["category"])
 
 
-def replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
+def replay(db: Session | Connection, session_id: int, nonce: str) -> ScanResult | None:
     """The answer first given to this nonce, rebuilt from the rows it left."""
-    attempt = db.connection().execute(
+    db = connection(db)
+    attempt = db.execute(
         _ATTEMPT, {"session_id": session_id, "nonce": nonce}).first()
     if attempt is None:
         return None
@@ -231,10 +239,10 @@ def replay(db: Session, session_id: int, nonce: str) -> ScanResult | None:
     return result
 
 
-def insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
+def insert_ignore(db: Session | Connection, model, keys: list[str], values: dict) -> bool:
     """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
-    connection = db.connection()
-    name = connection.dialect.name
+    conn = connection(db)
+    name = conn.dialect.name
     statement = _INSERTS.get((name, model))
     if statement is None:
         dialect = postgresql if name == "postgresql" else sqlite
@@ -242,4 +250,4 @@ def insert_ignore(db: Session, model, keys: list[str], values: dict) -> bool:
             model.__table__).on_conflict_do_nothing(index_elements=keys).returning(
             model.__table__.c.id)
     # RETURNING, not rowcount: psycopg reports -1 for this statement.
-    return connection.execute(statement, values).first() is not None
+    return conn.execute(statement, values).first() is not None

@@ -11,13 +11,13 @@ twice in the batch, someone already recorded — goes through ``checkin.record_s
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import tokens
 from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
-                      already_in, attendance_row, judge, record_scan, scan_time)
+                      already_in, attendance_row, connection, judge, record_scan, scan_time)
 from .ids import is_nonce, row_id
 from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 
@@ -32,9 +32,11 @@ class ScanItem:
     scanned_at: datetime | None = None
 
 
-def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict[int, Venue],
+def record_scans(db: Session | Connection, *, key: bytes, session: StudySession, venues: dict[int, Venue],
                  items: list[ScanItem], now: datetime, actor: User | None,
                  device: str = "") -> list[ScanResult]:
+    db = connection(db)
+
     def one(item: ScanItem) -> ScanResult:
         return record_scan(
             db, key=key, session=session, venue=venues.get(row_id(item.venue_id)),
@@ -57,7 +59,7 @@ def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict
         else:
             fresh[nonce] = i
     if fresh:
-        seen = db.connection().execute(select(ScanAttempt.nonce).where(
+        seen = db.execute(select(ScanAttempt.nonce).where(
             ScanAttempt.session_id == session.id, ScanAttempt.nonce.in_(list(fresh))))
         for (nonce,) in seen:
             one_by_one.append(fresh.pop(nonce))
@@ -109,19 +111,19 @@ def record_scans(db: Session, *, key: bytes, session: StudySession, venues: dict
     return results
 
 
-def _people(db: Session, session_id: int, ids: set[int]) -> dict:
+def _people(db: Connection, session_id: int, ids: set[int]) -> dict:
     if not ids:
         return {}
-    rows = db.connection().execute(PERSON_ROWS.where(
+    rows = db.execute(PERSON_ROWS.where(
         Person.session_id == session_id, Person.id.in_(ids))).mappings()
     return {row["id"]: row for row in rows}
 
 
-def _dialect(db: Session):
-    return postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+def _dialect(db: Connection):
+    return postgresql if db.dialect.name == "postgresql" else sqlite
 
 
-def _insert_attendances(db: Session, rows: list[dict]) -> set[int]:
+def _insert_attendances(db: Connection, rows: list[dict]) -> set[int]:
     """Multi-row INSERT ... ON CONFLICT DO NOTHING; the person ids that went in."""
     if not rows:
         return set()
@@ -129,14 +131,14 @@ def _insert_attendances(db: Session, rows: list[dict]) -> set[int]:
     statement = (_dialect(db).insert(table).values(rows)
                  .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
                  .returning(table.c.person_id))
-    return set(db.connection().execute(statement).scalars())
+    return set(db.execute(statement).scalars())
 
 
-def _insert_attempts(db: Session, rows: list[dict]) -> None:
+def _insert_attempts(db: Connection, rows: list[dict]) -> None:
     if rows:
         statement = _dialect(db).insert(ScanAttempt.__table__).on_conflict_do_nothing(
             index_elements=["session_id", "nonce"])
-        db.connection().execute(statement, rows)
+        db.execute(statement, rows)
 
 
 def _attempt(session, item: ScanItem, venues, result: ScanResult, actor, device, now) -> dict:

@@ -123,6 +123,25 @@ def healthz(bench: Bench, connections: int) -> Figures:
     return bench.wrk("/healthz", connections)
 
 
+def _server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by gunicorn and its workers (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children")
+                 .read_text().split()]
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -206,19 +225,24 @@ def main(argv=None) -> int:
         print(f"Điểm Cầu bench: gunicorn {WORKERS} sync workers, {db_kind}, "
               f"{args.duration} s per figure, wrk on 127.0.0.1")
         print(f"{'scenario':<28}{'conns':>6}{'req/s':>10}{'× healthz':>11}"
-              f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+              f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'server CPU ms':>15}")
         baseline = {}
         for name, func in SCENARIOS:
             if args.only and args.only not in name and name != "GET /healthz":
                 continue
             for connections in counts:
+                cpu_before = _server_cpu(server)
                 figures = func(bench, connections)
+                # Server CPU per answer (per scan for batches): includes the short set-up of
+                # a scenario's first run, so read it as an upper bound.
+                cpu_ms = ((_server_cpu(server) - cpu_before) * 1000
+                          / max(figures.requests_per_s * args.duration, 1))
                 if name == "GET /healthz":
                     baseline[connections] = figures.requests_per_s
                 ratio = figures.requests_per_s / baseline[connections]
                 print(f"{name:<28}{connections:>6}{figures.requests_per_s:>10.0f}"
                       f"{ratio:>10.2f}×{figures.p50_ms:>9.2f}{figures.p99_ms:>9.2f}"
-                      f"{figures.errors:>8}", flush=True)
+                      f"{figures.errors:>8}{cpu_ms:>15.3f}", flush=True)
     finally:
         if server is not None:
             server.terminate()

@@ -15,9 +15,12 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def init_db(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite"):
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    if not uri.startswith("sqlite"):
+        # A server may have restarted since a pooled connection was opened: test it first.
+        options.setdefault("pool_pre_ping", True)
+    else:
         # Many gunicorn workers write at once: wait for the lock instead of failing at once.
-        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,11 @@
 change: API tokens with their users, sessions and venues.
 
 A copy lives TTL seconds, so a change made in another worker (a revoked token, a locked account,
-the check-in window opened by hand) takes effect within that time everywhere. Copies are plain
-column values; each request builds its own objects from them, so nothing is shared between
-threads or database sessions.
+the check-in window opened by hand) takes effect within that time everywhere. A copy is a
+transient model instance built once from the row's column values and shared, read-only, by the
+requests of the process: the hot routes read its columns and call its plain methods, nothing
+changes it or adds it to a database session. A route that needs a live instance (relationships,
+changes) builds one with ``attached``.
 """
 
 import threading

@@ -11,7 +11,7 @@ from attendance.models import User
 
 from ..errors import json_error
 from ..extensions import csrf, db, login_manager
-from ..snapshots import Snapshots, attached, columns
+from ..snapshots import Snapshots, attached, columns, transient
 
 
 def init_app(app) -> None:
@@ -29,25 +29,14 @@ def init_app(app) -> None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
-    tokens = app.extensions["diemcau.tokens"] = Snapshots()
+    app.extensions["diemcau.tokens"] = Snapshots()
 
     @login_manager.request_loader
     def load_user_from_bearer(req) -> User | None:
         token = bearer_token(req)
-        if not token:
-            return None
-
-        def load():
-            # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds.
-            user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
-            if user is None:
-                return None
-            values = columns(user)
-            if db.session.dirty:
-                db.session.commit()
-            return values
-        values = tokens.get(accounts.token_digest(token), load)
-        return attached(db.session, User, values) if values is not None else None
+        user = token_user(token) if token else None
+        # Pages and most API routes get their own instance, attached so relationships load.
+        return attached(db.session, User, columns(user)) if user is not None else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -68,6 +57,30 @@ def init_app(app) -> None:
         g.bearer = bearer_token(request) is not None
         if not g.bearer and app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
+
+
+def token_user(token: str) -> User | None:
+    """The active user of an API token, as a read-only copy shared by this process's requests
+    and at most the cache's TTL old (a revoked token stops working within that time)."""
+
+    def load():
+        # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds.
+        user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
+        if user is None:
+            return None
+        copy = transient(User, columns(user))
+        if db.session.dirty:
+            db.session.commit()
+        return copy
+    return current_app.extensions["diemcau.tokens"].get(accounts.token_digest(token), load)
+
+
+def request_actor() -> User | None:
+    """Who sends this request, for the hot check-in routes: a Bearer token's shared read-only
+    copy (no per-request objects, no Flask-Login work), else the signed-in browser user."""
+    if g.get("bearer"):
+        return token_user(bearer_token(request))
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def forget_tokens() -> None:

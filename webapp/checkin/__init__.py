@@ -43,11 +43,12 @@ def venue_copy(venue_id: int):
 
 
 def _copy(model, row_id: int):
+    """A transient instance shared by this process's requests until the copy expires: read it,
+    never change it or add it to a database session."""
     def load():
         row = db.session.get(model, row_id)
-        return columns(row) if row is not None else None
-    values = current_app.extensions["diemcau.rows"].get((model.__name__, row_id), load)
-    return transient(model, values) if values is not None else None
+        return transient(model, columns(row)) if row is not None else None
+    return current_app.extensions["diemcau.rows"].get((model.__name__, row_id), load)
 
 
 @event.listens_for(OrmSession, "after_flush")
