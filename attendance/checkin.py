@@ -11,13 +11,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, case, exists, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import permissions, tokens
 from .errors import DomainError
 from .ids import is_nonce, row_id
+from .prepared import Prepared
 from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
                      User, Venue)
 
@@ -73,27 +74,48 @@ def record_scan(db: Session | Connection, *, key: bytes, session: StudySession, 
                 nonce: str, method: str, now: datetime, actor: User | None,
                 token: str | None = None, person_id: int | None = None,
                 scanned_at: datetime | None = None, device: str = "") -> ScanResult:
-    """Check in one scan or one manual pick; never raises for a refused scan."""
+    """Check in one scan or one manual pick; never raises for a refused scan.
+
+    A fresh scan costs one read (has the nonce been seen, and the person's row) and one write
+    (the attendance and the attempt: one statement on PostgreSQL, two on SQLite)."""
     nonce = (nonce or "").strip()
     if not is_nonce(nonce):
         return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
     db = connection(db)
-    previous = replay(db, session.id, nonce)
-    if previous is not None:
-        return previous
     at = scan_time(now, scanned_at)
+    refusal = version = person = None
     try:
-        result = decide(db, key=key, session=session, venue=venue, nonce=nonce, method=method,
-                        at=at, actor=actor, token=token, person_id=person_id, device=device)
-    except (CheckInError, tokens.TokenError) as refusal:
-        result = ScanResult(nonce=nonce, outcome=REJECTED, code=refusal.code,
-                            person=refusal.params.get("person"))
-    insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
-        session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
-        person_id=result.person.id if result.person else None, outcome=result.outcome,
-        code=result.code, method=method, actor_id=actor.id if actor else None,
-        device=device[:100], scanned_at=scanned_at if scanned_at and scanned_at.tzinfo else None,
-        received_at=now))
+        person_id, version = judge(key, session, venue, actor, token, person_id)
+    except (CheckInError, tokens.TokenError) as error:
+        refusal, person_id = error, None
+    found = _LOOKUP.first(db, {"session_id": session.id, "nonce": nonce,
+                               "person_id": row_id(person_id)})
+    if found["seen"] is not None:
+        return replay(db, session.id, nonce)
+    attempt = dict(session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
+                   person_id=None, method=method, actor_id=actor.id if actor else None,
+                   device=device[:100],
+                   scanned_at=scanned_at if scanned_at and scanned_at.tzinfo else None,
+                   received_at=now)
+    if refusal is None:
+        person = found if found["id"] is not None else None
+        try:
+            status = admit(session, person, version, at)
+        except CheckInError as error:
+            refusal = error
+    if refusal is not None:
+        info = refusal.params.get("person")
+        insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+            attempt, person_id=info.id if info else None, outcome=REJECTED, code=refusal.code))
+        return ScanResult(nonce=nonce, outcome=REJECTED, code=refusal.code, person=info)
+    attempt["person_id"] = person["id"]
+    row = attendance_row(session, person["id"], venue, status, method, at, actor, device, nonce)
+    if _write_checkin(db, row, attempt):
+        return accepted_result(nonce, person, venue, status, at)
+    result = already_in(db, session=session, venue=venue, person=person, status=status,
+                        method=method, at=at, actor=actor, nonce=nonce)
+    if result.outcome == ACCEPTED:  # the attempt went in as a duplicate: it was an arrival
+        db.execute(_ATTEMPT_ACCEPTED, {"s_id": session.id, "n": nonce})
     return result
 
 
@@ -137,21 +159,6 @@ def admit(session: StudySession, person, version: int | None, at: datetime) -> s
     if not session.checkin_open(at):
         raise CheckInError("window_closed", person=_info(person))
     return LATE if at > session.late_after else PRESENT
-
-
-def decide(db: Connection, *, key: bytes, session: StudySession, venue: Venue | None, nonce: str,
-           method: str, at: datetime, actor: User | None, token: str | None = None,
-           person_id: int | None = None, device: str = "") -> ScanResult:
-    """Judge one scan and write its attendance row; raises CheckInError when refused."""
-    person_id, version = judge(key, session, venue, actor, token, person_id)
-    person = _person(db, session.id, person_id)
-    status = admit(session, person, version, at)
-    inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], attendance_row(
-        session, person["id"], venue, status, method, at, actor, device, nonce))
-    if inserted:
-        return accepted_result(nonce, person, venue, status, at)
-    return already_in(db, session=session, venue=venue, person=person, status=status,
-                       method=method, at=at, actor=actor, nonce=nonce)
 
 
 def attendance_row(session, person_id, venue, status, method, at, actor, device, nonce) -> dict:
@@ -201,7 +208,62 @@ _ATTEMPT = (
 _TURN_UP = (  # someone marked absent arrives after all
     Attendance.__table__.update()
     .where(Attendance.session_id == bindparam("s_id"), Attendance.person_id == bindparam("p_id")))
+_ATTEMPT_ACCEPTED = (
+    ScanAttempt.__table__.update()
+    .where(ScanAttempt.session_id == bindparam("s_id"), ScanAttempt.nonce == bindparam("n"))
+    .values(outcome=ACCEPTED, code="ok"))
+# What a fresh scan reads, in one statement: whether its nonce was seen (a retry), and the
+# person's row (absent: no such person in the session). Anchored on a one-row select so that a
+# row comes back either way.
+_ONE = select(literal_column("1").label("one")).subquery("one")
+_LOOKUP = Prepared(
+    select(select(ScanAttempt.id).where(ScanAttempt.session_id == bindparam("session_id"),
+                                        ScanAttempt.nonce == bindparam("nonce"))
+           .scalar_subquery().label("seen"),
+           *PERSON_ROWS.selected_columns)
+    .select_from(_ONE.outerjoin(Person, and_(Person.id == bindparam("person_id"),
+                                              Person.session_id == bindparam("session_id")))
+                 .outerjoin(Category, Category.id == Person.category_id)))
 _INSERTS: dict = {}
+_WRITES: dict = {}
+
+
+def _write_checkin(db: Connection, row: dict, attempt: dict) -> bool:
+    """Insert the attendance ``row`` unless the person has one, and the ``attempt`` as accepted
+    or as a duplicate accordingly; True when the attendance went in."""
+    if db.dialect.name != "postgresql":  # SQLite: no INSERT inside WITH; two statements
+        inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], row)
+        insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+            attempt, outcome=ACCEPTED if inserted else DUPLICATE,
+            code="ok" if inserted else "already_checked_in"))
+        return inserted
+    statement = _WRITES.get("postgresql")
+    if statement is None:
+        statement = _WRITES["postgresql"] = Prepared(_pg_write_checkin(row, attempt))
+    params = {f"a_{key}": value for key, value in row.items()}
+    params.update((f"t_{key}", value) for key, value in attempt.items())
+    return statement.scalar(db, params)
+
+
+def _pg_write_checkin(row: dict, attempt: dict):
+    """One statement: WITH inserted AS (INSERT attendance ... ON CONFLICT DO NOTHING RETURNING),
+    logged AS (INSERT attempt SELECT ..., accepted if a row came back, else duplicate)
+    SELECT whether the attendance went in."""
+    attendances, attempts = Attendance.__table__, ScanAttempt.__table__
+    inserted = (postgresql.insert(attendances)
+                .values({key: bindparam(f"a_{key}", type_=attendances.c[key].type) for key in row})
+                .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
+                .returning(attendances.c.id).cte("inserted"))
+    went_in = exists(select(inserted.c.id))
+    columns = list(attempt)
+    values = select(*[bindparam(f"t_{key}", type_=attempts.c[key].type) for key in columns],
+                    case((went_in, ACCEPTED), else_=DUPLICATE),
+                    case((went_in, "ok"), else_="already_checked_in"))
+    logged = (postgresql.insert(attempts)
+              .from_select([*columns, "outcome", "code"], values)
+              .on_conflict_do_nothing(index_elements=["session_id", "nonce"])
+              .returning(attempts.c.id).cte("logged"))
+    return select(went_in).add_cte(inserted, logged)
 
 
 def _person(db: Connection, session_id: int, person_id: int | None):
@@ -243,11 +305,12 @@ def insert_ignore(db: Session | Connection, model, keys: list[str], values: dict
     """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
     conn = connection(db)
     name = conn.dialect.name
-    statement = _INSERTS.get((name, model))
+    columns = tuple(values)
+    statement = _INSERTS.get((name, model, columns))
     if statement is None:
         dialect = postgresql if name == "postgresql" else sqlite
-        statement = _INSERTS[(name, model)] = dialect.insert(
+        statement = _INSERTS[(name, model, columns)] = Prepared(dialect.insert(
             model.__table__).on_conflict_do_nothing(index_elements=keys).returning(
-            model.__table__.c.id)
+            model.__table__.c.id), column_keys=columns)
     # RETURNING, not rowcount: psycopg reports -1 for this statement.
-    return conn.execute(statement, values).first() is not None
+    return statement.first(conn, values) is not None

@@ -217,7 +217,8 @@ def main(argv=None) -> int:
         start = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m-%d %H:%M")
         bench.flask("seed-demo", "--start", start)
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--no-control-socket", "-w", str(WORKERS),
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--no-control-socket",
+             "-w", str(WORKERS),
              "-b", f"127.0.0.1:{port}", "--log-level", "warning", "webapp:create_app()"],
             cwd=ROOT, env=env)
         _wait_until_up(bench.base_url, server)

@@ -128,6 +128,37 @@ def test_manual_pick_by_person_id(db, make_session, make_person):
     assert scan(db, session, person_id=987654, nonce="z").code == "unknown_person"
 
 
+def test_every_attempt_is_logged_with_its_own_outcome(db, make_session, make_person):
+    session = make_session()
+    hall, point = session.venues[0], session.venues[1]
+    arrives, twice = make_person(session), make_person(session)
+    db.add(Attendance(session_id=session.id, person_id=arrives.id, venue_id=point.id,
+                      status="absent_excused", method="roll", at=NOW, absence_reason="ốm"))
+    db.flush()
+    came = scan(db, session, arrives, venue=hall, nonce="arrives")  # marked absent, came anyway
+    assert (came.outcome, came.code, came.status, came.venue_id) == \
+        ("accepted", "ok", "present", hall.id)
+    scan(db, session, twice, nonce="first")
+    scan(db, session, twice, nonce="second")
+    scan(db, session, token="hello", nonce="forged")
+    logged = dict(db.execute(select(ScanAttempt.nonce, ScanAttempt.outcome)).all())
+    assert logged == {"arrives": "accepted", "first": "accepted", "second": "duplicate",
+                      "forged": "rejected"}
+    row = db.scalars(select(Attendance).where(Attendance.person_id == arrives.id)).one()
+    assert (row.status, row.venue_id, row.absence_reason) == ("present", hall.id, "")
+
+
+def test_a_refused_nonce_keeps_its_answer_when_sent_again(db, make_session, make_person):
+    session = make_session(checkin_window="closed")
+    person = make_person(session)
+    assert scan(db, session, person, nonce="1").code == "window_closed"
+    session.checkin_window = "open"
+    again = scan(db, session, person, nonce="1")  # the queued retry of the same scan
+    assert (again.outcome, again.code) == ("rejected", "window_closed")
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+    assert scan(db, session, person, nonce="2").outcome == "accepted"
+
+
 def test_offline_scan_counts_at_the_time_it_was_made():
     assert scan_time(NOW, NOW - timedelta(minutes=40)) == NOW - timedelta(minutes=40)
     assert scan_time(NOW, NOW + timedelta(hours=1)) == NOW  # a device clock far ahead

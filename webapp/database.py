@@ -1,9 +1,11 @@
 """Database set-up: Flask-SQLAlchemy, Alembic migrations, SQLite pragmas."""
 
+import time
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from werkzeug.routing import IntegerConverter
 
 from attendance.ids import MAX_ID
@@ -11,22 +13,51 @@ from attendance.ids import MAX_ID
 from .extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+PING_AFTER_IDLE = 10.0  # seconds
 
 
 def init_db(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    if not uri.startswith("sqlite"):
-        # A server may have restarted since a pooled connection was opened: test it first.
-        options.setdefault("pool_pre_ping", True)
-    else:
+    sqlite = uri.startswith("sqlite")
+    if sqlite:
         # Many gunicorn workers write at once: wait for the lock instead of failing at once.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    if not sqlite:  # a server that may restart: see _ping_when_idle
+        with app.app_context():
+            _ping_when_idle(db.engine, app.config.get("DB_PING_AFTER_IDLE", PING_AFTER_IDLE))
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     app.url_map.converters["int"] = RowIdConverter  # before any blueprint adds its rules
+
+
+def _ping_when_idle(engine, seconds: float) -> None:
+    """Test a pooled connection before use when it has been idle ``seconds`` or more (the
+    server may have restarted meanwhile); a dead one is replaced and the pool retries.
+
+    This is SQLAlchemy's pessimistic disconnect handling, but without a round trip on every
+    checkout: under load connections are never idle, and each check-in saves a ping. A restart
+    in the middle of a busy minute surfaces once per connection as a 503 the client retries
+    (webapp.errors), and SQLAlchemy empties the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as error:  # any failure: let the pool open a fresh connection
+            raise DisconnectionError() from error
 
 
 class RowIdConverter(IntegerConverter):

@@ -2,6 +2,7 @@
 
 from flask import flash, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from attendance.errors import DomainError, ValidationError
@@ -19,6 +20,8 @@ MESSAGES = {
     "rate_limited": _l("Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Xin đợi một phút rồi thử lại."),
     "csrf": _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Xin tải lại trang và thử lại."),
     "server_error": _l("Đã có lỗi hệ thống. Thao tác chưa được thực hiện; xin thử lại."),
+    "database_unavailable": _l("Vừa mất kết nối tới cơ sở dữ liệu. Thao tác chưa được thực "
+                               "hiện; xin thử lại sau giây lát."),
     # Fields
     "required": _l("Không được để trống."),
     "too_long": _l("Quá dài."),
@@ -109,7 +112,7 @@ MESSAGES = {
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
-          "method_not_allowed": 405, "rate_limited": 429}
+          "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
 
 
 def message(code: str, **params) -> str:
@@ -169,6 +172,21 @@ def init_app(app) -> None:
         if wants_json():
             return *json_error(code, error.code), headers
         return render_template("error.html", code=code, text=message(code)), error.code, headers
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if not error.connection_invalidated:
+            return server_error(error)
+        # The database server restarted or dropped the connection: the pool has been emptied
+        # and the next request connects afresh. Nothing was written; the client may retry.
+        app.logger.warning("database connection lost: %s", error.orig)
+        from .extensions import db
+        db.session.rollback()
+        headers = {"Retry-After": "1"}
+        if wants_json():
+            return *json_error("database_unavailable"), headers
+        return render_template("error.html", code="database_unavailable",
+                               text=message("database_unavailable")), 503, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
