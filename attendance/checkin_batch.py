@@ -124,14 +124,23 @@ def _dialect(db: Connection):
 
 
 def _insert_attendances(db: Connection, rows: list[dict]) -> set[int]:
-    """Multi-row INSERT ... ON CONFLICT DO NOTHING; the person ids that went in."""
+    """INSERT ... ON CONFLICT DO NOTHING of many rows; the person ids that went in.
+
+    One prebuilt statement given the list of rows: SQLAlchemy sends it as multi-row VALUES
+    ("insertmanyvalues") without compiling a new statement for every batch size."""
     if not rows:
         return set()
-    table = Attendance.__table__
-    statement = (_dialect(db).insert(table).values(rows)
-                 .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
-                 .returning(table.c.person_id))
-    return set(db.execute(statement).scalars())
+    statement = _ATTENDANCES.get(db.dialect.name)
+    if statement is None:
+        table = Attendance.__table__
+        statement = _ATTENDANCES[db.dialect.name] = (
+            _dialect(db).insert(table)
+            .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
+            .returning(table.c.person_id))
+    return set(db.execute(statement, rows).scalars())
+
+
+_ATTENDANCES: dict = {}
 
 
 def _insert_attempts(db: Connection, rows: list[dict]) -> None:

@@ -91,8 +91,10 @@ function networkFirst(request) {
     }
     return response;
   }).catch(function () {
-    return caches.match(request).then(function (hit) {
-      return hit || caches.match(request, { ignoreSearch: true });
+    // ignoreVary: the copy was kept with the cookie of its day (Flask answers "Vary: Cookie"),
+    // and the session cookie changes over a morning (a CSRF token added, a refresh).
+    return caches.match(request, { ignoreVary: true }).then(function (hit) {
+      return hit || caches.match(request, { ignoreSearch: true, ignoreVary: true });
     }).then(function (hit) {
       return hit || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
