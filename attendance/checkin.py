@@ -18,9 +18,18 @@ from sqlalchemy.orm import Session
 from . import permissions, tokens
 from .errors import DomainError
 from .ids import is_nonce, row_id
+from .models import (
+    LATE,
+    PRESENT,
+    Attendance,
+    Category,
+    Person,
+    ScanAttempt,
+    StudySession,
+    User,
+    Venue,
+)
 from .prepared import Prepared
-from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
-                     User, Venue)
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # Refusal codes, stable for clients: see webapp/errors.py for their messages.
@@ -70,8 +79,8 @@ def connection(db: Session | Connection) -> Connection:
     return db if isinstance(db, Connection) else db.connection()
 
 
-def record_scan(db: Session | Connection, *, key: bytes, session: StudySession, venue: Venue | None,
-                nonce: str, method: str, now: datetime, actor: User | None,
+def record_scan(db: Session | Connection, *, key: bytes, session: StudySession,
+                venue: Venue | None, nonce: str, method: str, now: datetime, actor: User | None,
                 token: str | None = None, person_id: int | None = None,
                 scanned_at: datetime | None = None, device: str = "") -> ScanResult:
     """Check in one scan or one manual pick; never raises for a refused scan.

@@ -16,8 +16,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import tokens
-from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
-                      already_in, attendance_row, connection, judge, record_scan, scan_time)
+from .checkin import (
+    PERSON_ROWS,
+    REJECTED,
+    CheckInError,
+    ScanResult,
+    accepted_result,
+    admit,
+    already_in,
+    attendance_row,
+    connection,
+    judge,
+    record_scan,
+    scan_time,
+)
 from .ids import is_nonce, row_id
 from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 
@@ -32,8 +44,9 @@ class ScanItem:
     scanned_at: datetime | None = None
 
 
-def record_scans(db: Session | Connection, *, key: bytes, session: StudySession, venues: dict[int, Venue],
-                 items: list[ScanItem], now: datetime, actor: User | None,
+def record_scans(db: Session | Connection, *, key: bytes, session: StudySession,
+                 venues: dict[int, Venue], items: list[ScanItem], now: datetime,
+                 actor: User | None,
                  device: str = "") -> list[ScanResult]:
     db = connection(db)
 

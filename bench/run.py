@@ -19,6 +19,9 @@ Add a scenario in a file bench/scenario_*.py (imported automatically):
 
 A scenario gets the Bench (base_url, env, flask(), wrk(), sql()) and a connection count, and
 returns the Figures of wrk (or its own). Keep every load on 127.0.0.1 and bounded in time.
+
+This machine's speed drifts from minute to minute (a shared host), so each scenario's ratio is
+taken to a /healthz measured right before it at the same connection count (printed above it).
 """
 
 import argparse
@@ -42,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 WORKERS = 4  # as `make run`
-SCENARIOS: list[tuple[str, object]] = []
+SCENARIOS: list[tuple[str, object, object]] = []
 
 
 @dataclass
@@ -53,10 +56,11 @@ class Figures:
     errors: int = 0  # non-2xx/3xx answers plus socket errors
 
 
-def scenario(name: str):
-    """Register ``func(bench, connections) -> Figures`` under ``name``."""
+def scenario(name: str, prepare=None):
+    """Register ``func(bench, connections) -> Figures`` under ``name``; ``prepare(bench)``, if
+    given, runs once before its first measurement (data set-up stays out of the timings)."""
     def register(func):
-        SCENARIOS.append((name, func))
+        SCENARIOS.append((name, func, prepare))
         return func
     return register
 
@@ -140,6 +144,20 @@ def _server_cpu(server: subprocess.Popen) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def _measure(server, duration: int, name: str, func, bench: Bench, connections: int,
+             baseline: float | None) -> float:
+    """Run one figure, print its line (ratio to ``baseline``), return its rate."""
+    cpu_before = _server_cpu(server)
+    figures = func(bench, connections)
+    # Server CPU per answer (per scan for batches): gunicorn and its workers, not wrk.
+    cpu_ms = (_server_cpu(server) - cpu_before) * 1000 / max(figures.requests_per_s * duration, 1)
+    ratio = figures.requests_per_s / (baseline or figures.requests_per_s)
+    print(f"{name:<28}{connections:>6}{figures.requests_per_s:>10.0f}{ratio:>10.2f}×"
+          f"{figures.p50_ms:>9.2f}{figures.p99_ms:>9.2f}{figures.errors:>8}{cpu_ms:>15.3f}",
+          flush=True)
+    return figures.requests_per_s
 
 
 def _free_port() -> int:
@@ -227,23 +245,15 @@ def main(argv=None) -> int:
               f"{args.duration} s per figure, wrk on 127.0.0.1")
         print(f"{'scenario':<28}{'conns':>6}{'req/s':>10}{'× healthz':>11}"
               f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'server CPU ms':>15}")
-        baseline = {}
-        for name, func in SCENARIOS:
-            if args.only and args.only not in name and name != "GET /healthz":
+        for name, func, prepare in SCENARIOS:
+            if name == "GET /healthz" or (args.only and args.only not in name):
                 continue
+            if prepare is not None:
+                prepare(bench)
             for connections in counts:
-                cpu_before = _server_cpu(server)
-                figures = func(bench, connections)
-                # Server CPU per answer (per scan for batches): includes the short set-up of
-                # a scenario's first run, so read it as an upper bound.
-                cpu_ms = ((_server_cpu(server) - cpu_before) * 1000
-                          / max(figures.requests_per_s * args.duration, 1))
-                if name == "GET /healthz":
-                    baseline[connections] = figures.requests_per_s
-                ratio = figures.requests_per_s / baseline[connections]
-                print(f"{name:<28}{connections:>6}{figures.requests_per_s:>10.0f}"
-                      f"{ratio:>10.2f}×{figures.p50_ms:>9.2f}{figures.p99_ms:>9.2f}"
-                      f"{figures.errors:>8}{cpu_ms:>15.3f}", flush=True)
+                baseline = _measure(server, args.duration, "GET /healthz", healthz, bench,
+                                    connections, None)
+                _measure(server, args.duration, name, func, bench, connections, baseline)
     finally:
         if server is not None:
             server.terminate()

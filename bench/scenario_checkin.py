@@ -75,14 +75,14 @@ def _verify(bench) -> None:
           f"{'OK' if ok else 'MISMATCH'}", flush=True)
 
 
-@scenario("check-in, 1 scan/request")
+@scenario("check-in, 1 scan/request", prepare=_load)
 def single(bench, connections: int) -> Figures:
     figures, _ = _run(bench, connections, 1)
     _state["single"][connections] = figures.requests_per_s
     return figures
 
 
-@scenario("check-in, 100/request (scans/s)")
+@scenario("check-in, 100/request (scans/s)", prepare=_load)
 def batched(bench, connections: int) -> Figures:
     figures, _ = _run(bench, connections, BATCH)
     scans = figures.requests_per_s * BATCH

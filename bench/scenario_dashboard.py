@@ -193,13 +193,13 @@ if scenario is not None:
             capture_output=True, text=True, check=True, timeout=bench.duration + 60)
         return parse_wrk(done.stdout)
 
-    @scenario("dashboard ?partial=1")
+    @scenario("dashboard ?partial=1", prepare=_prepare)
     def dashboard_partial(bench, connections: int) -> Figures:
         _prepare(bench)
         return _wrk(bench, f"/sessions/{_state['session']}/dashboard?partial=1", connections,
                     f"Cookie: {_state['cookie']}")
 
-    @scenario("summary API, one point")
+    @scenario("summary API, one point", prepare=_prepare)
     def summary_api(bench, connections: int) -> Figures:
         _prepare(bench)
         return _wrk(bench, f"/api/v1/sessions/{_state['session']}/summary?venue_id="
