@@ -238,32 +238,51 @@ _WRITES: dict = {}
 
 
 def _write_checkin(db: Connection, row: dict, attempt: dict) -> bool:
-    """Insert the attendance ``row`` unless the person has one, and the ``attempt`` as accepted
-    or as a duplicate accordingly; True when the attendance went in."""
-    if db.dialect.name != "postgresql":  # SQLite: no INSERT inside WITH; two statements
-        inserted = insert_ignore(db, Attendance, ["session_id", "person_id"], row)
-        insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
-            attempt, outcome=ACCEPTED if inserted else DUPLICATE,
-            code="ok" if inserted else "already_checked_in"))
-        return inserted
-    statement = _WRITES.get("postgresql")
+    """Record the arrival ``row`` (see ``_arrival``) and the ``attempt``, as accepted when the
+    row went in or was an absence, else as a duplicate; True when the arrival was recorded.
+
+    One statement on PostgreSQL (so a caller may even run it in autocommit), two on SQLite,
+    which has no INSERT inside WITH."""
+    name = db.dialect.name
+    statement = _WRITES.get(name)
     if statement is None:
-        statement = _WRITES["postgresql"] = Prepared(_pg_write_checkin(row, attempt))
+        statement = _WRITES[name] = (
+            Prepared(_pg_write_checkin(row, attempt)) if name == "postgresql"
+            else Prepared(_arrival(sqlite.insert, Attendance.__table__, row.keys(), bind=None)
+                          .returning(Attendance.id), column_keys=tuple(row)))
+    if name != "postgresql":
+        recorded = statement.first(db, row) is not None
+        insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
+            attempt, outcome=ACCEPTED if recorded else DUPLICATE,
+            code="ok" if recorded else "already_checked_in"))
+        return recorded
     params = {f"a_{key}": value for key, value in row.items()}
     params.update((f"t_{key}", value) for key, value in attempt.items())
     return statement.scalar(db, params)
 
 
+def _arrival(insert, table, keys, bind):
+    """INSERT the attendance; if the person has one already and it is an absence (marked by a
+    coordinator's roll), the arrival replaces it; a check-in already there stays as it is.
+    ``bind(key)`` names the parameters (None: by column, as Core does by default)."""
+    statement = insert(table)
+    if bind is not None:
+        statement = statement.values({key: bind(key) for key in keys})
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["session_id", "person_id"],
+        set_={key: excluded[key] for key in keys if key not in ("session_id", "person_id")},
+        where=and_(table.c.status != PRESENT, table.c.status != LATE))
+
+
 def _pg_write_checkin(row: dict, attempt: dict):
-    """One statement: WITH inserted AS (INSERT attendance ... ON CONFLICT DO NOTHING RETURNING),
-    logged AS (INSERT attempt SELECT ..., accepted if a row came back, else duplicate)
-    SELECT whether the attendance went in."""
+    """One statement: WITH arrived AS (the arrival upsert ... RETURNING), logged AS (INSERT the
+    attempt SELECT ..., accepted if a row came back, else duplicate) SELECT whether it arrived."""
     attendances, attempts = Attendance.__table__, ScanAttempt.__table__
-    inserted = (postgresql.insert(attendances)
-                .values({key: bindparam(f"a_{key}", type_=attendances.c[key].type) for key in row})
-                .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
-                .returning(attendances.c.id).cte("inserted"))
-    went_in = exists(select(inserted.c.id))
+    arrived = _arrival(postgresql.insert, attendances, list(row),
+                       bind=lambda key: bindparam(f"a_{key}", type_=attendances.c[key].type)
+                       ).returning(attendances.c.id).cte("arrived")
+    went_in = exists(select(arrived.c.id))
     columns = list(attempt)
     values = select(*[bindparam(f"t_{key}", type_=attempts.c[key].type) for key in columns],
                     case((went_in, ACCEPTED), else_=DUPLICATE),
@@ -272,7 +291,7 @@ def _pg_write_checkin(row: dict, attempt: dict):
               .from_select([*columns, "outcome", "code"], values)
               .on_conflict_do_nothing(index_elements=["session_id", "nonce"])
               .returning(attempts.c.id).cte("logged"))
-    return select(went_in).add_cte(inserted, logged)
+    return select(went_in).add_cte(arrived, logged)
 
 
 def _person(db: Connection, session_id: int, person_id: int | None):
