@@ -251,7 +251,7 @@ def _write_checkin(db: Connection, row: dict, attempt: dict) -> bool:
             else Prepared(_arrival(sqlite.insert, Attendance.__table__, row.keys(), bind=None)
                           .returning(Attendance.id), column_keys=tuple(row)))
     if name != "postgresql":
-        recorded = statement.first(db, row) is not None
+        recorded = statement.scalar(db, row) is not None
         insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
             attempt, outcome=ACCEPTED if recorded else DUPLICATE,
             code="ok" if recorded else "already_checked_in"))
@@ -341,4 +341,4 @@ def insert_ignore(db: Session | Connection, model, keys: list[str], values: dict
             model.__table__).on_conflict_do_nothing(index_elements=keys).returning(
             model.__table__.c.id), column_keys=columns)
     # RETURNING, not rowcount: psycopg reports -1 for this statement.
-    return statement.first(conn, values) is not None
+    return statement.scalar(conn, values) is not None

@@ -29,6 +29,7 @@ class Prepared:
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
         self._by_dialect: dict[str, _Compiled] = {}
+        self._names: tuple[str, ...] | None = None  # the result's column names
 
     def _compiled(self, dialect) -> _Compiled:
         found = self._by_dialect.get(dialect.name)
@@ -69,9 +70,10 @@ class Prepared:
         """The first row as a dict by column name, or None."""
         cursor = self.execute(conn, params)
         row = cursor.fetchone()
-        names = [column[0] for column in cursor.description] if row is not None else None
+        if row is not None and self._names is None:  # the same for every dialect
+            self._names = tuple(column[0] for column in cursor.description)
         cursor.close()
-        return None if row is None else dict(zip(names, row))
+        return None if row is None else dict(zip(self._names, row))
 
     def scalar(self, conn: Connection, params: dict):
         cursor = self.execute(conn, params)

@@ -39,7 +39,8 @@ def derive_key(secret: str | bytes, purpose: str) -> bytes:
 
 def _sign(key: bytes, payload: str, length: int) -> str:
     digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode()[:length]
+    # base32 turns each 5 bytes into 8 characters: encode only the bytes the prefix needs.
+    return base64.b32encode(digest[:5 * -(-length // 8)]).decode()[:length]
 
 
 def card_token(key: bytes, session_id: int, person_id: int, version: int) -> str:
