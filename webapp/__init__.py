@@ -16,6 +16,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                 static_folder="../static", template_folder="../templates")
 
     load_config(app, test_config)
+    app.json.ensure_ascii = False  # Vietnamese names as UTF-8 in API answers, not \u escapes
+    app.json.sort_keys = False  # keys in the order the code writes them
     init_db(app)
     i18n.init_app(app)
     auth.init_app(app)

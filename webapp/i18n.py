@@ -3,18 +3,23 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import current_app, has_request_context, session
 
 from .extensions import babel
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# Parsed once: Flask-Babel parses what the selector returns on every request unless it is
+# already a Locale, and that costs more than a scan's whole answer.
+_LOCALES = {code: Locale.parse(code) for code in ("vi", "en")}
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     if not has_request_context():  # CLI commands print Vietnamese
-        return "vi"
+        return _LOCALES["vi"]
     lang = session.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else "vi"
+    code = lang if lang in current_app.config["LANGUAGES"] else "vi"
+    return _LOCALES.get(code) or Locale.parse(code)
 
 
 def local(value: datetime | None, zone: ZoneInfo = LOCAL_ZONE) -> datetime | None:
@@ -44,4 +49,4 @@ def init_app(app) -> None:
 
     @app.context_processor
     def language():
-        return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}
+        return {"current_lang": str(select_locale()), "languages": app.config["LANGUAGES"]}
