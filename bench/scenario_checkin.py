@@ -10,7 +10,7 @@ import time
 from run import BIN, ROOT, Figures, parse_wrk, scenario
 
 # Fresh tokens per wrk thread and run: 1.5 to 2 times what a 10 s run uses on this machine.
-PER_THREAD = {1: 20_000, 100: 150_000}
+PER_THREAD = {1: 20_000, 100: 250_000}
 THREADS = 2
 BATCH = 100
 _state = {"next": 0, "accepted": 0, "single": {}}
