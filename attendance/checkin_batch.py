@@ -11,7 +11,7 @@ twice in the batch, someone already recorded — goes through ``checkin.record_s
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, any_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -73,7 +73,7 @@ def record_scans(db: Session | Connection, *, key: bytes, session: StudySession,
             fresh[nonce] = i
     if fresh:
         seen = db.execute(select(ScanAttempt.nonce).where(
-            ScanAttempt.session_id == session.id, ScanAttempt.nonce.in_(list(fresh))))
+            ScanAttempt.session_id == session.id, _one_of(db, ScanAttempt.nonce, list(fresh))))
         for (nonce,) in seen:
             one_by_one.append(fresh.pop(nonce))
 
@@ -128,8 +128,16 @@ def _people(db: Connection, session_id: int, ids: set[int]) -> dict:
     if not ids:
         return {}
     rows = db.execute(PERSON_ROWS.where(
-        Person.session_id == session_id, Person.id.in_(ids))).mappings()
+        Person.session_id == session_id, _one_of(db, Person.id, list(ids)))).mappings()
     return {row["id"]: row for row in rows}
+
+
+def _one_of(db: Connection, column, values: list):
+    """``column IN (values)``; on PostgreSQL ``= ANY(array)``, one parameter whatever the
+    batch's size, so the statement's text stays the same and the server keeps it prepared."""
+    if db.dialect.name == "postgresql":
+        return column == any_(bindparam(None, value=values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _dialect(db: Connection):

@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from attendance import accounts, tokens
 from attendance.models import Category, Person, StudySession, User, Venue
@@ -38,6 +38,10 @@ def main(count: int, tokens_file: str) -> None:
         organizer = db.session.scalars(select(User).where(User.role == "organizer")).first()
         api_token = accounts.issue_api_token(db.session, organizer, now=now, name="bench")
         db.session.commit()
+        # Planner statistics for the new rows, as autovacuum would have gathered by the morning
+        # of a session whose roster was imported days before.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
         key = tokens.derive_key(app.config["SECRET_KEY"], "card")
         with open(tokens_file, "w") as out:
             for person_id in ids:
