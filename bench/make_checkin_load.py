@@ -41,7 +41,7 @@ def main(count: int, tokens_file: str) -> None:
         # Planner statistics for the new rows, as autovacuum would have gathered by the morning
         # of a session whose roster was imported days before.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
+            conn.execute(text("ANALYZE people, attendances, scan_attempts"))
         key = tokens.derive_key(app.config["SECRET_KEY"], "card")
         with open(tokens_file, "w") as out:
             for person_id in ids:
