@@ -1,10 +1,10 @@
 """The check-in rule, in one place (after pretix's perform_checkin).
 
 ``record_scan`` is what every door, bridge point, self check-in and offline batch calls: it
-makes a retry with the same nonce idempotent, decides through ``decide`` and writes one
-``ScanAttempt`` row for every attempt, accepted or not. The one-attendance-per-person rule is
-held by the database itself (a unique key and INSERT ... ON CONFLICT DO NOTHING), so concurrent
-workers can never count a person twice.
+makes a retry with the same nonce idempotent, decides through ``judge`` (before the database)
+and ``admit`` (with the person's row), and writes one ``ScanAttempt`` row for every attempt,
+accepted or not. The one-attendance-per-person rule is held by the database itself (a unique
+key and INSERT ... ON CONFLICT), so concurrent workers can never count a person twice.
 """
 
 import secrets
@@ -18,17 +18,8 @@ from sqlalchemy.orm import Session
 from . import permissions, tokens
 from .errors import DomainError
 from .ids import is_nonce, row_id
-from .models import (
-    LATE,
-    PRESENT,
-    Attendance,
-    Category,
-    Person,
-    ScanAttempt,
-    StudySession,
-    User,
-    Venue,
-)
+from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
+                     User, Venue)
 from .prepared import Prepared
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"

@@ -16,20 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from . import tokens
-from .checkin import (
-    PERSON_ROWS,
-    REJECTED,
-    CheckInError,
-    ScanResult,
-    accepted_result,
-    admit,
-    already_in,
-    attendance_row,
-    connection,
-    judge,
-    record_scan,
-    scan_time,
-)
+from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
+                      already_in, attendance_row, connection, judge, record_scan, scan_time)
 from .ids import is_nonce, row_id
 from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 

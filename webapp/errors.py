@@ -1,8 +1,7 @@
 """One place that turns domain error codes into messages and HTTP statuses."""
 
 from flask import flash, jsonify, render_template, request
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
