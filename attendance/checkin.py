@@ -320,6 +320,11 @@ def replay(db: Session | Connection, session_id: int, nonce: str) -> ScanResult 
     return result
 
 
+def insert_for(conn: Connection):
+    """The dialect's ``insert`` (the one with ON CONFLICT) for this connection's database."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
 def insert_ignore(db: Session | Connection, model, keys: list[str], values: dict) -> bool:
     """INSERT ... ON CONFLICT (keys) DO NOTHING; True when the row went in."""
     conn = connection(db)
@@ -327,8 +332,7 @@ def insert_ignore(db: Session | Connection, model, keys: list[str], values: dict
     columns = tuple(values)
     statement = _INSERTS.get((name, model, columns))
     if statement is None:
-        dialect = postgresql if name == "postgresql" else sqlite
-        statement = _INSERTS[(name, model, columns)] = Prepared(dialect.insert(
+        statement = _INSERTS[(name, model, columns)] = Prepared(insert_for(conn)(
             model.__table__).on_conflict_do_nothing(index_elements=keys).returning(
             model.__table__.c.id), column_keys=columns)
     # RETURNING, not rowcount: psycopg reports -1 for this statement.

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, any_, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from . import tokens
 from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
-                      already_in, attendance_row, connection, judge, record_scan, scan_time)
+                      already_in, attendance_row, connection, insert_for, judge, record_scan,
+                      scan_time)
 from .ids import is_nonce, row_id
 from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 
@@ -128,10 +129,6 @@ def _one_of(db: Connection, column, values: list):
     return column.in_(values)
 
 
-def _dialect(db: Connection):
-    return postgresql if db.dialect.name == "postgresql" else sqlite
-
-
 def _insert_attendances(db: Connection, rows: list[dict]) -> set[int]:
     """INSERT ... ON CONFLICT DO NOTHING of many rows; the person ids that went in.
 
@@ -143,7 +140,7 @@ def _insert_attendances(db: Connection, rows: list[dict]) -> set[int]:
     if statement is None:
         table = Attendance.__table__
         statement = _ATTENDANCES[db.dialect.name] = (
-            _dialect(db).insert(table)
+            insert_for(db)(table)
             .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
             .returning(table.c.person_id))
     return set(db.execute(statement, rows).scalars())
@@ -154,7 +151,7 @@ _ATTENDANCES: dict = {}
 
 def _insert_attempts(db: Connection, rows: list[dict]) -> None:
     if rows:
-        statement = _dialect(db).insert(ScanAttempt.__table__).on_conflict_do_nothing(
+        statement = insert_for(db)(ScanAttempt.__table__).on_conflict_do_nothing(
             index_elements=["session_id", "nonce"])
         db.execute(statement, rows)
 
