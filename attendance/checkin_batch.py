@@ -11,7 +11,7 @@ twice in the batch, someone already recorded — goes through ``checkin.record_s
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, any_, bindparam, select
+from sqlalchemy import Connection, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -130,30 +130,46 @@ def _one_of(db: Connection, column, values: list):
 
 
 def _insert_attendances(db: Connection, rows: list[dict]) -> set[int]:
-    """INSERT ... ON CONFLICT DO NOTHING of many rows; the person ids that went in.
-
-    One prebuilt statement given the list of rows: SQLAlchemy sends it as multi-row VALUES
-    ("insertmanyvalues") without compiling a new statement for every batch size."""
+    """INSERT ... ON CONFLICT DO NOTHING of many rows; the person ids that went in."""
     if not rows:
         return set()
-    statement = _ATTENDANCES.get(db.dialect.name)
-    if statement is None:
-        table = Attendance.__table__
-        statement = _ATTENDANCES[db.dialect.name] = (
-            insert_for(db)(table)
-            .on_conflict_do_nothing(index_elements=["session_id", "person_id"])
-            .returning(table.c.person_id))
-    return set(db.execute(statement, rows).scalars())
-
-
-_ATTENDANCES: dict = {}
+    table = Attendance.__table__
+    return set(db.execute(*_insert_many(db, table, ["session_id", "person_id"], rows,
+                                        returning=table.c.person_id)).scalars())
 
 
 def _insert_attempts(db: Connection, rows: list[dict]) -> None:
     if rows:
-        statement = insert_for(db)(ScanAttempt.__table__).on_conflict_do_nothing(
-            index_elements=["session_id", "nonce"])
-        db.execute(statement, rows)
+        db.execute(*_insert_many(db, ScanAttempt.__table__, ["session_id", "nonce"], rows))
+
+
+def _insert_many(db: Connection, table, keys: list[str], rows: list[dict], returning=None):
+    """(statement, parameters) for INSERT ... ON CONFLICT (keys) DO NOTHING of ``rows``, built
+    once per table and columns. On PostgreSQL the rows go as one array per column,
+    ``INSERT ... SELECT unnest(:a), unnest(:b), ...``: the statement's text is the same for every
+    batch, so the server keeps it prepared (a multi-row VALUES list would be new text, parsed
+    again, for every batch). Elsewhere SQLAlchemy sends the list as multi-row VALUES."""
+    columns = tuple(rows[0])
+    cache_key = (db.dialect.name, table.name, columns)
+    statement = _INSERT_MANY.get(cache_key)
+    postgres = db.dialect.name == "postgresql"
+    if statement is None:
+        if postgres:
+            arrays = [func.unnest(bindparam(f"many_{c}", type_=postgresql.ARRAY(table.c[c].type)))
+                      for c in columns]
+            statement = postgresql.insert(table).from_select(list(columns), select(*arrays))
+        else:
+            statement = insert_for(db)(table)
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+        if returning is not None:
+            statement = statement.returning(returning)
+        _INSERT_MANY[cache_key] = statement
+    if postgres:
+        return statement, {f"many_{c}": [row[c] for row in rows] for c in columns}
+    return statement, rows
+
+
+_INSERT_MANY: dict = {}
 
 
 def _attempt(session, item: ScanItem, venues, result: ScanResult, actor, device, now) -> dict:
