@@ -49,8 +49,8 @@ def post_checkins(session_id: int):
 
 def _connection(single_scan: bool):
     """The scans' own Core connection (no ORM session work on the hot path). One scan on
-    PostgreSQL runs in autocommit: the rule writes a fresh scan with one statement, so BEGIN and
-    COMMIT would only add two round trips. A batch, or SQLite (two statements), gets one
+    PostgreSQL runs in autocommit: the rule checks a fresh scan in with one statement, so BEGIN
+    and COMMIT would only add two round trips. A batch, or SQLite (three statements), gets one
     transaction, committed on leaving the block."""
     if single_scan and db.engine.dialect.name == "postgresql":
         return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
