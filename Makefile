@@ -40,7 +40,7 @@ translations: install
 
 # After adding or changing UI strings: refresh the catalog, then translate the new entries.
 extract-messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translated -o messages.pot .
 	$(BIN)/pybabel -q update -i messages.pot -d webapp/translations --no-fuzzy-matching
 	rm -f messages.pot
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, session
+from flask_babel import get_locale, gettext
 
 from .extensions import babel
 
@@ -20,6 +21,20 @@ def select_locale() -> Locale:
     lang = session.get("lang")
     code = lang if lang in current_app.config["LANGUAGES"] else "vi"
     return _LOCALES.get(code) or Locale.parse(code)
+
+
+_TRANSLATED: dict[tuple[Locale | None, str], str] = {}
+
+
+def translated(msgid: str) -> str:
+    """``gettext(msgid)`` (no parameters), kept per language: for the answers the check-in API
+    gives many times a second, where Flask-Babel's look-up costs more than the rest of the
+    answer. (`make extract-messages` collects these strings too.)"""
+    key = (get_locale(), msgid)
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = _TRANSLATED[key] = gettext(msgid)
+    return text
 
 
 def local(value: datetime | None, zone: ZoneInfo = LOCAL_ZONE) -> datetime | None:

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from attendance.checkin import ScanResult
 
 from ..errors import message
-from ..i18n import format_time
+from ..i18n import format_time, translated
 
 
 def scan_message(result: ScanResult) -> str:
     if result.outcome == "accepted":
-        return _("Đi muộn") if result.status == "late" else _("Có mặt")
+        return translated("Đi muộn") if result.status == "late" else translated("Có mặt")
     if result.outcome == "duplicate":
         return _("Đã điểm danh tại %(venue)s lúc %(time)s", venue=result.venue_name,
                  time=format_time(result.at))
