@@ -311,11 +311,12 @@ def _pg_checkin(row: dict, attempt: dict) -> Prepared:
     roster, the card's version is theirs and the nonce was never seen), then the arrival and the
     attempt as in ``_pg_write``, and SELECT the person with whether they arrived. No row: the
     scan is none of these, and ``record_scan`` takes the long way."""
-    global _PG_CHECKIN
-    if _PG_CHECKIN is None:
+    statement = _WRITES.get("postgresql fresh scan")
+    if statement is None:
         person = _roster_person(PERSON_ROWS).cte("person")
-        _PG_CHECKIN = Prepared(_pg_write(row, attempt, person=person))
-    return _PG_CHECKIN
+        statement = _WRITES["postgresql fresh scan"] = Prepared(
+            _pg_write(row, attempt, person=person))
+    return statement
 
 
 def _pg_write(row: dict, attempt: dict, person):
@@ -345,9 +346,6 @@ def _pg_write(row: dict, attempt: dict, person):
     return (select(person.c.id, person.c.full_name, person.c.position, person.c.category,
                    went_in.label("arrived"))
             .add_cte(arrived, logged))
-
-
-_PG_CHECKIN: Prepared | None = None
 
 
 def _person(db: Connection, session_id: int, person_id: int | None):
