@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import configure_mappers
 from werkzeug.routing import IntegerConverter
 
 from attendance.ids import MAX_ID
@@ -26,6 +27,9 @@ def init_db(app) -> None:
         if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    # The ORM's mappers are set up on their first use, ~50 ms: do it now, while a gunicorn
+    # worker starts, not inside the first request it serves.
+    configure_mappers()
     if not sqlite:  # a server that may restart: see _ping_when_idle
         with app.app_context():
             _ping_when_idle(db.engine, app.config.get("DB_PING_AFTER_IDLE", PING_AFTER_IDLE))
