@@ -1,6 +1,6 @@
 """Throughput bench: the app served exactly as `make run` serves it, loaded with wrk.
 
-    .venv/bin/python bench/run.py [--duration 10] [--connections 16,64] [--only NAME]
+    .venv/bin/python bench/run.py [--duration 10] [--connections 16,64] [--warm-up 2] [--only NAME]
 
 Starts its own instance (temporary instance folder, SQLite file there, or its own schema in
 DATABASE_URL's PostgreSQL), seeds the demo starting now (so check-in is open), serves with
@@ -17,8 +17,14 @@ Add a scenario in a file bench/scenario_*.py (imported automatically):
         return bench.wrk("/api/v1/...", connections, script=bench.here / "checkin.lua",
                          env={"TOKEN": ...})
 
-A scenario gets the Bench (base_url, env, flask(), wrk(), sql()) and a connection count, and
-returns the Figures of wrk (or its own). Keep every load on 127.0.0.1 and bounded in time.
+A scenario gets the Bench (base_url, env, duration, planned_seconds, warming_up, flask(), wrk(),
+sql()) and a connection count, and returns the Figures of wrk (or its own). Keep every load on
+127.0.0.1 and bounded in time.
+
+Before its first figure each scenario runs for --warm-up seconds at the first connection count,
+not counted (bench.warming_up is True then): each gunicorn worker's first requests of a kind
+open its database connection, compile its statements and fill its caches, which a server that
+has been up for a while has long done.
 
 This machine's speed drifts from minute to minute (a shared host), so each scenario's ratio is
 taken to a /healthz measured right before it at the same connection count (printed above it).
@@ -66,10 +72,13 @@ def scenario(name: str, prepare=None):
 
 
 class Bench:
-    def __init__(self, base_url: str, env: dict, duration: int):
+    def __init__(self, base_url: str, env: dict, duration: int, planned_seconds: int):
         self.base_url = base_url
         self.env = env
-        self.duration = duration
+        self.duration = duration  # of the run in progress
+        # How long one scenario is driven in all (warm-up and every figure): to size its data.
+        self.planned_seconds = planned_seconds
+        self.warming_up = False
         self.here = HERE
 
     def flask(self, *args: str) -> str:
@@ -160,6 +169,16 @@ def _measure(server, duration: int, name: str, func, bench: Bench, connections: 
     return figures.requests_per_s
 
 
+def _warm_up(bench: Bench, seconds: int, name: str, func, connections: int) -> None:
+    duration, bench.duration, bench.warming_up = bench.duration, seconds, True
+    try:
+        figures = func(bench, connections)
+    finally:
+        bench.duration, bench.warming_up = duration, False
+    print(f"  (warm-up, not counted: {name}, {connections} conns, {seconds} s, "
+          f"{figures.requests_per_s:.0f} req/s)", flush=True)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -216,6 +235,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", default="16,64", help="comma-separated counts")
+    parser.add_argument("--warm-up", type=int, default=2,
+                        help="seconds each scenario runs, not counted, before its first figure")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -227,7 +248,8 @@ def main(argv=None) -> int:
     database_url, drop_database = _database(instance)
     env = {**os.environ, "DIEMCAU_INSTANCE": str(instance), "DATABASE_URL": database_url}
     port = _free_port()
-    bench = Bench(f"http://127.0.0.1:{port}", env, args.duration)
+    bench = Bench(f"http://127.0.0.1:{port}", env, args.duration,
+                  planned_seconds=args.warm_up + len(counts) * args.duration)
     server = None
     try:
         # Schema and demo before gunicorn forks its workers, as `make run` does.
@@ -250,6 +272,8 @@ def main(argv=None) -> int:
                 continue
             if prepare is not None:
                 prepare(bench)
+            if args.warm_up > 0:
+                _warm_up(bench, args.warm_up, name, func, counts[0])
             for connections in counts:
                 baseline = _measure(server, args.duration, "GET /healthz", healthz, bench,
                                     connections, None)
