@@ -1,7 +1,7 @@
 """Batches of scans through the bulk path give exactly the answers single scans would."""
 
 import threading
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -66,6 +66,35 @@ def test_a_mixed_batch_answers_like_single_scans(db, make_session, make_person, 
     assert rows[absent.id] == "present"
     nonces = db.scalars(select(ScanAttempt.nonce)).all()
     assert sorted(nonces) == sorted(["earlier"] + [f"n{i}" for i in range(2, 10)] + ["n1"])
+
+
+def test_a_batch_stores_every_column_as_given(db, make_session, make_person, make_user):
+    """Times (an offline scan's own, in the device's zone), the device's text with quotes,
+    backslashes and Vietnamese, the method and the actor reach both tables unchanged."""
+    session = make_session(checkin_window="open")
+    hall = session.venues[0]
+    people = [make_person(session) for _ in range(2)]
+    staff = make_user(role="staff", venue=hall)
+    now = NOW + timedelta(minutes=20)
+    offline_at = (NOW + timedelta(minutes=5)).astimezone(timezone(timedelta(hours=7)))
+    device = 'Điện thoại "tổ 3" \\ cửa Đông'
+    results = record_scans(
+        db, key=KEY, session=session, venues={hall.id: hall}, now=now, actor=staff,
+        device=device,
+        items=[ScanItem("d1", "card", hall.id, token=card(session, people[0]),
+                        scanned_at=offline_at),
+               ScanItem("d2", "manual", hall.id, person_id=people[1].id)])
+    assert [r.outcome for r in results] == ["accepted", "accepted"]
+    rows = {a.person_id: a for a in db.scalars(select(Attendance))}
+    assert rows[people[0].id].at == offline_at and rows[people[1].id].at == now
+    assert [(a.method, a.device, a.recorded_by_id, a.venue_id, a.nonce)
+            for a in (rows[people[0].id], rows[people[1].id])] == [
+        ("card", device, staff.id, hall.id, "d1"), ("manual", device, staff.id, hall.id, "d2")]
+    attempts = {a.nonce: a for a in db.scalars(select(ScanAttempt))}
+    assert attempts["d1"].scanned_at == offline_at and attempts["d2"].scanned_at is None
+    assert {a.received_at for a in attempts.values()} == {now}
+    assert {(a.person_id, a.device, a.actor_id, a.outcome) for a in attempts.values()} == {
+        (people[0].id, device, staff.id, "accepted"), (people[1].id, device, staff.id, "accepted")}
 
 
 def test_replaying_a_whole_batch_changes_nothing(db, make_session, make_person):
