@@ -176,7 +176,7 @@ def _warm_up(bench: Bench, seconds: int, name: str, func, connections: int) -> N
     finally:
         bench.duration, bench.warming_up = duration, False
     print(f"  (warm-up, not counted: {name}, {connections} conns, {seconds} s, "
-          f"{figures.requests_per_s:.0f} req/s)", flush=True)
+          f"{figures.requests_per_s:.0f}/s)", flush=True)
 
 
 def _free_port() -> int:
