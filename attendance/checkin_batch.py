@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Text, any_, bindparam, cast, column, func, select
+from sqlalchemy import (Connection, Text, any_, bindparam, cast, column, func, literal, select,
+                        true)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -62,9 +63,7 @@ def record_scans(db: Session | Connection, *, key: bytes, session: StudySession,
         else:
             fresh[nonce] = i
     if fresh:
-        seen = db.execute(select(ScanAttempt.nonce).where(
-            ScanAttempt.session_id == session.id, _one_of(db, ScanAttempt.nonce, list(fresh))))
-        for (nonce,) in seen:
+        for nonce in _seen_nonces(db, session.id, list(fresh)):
             one_by_one.append(fresh.pop(nonce))
 
     judged = {}
@@ -112,6 +111,34 @@ def record_scans(db: Session | Connection, *, key: bytes, session: StudySession,
     for i in sorted(one_by_one):
         results[i] = one(items[i])
     return results
+
+
+def _seen_nonces(db: Connection, session_id: int, nonces: list[str]) -> list[str]:
+    """Which of ``nonces`` this session has recorded already. On PostgreSQL one index probe per
+    nonce, whatever the planner's statistics say: written as ``session_id = :s AND nonce =
+    ANY(:nonces)`` it is planned from the statistics of session_id, and for a session newer than
+    the last ANALYZE (every session, on its morning) the planner takes session_id for rare, so it
+    reads every attempt of the session and compares each with the whole array: measured 132 ms
+    per batch at 55,000 attempts and growing with them, against 0.4 ms this way."""
+    if db.dialect.name == "postgresql":
+        return list(db.scalars(_SEEN_NONCES, {"seen_session": session_id, "seen_nonces": nonces}))
+    return list(db.scalars(select(ScanAttempt.nonce).where(
+        ScanAttempt.session_id == session_id, ScanAttempt.nonce.in_(nonces))))
+
+
+def _seen_nonces_statement():
+    """SELECT given.nonce FROM unnest(:nonces) AS given(nonce) JOIN LATERAL (SELECT 1 FROM
+    scan_attempts WHERE session_id = :s AND nonce = given.nonce LIMIT 1) AS hit ON true"""
+    given = func.unnest(bindparam("seen_nonces", type_=postgresql.ARRAY(ScanAttempt.nonce.type))
+                        ).table_valued(column("nonce", ScanAttempt.nonce.type)).render_derived(
+        name="given")
+    hit = select(literal(1)).where(
+        ScanAttempt.session_id == bindparam("seen_session"),
+        ScanAttempt.nonce == given.c.nonce).limit(1).lateral("hit")
+    return select(given.c.nonce).join_from(given, hit, true())
+
+
+_SEEN_NONCES = _seen_nonces_statement()
 
 
 def _people(db: Connection, session_id: int, ids: set[int]) -> dict:

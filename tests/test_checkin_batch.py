@@ -3,12 +3,13 @@
 import threading
 from datetime import timedelta, timezone
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
 
 from attendance import tokens
 from attendance.checkin import record_scan
-from attendance.checkin_batch import ScanItem, record_scans
+from attendance.checkin_batch import ScanItem, _seen_nonces, record_scans
 from attendance.models import ABSENT_EXCUSED, Attendance, ScanAttempt, StudySession, Venue
 
 from .factories import NOW
@@ -95,6 +96,39 @@ def test_a_batch_stores_every_column_as_given(db, make_session, make_person, mak
     assert {a.received_at for a in attempts.values()} == {now}
     assert {(a.person_id, a.device, a.actor_id, a.outcome) for a in attempts.values()} == {
         (people[0].id, device, staff.id, "accepted"), (people[1].id, device, staff.id, "accepted")}
+
+
+@pytest.mark.postgres
+def test_the_nonce_look_up_probes_the_index_for_a_session_newer_than_the_statistics(
+        db, make_session):
+    """On its morning a session is newer than the last ANALYZE, so the planner takes its id for
+    rare. The batch's look-up of seen nonces must still probe (session_id, nonce) per nonce, not
+    read every attempt of the session and filter them (which grew with the session)."""
+    def attempts(session, count):
+        db.execute(insert(ScanAttempt), [
+            dict(session_id=session.id, nonce=f"s{session.id}-{i}", outcome="accepted", code="ok",
+                 method="card", device="", received_at=NOW) for i in range(count)])
+    attempts(make_session(), 3000)
+    db.execute(text("ANALYZE scan_attempts"))
+    today = make_session()
+    attempts(today, 3000)
+    connection = db.connection()
+    nonces = [f"s{today.id}-{i}" for i in range(0, 3000, 30)] + ["never-seen"]
+    ran = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        ran.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", remember)
+    try:
+        assert sorted(_seen_nonces(connection, today.id, nonces)) == sorted(nonces[:-1])
+    finally:
+        event.remove(connection, "before_cursor_execute", remember)
+    [(statement, parameters)] = ran
+    plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement,
+                                                                  parameters))
+    assert "Index Cond: ((session_id = " in plan and "AND (nonce = " in plan, plan
+    assert "Filter" not in plan, plan
 
 
 def test_replaying_a_whole_batch_changes_nothing(db, make_session, make_person):
