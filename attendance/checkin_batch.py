@@ -142,11 +142,16 @@ _SEEN_NONCES = _seen_nonces_statement()
 
 
 def _people(db: Connection, session_id: int, ids: set[int]) -> dict:
+    """The rows of those ``ids`` who are on this session's roster. Looked up by primary key
+    alone, the session checked here: with ``session_id = :s`` in the query, a session the
+    statistics do not know yet (a roster imported since the last ANALYZE, or too small a part of
+    a large table to trigger one) looks rare to the planner, which then reads the session's
+    whole roster through its session_id index for every batch (see _seen_nonces)."""
     if not ids:
         return {}
-    rows = db.execute(PERSON_ROWS.where(
-        Person.session_id == session_id, _one_of(db, Person.id, list(ids)))).mappings()
-    return {row["id"]: row for row in rows}
+    rows = db.execute(PERSON_ROWS.add_columns(Person.session_id).where(
+        _one_of(db, Person.id, list(ids)))).mappings()
+    return {row["id"]: row for row in rows if row["session_id"] == session_id}
 
 
 def _one_of(db: Connection, column, values: list):

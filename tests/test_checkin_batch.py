@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session as OrmSession
 
 from attendance import tokens
 from attendance.checkin import record_scan
-from attendance.checkin_batch import ScanItem, _seen_nonces, record_scans
-from attendance.models import ABSENT_EXCUSED, Attendance, ScanAttempt, StudySession, Venue
+from attendance.checkin_batch import ScanItem, _people, _seen_nonces, record_scans
+from attendance.models import (ABSENT_EXCUSED, Attendance, Person, ScanAttempt, StudySession,
+                               Venue)
 
 from .factories import NOW
 
@@ -98,22 +99,9 @@ def test_a_batch_stores_every_column_as_given(db, make_session, make_person, mak
         (people[0].id, device, staff.id, "accepted"), (people[1].id, device, staff.id, "accepted")}
 
 
-@pytest.mark.postgres
-def test_the_nonce_look_up_probes_the_index_for_a_session_newer_than_the_statistics(
-        db, make_session):
-    """On its morning a session is newer than the last ANALYZE, so the planner takes its id for
-    rare. The batch's look-up of seen nonces must still probe (session_id, nonce) per nonce, not
-    read every attempt of the session and filter them (which grew with the session)."""
-    def attempts(session, count):
-        db.execute(insert(ScanAttempt), [
-            dict(session_id=session.id, nonce=f"s{session.id}-{i}", outcome="accepted", code="ok",
-                 method="card", device="", received_at=NOW) for i in range(count)])
-    attempts(make_session(), 3000)
-    db.execute(text("ANALYZE scan_attempts"))
-    today = make_session()
-    attempts(today, 3000)
-    connection = db.connection()
-    nonces = [f"s{today.id}-{i}" for i in range(0, 3000, 30)] + ["never-seen"]
+def _plan_of(connection, look_up, *args) -> tuple[object, str]:
+    """What ``look_up(connection, *args)`` returns, and the PostgreSQL plan of the one statement
+    it ran (captured as sent, so a change of the code is what gets checked)."""
     ran = []
 
     def remember(conn, cursor, statement, parameters, context, executemany):
@@ -121,14 +109,49 @@ def test_the_nonce_look_up_probes_the_index_for_a_session_newer_than_the_statist
 
     event.listen(connection, "before_cursor_execute", remember)
     try:
-        assert sorted(_seen_nonces(connection, today.id, nonces)) == sorted(nonces[:-1])
+        found = look_up(connection, *args)
     finally:
         event.remove(connection, "before_cursor_execute", remember)
     [(statement, parameters)] = ran
-    plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement,
-                                                                  parameters))
+    return found, "\n".join(row[0] for row in connection.exec_driver_sql(
+        "EXPLAIN " + statement, parameters))
+
+
+@pytest.mark.postgres
+def test_batch_look_ups_probe_indexes_for_a_session_newer_than_the_statistics(
+        db, make_session):
+    """On its morning a session is newer than the last ANALYZE (or too small a part of the
+    tables to trigger one), so the planner takes its id for rare. The batch's look-ups of seen
+    nonces and of people must still probe by nonce and by id, not read the whole session
+    through its session_id and filter it (which grew with the session)."""
+    def fill(session, count):
+        db.execute(insert(ScanAttempt), [
+            dict(session_id=session.id, nonce=f"s{session.id}-{i}", outcome="accepted", code="ok",
+                 method="card", device="", received_at=NOW) for i in range(count)])
+        db.execute(insert(Person), [
+            dict(session_id=session.id, full_name=f"P {i}", search_name=f"p {i}", position="",
+                 unit_name="", phone="", party_member=True, category_id=session.categories[0].id,
+                 venue_id=session.venues[0].id, card_version=1, walk_in=False, created_at=NOW)
+            for i in range(count)])
+    earlier = make_session()
+    fill(earlier, 3000)
+    db.execute(text("ANALYZE scan_attempts"))
+    db.execute(text("ANALYZE people"))
+    today = make_session()
+    fill(today, 3000)
+    connection = db.connection()
+
+    nonces = [f"s{today.id}-{i}" for i in range(0, 3000, 30)] + ["never-seen"]
+    seen, plan = _plan_of(connection, _seen_nonces, today.id, nonces)
+    assert sorted(seen) == sorted(nonces[:-1])
     assert "Index Cond: ((session_id = " in plan and "AND (nonce = " in plan, plan
     assert "Filter" not in plan, plan
+
+    ids = db.scalars(select(Person.id).where(Person.session_id == today.id).limit(100)).all()
+    other = db.scalars(select(Person.id).where(Person.session_id == earlier.id).limit(1)).one()
+    people, plan = _plan_of(connection, _people, today.id, {*ids, other})
+    assert set(people) == set(ids)  # the other session's person is not on this roster
+    assert "ix_people_session_id" not in plan, plan  # by id (or, this table being small, read once)
 
 
 def test_replaying_a_whole_batch_changes_nothing(db, make_session, make_person):
