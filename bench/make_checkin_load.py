@@ -46,9 +46,8 @@ def main(count: int, tokens_file: str) -> None:
             # the figures.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE people"))
-                # Not attendances and scan_attempts: analyzed empty, the planner would trust
-                # that they are and scan them whole (until autovacuum analyzes them again, up
-                # to a minute later, when a batch bench has put half a million rows in).
+                # Not attendances and scan_attempts: on the morning they hold no statistics of
+                # the new session either, and the check-in path must cope with that.
         key = tokens.derive_key(app.config["SECRET_KEY"], "card")
         with open(tokens_file, "w") as out:
             for person_id in ids:
