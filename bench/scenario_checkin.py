@@ -88,11 +88,10 @@ def single(bench, connections: int) -> Figures:
 def batched(bench, connections: int) -> Figures:
     figures, _ = _run(bench, connections, BATCH)
     scans = figures.requests_per_s * BATCH
-    if bench.warming_up:
-        return Figures(scans, figures.p50_ms, figures.p99_ms, figures.errors)
-    single_rate = _state["single"].get(connections)
-    if single_rate:
-        print(f"  batch of {BATCH}: {scans:.0f} scans/s = {scans / single_rate:.1f}× single",
-              flush=True)
-    _verify(bench)
+    if not bench.warming_up:
+        single_rate = _state["single"].get(connections)
+        if single_rate:
+            print(f"  batch of {BATCH}: {scans:.0f} scans/s = {scans / single_rate:.1f}× single",
+                  flush=True)
+        _verify(bench)
     return Figures(scans, figures.p50_ms, figures.p99_ms, figures.errors)
