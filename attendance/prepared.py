@@ -12,6 +12,7 @@ columns that need no conversion on the way out (numbers and text).
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
 
@@ -60,10 +61,14 @@ class Prepared:
             if name in values:
                 values[name] = process(values[name])
         cursor = conn.connection.cursor()
-        if compiled.positions is None:
-            cursor.execute(compiled.sql, values)
-        else:
-            cursor.execute(compiled.sql, tuple(values.get(name) for name in compiled.positions))
+        try:
+            if compiled.positions is None:
+                cursor.execute(compiled.sql, values)
+            else:
+                cursor.execute(compiled.sql,
+                               tuple(values.get(name) for name in compiled.positions))
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy_raises(conn, error, compiled.sql, values, cursor) from error
         return cursor
 
     def first(self, conn: Connection, params: dict) -> dict | None:
@@ -80,3 +85,15 @@ class Prepared:
         row = cursor.fetchone()
         cursor.close()
         return None if row is None else row[0]
+
+
+def _as_sqlalchemy_raises(conn: Connection, error: Exception, sql: str, params, cursor):
+    """The driver's ``error`` as ``Connection.execute`` would raise it: SQLAlchemy's
+    DBAPIError subclass (IntegrityError, OperationalError, ...), and when it means the
+    connection is gone (the server restarted, the backend was terminated), that connection
+    invalidated, so the pool replaces it and the error handler answers "retry" (503)."""
+    lost = conn.dialect.is_disconnect(error, conn.connection.dbapi_connection, cursor)
+    if lost:
+        conn.invalidate(error)
+    return DBAPIError.instance(sql, params, error, conn.dialect.loaded_dbapi.Error,
+                               connection_invalidated=lost, dialect=conn.dialect)

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from attendance.models import Base
 from webapp import create_app
+from webapp.database import dispose_engines
 from webapp.extensions import db as _db
 
 from . import factories
@@ -77,7 +78,7 @@ def app(app_config, tmp_path, monkeypatch):
         _db.session.remove()
         if ON_POSTGRES:
             _truncate_all()
-        _db.engine.dispose()
+        dispose_engines()
 
 
 def _truncate_all():

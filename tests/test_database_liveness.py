@@ -5,7 +5,8 @@ request connects afresh."""
 import pytest
 from sqlalchemy import text
 
-from attendance import accounts
+from attendance import accounts, tokens
+from webapp.database import autocommit_engine, dispose_engines
 from webapp.extensions import db as _db
 
 from .conftest import ON_POSTGRES
@@ -14,10 +15,11 @@ from .factories import NOW
 pytestmark = pytest.mark.postgres
 
 
-def _kill_pooled_connection(app) -> None:
-    """Leave one connection in the pool whose server process has been terminated."""
+def _kill_pooled_connection(app, engine=None) -> None:
+    """Leave one connection in the pool (of ``engine``, default the main one) whose server
+    process has been terminated."""
     with app.app_context():
-        with _db.engine.connect() as pooled:
+        with (engine or _db.engine).connect() as pooled:
             pid = pooled.scalar(text("SELECT pg_backend_pid()"))
         # pg_terminate_backend works on the role's own backends: no superuser needed.
         from sqlalchemy import create_engine
@@ -31,7 +33,7 @@ def _api_client(app, db, make_user):
     token = accounts.issue_api_token(db, make_user(role="organizer"), now=NOW)
     db.commit()
     db.remove()
-    _db.engine.dispose()  # start from an empty pool
+    dispose_engines()  # start from empty pools
     return app.test_client(), {"Authorization": f"Bearer {token}"}
 
 
@@ -61,3 +63,29 @@ def test_a_connection_lost_under_load_answers_503_once(app, db, make_user, make_
     again = client.get("/api/v1/sessions", headers=headers)
     assert again.status_code == 200
     assert [s["id"] for s in again.get_json()["sessions"]] == [session_id]
+
+
+@pytest.mark.parametrize("app_config", [0, 3600], indirect=True)
+@pytest.mark.parametrize("scans", [1, 2])
+def test_scans_survive_a_dead_pooled_connection(app, db, make_user, make_session, make_person,
+                                                scans):
+    """A single scan runs on the autocommit engine's pool, a batch on the main one; both run
+    their statements on the driver's cursor. An idle dead connection is replaced before use
+    (checked every time here); unchecked, the request answers 503 once and its retry is
+    accepted (the scanner keeps the scans queued until then)."""
+    session = make_session(checkin_window="open")
+    key = tokens.derive_key(app.config["SECRET_KEY"], "card")
+    items = [{"nonce": f"n{i}", "venue_id": session.venues[0].id,
+              "token": tokens.card_token(key, session.id, person.id, person.card_version)}
+             for i, person in enumerate(make_person(session) for _ in range(scans))]
+    url = f"/api/v1/sessions/{session.id}/checkins"
+    client, headers = _api_client(app, db, make_user)
+    with app.app_context():
+        _kill_pooled_connection(app, autocommit_engine() if scans == 1 else None)
+    answer = client.post(url, json={"items": items}, headers=headers)
+    if app.config["DB_PING_AFTER_IDLE"] > 0:
+        assert answer.status_code == 503
+        assert answer.get_json()["error"]["code"] == "database_unavailable"
+        answer = client.post(url, json={"items": items}, headers=headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert [r["outcome"] for r in answer.get_json()["results"]] == ["accepted"] * scans

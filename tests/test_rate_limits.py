@@ -4,7 +4,7 @@ check per IP; a clear 429 page or JSON error; off in the other tests."""
 import pytest
 
 from webapp import create_app
-from webapp.extensions import db
+from webapp.database import dispose_engines
 
 SMALL = {"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SELF_CHECKIN": "4/minute",
          "RATELIMIT_KNOWLEDGE_CHECK": "2/minute"}
@@ -18,7 +18,7 @@ def app_config(app_config):
 
 @pytest.fixture
 def second_app(monkeypatch, tmp_path):
-    """``second_app(config)``: another app on the test database; its engine is disposed after
+    """``second_app(config)``: another app on the test database; its engines are disposed after
     the test (an engine left to the garbage collector leaves PostgreSQL connections open)."""
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
     made = []
@@ -29,7 +29,7 @@ def second_app(monkeypatch, tmp_path):
     yield make
     for app in made:
         with app.app_context():
-            db.engine.dispose()
+            dispose_engines()
 
 
 def _sign_in(client, username, password="wrong-password", **kwargs):

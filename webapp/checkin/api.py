@@ -8,6 +8,7 @@ from attendance.checkin_batch import ScanItem, record_scans
 from attendance.ids import row_id
 
 from ..auth import request_actor
+from ..database import autocommit_engine
 from ..errors import json_error
 from ..extensions import db
 from . import card_key, session_copy, venue_copy
@@ -53,7 +54,7 @@ def _connection(single_scan: bool):
     and COMMIT would only add two round trips. A batch, or SQLite (three statements), gets one
     transaction, committed on leaving the block."""
     if single_scan and db.engine.dialect.name == "postgresql":
-        return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return autocommit_engine().connect()
     return db.engine.begin()
 
 
