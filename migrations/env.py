@@ -108,6 +108,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it into a new one and dropping the old (Alembic's
+            # batch mode). With foreign keys on, dropping the old table would run its ON DELETE
+            # actions: every attendance of a rebuilt `people` deleted. SQLite's own procedure for
+            # such changes: keys off (outside any transaction), change, check, keys on.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the transaction SQLAlchemy began: Alembic begins its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -116,6 +124,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -4,7 +4,8 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from attendance import tokens
@@ -126,6 +127,30 @@ def test_manual_pick_by_person_id(db, make_session, make_person):
     result = scan(db, session, person_id=person.id, nonce="m")
     assert (result.outcome, result.person.id) == ("accepted", person.id)
     assert scan(db, session, person_id=987654, nonce="z").code == "unknown_person"
+
+
+def test_the_database_keeps_an_attendance_on_its_own_sessions_roster(db, make_session,
+                                                                      make_person):
+    """Behind the rule, the schema: an attendance names (session, person) of the roster, so
+    no code path can record someone in a session whose roster they are not on; removing the
+    person or the session removes their attendance, and keeps the attempts (person unset)."""
+    today, other = make_session(), make_session()
+    person, stranger = make_person(today), make_person(other)
+    row = dict(session_id=today.id, venue_id=today.venues[0].id, status="present",
+               method="manual", at=NOW, device="", absence_reason="")
+    with pytest.raises(IntegrityError):
+        with db.begin_nested():
+            db.execute(insert(Attendance).values(**row, person_id=stranger.id))
+    assert scan(db, today, person, nonce="n1").outcome == "accepted"
+    db.commit()
+    db.execute(delete(type(person)).where(type(person).id == person.id))
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+    assert db.scalars(select(ScanAttempt.person_id)).all() == [None]
+    assert scan(db, other, stranger, nonce="n2").outcome == "accepted"
+    db.commit()
+    db.execute(delete(type(other)).where(type(other).id == other.id))
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+    assert db.scalar(select(func.count()).select_from(ScanAttempt)) == 1  # today's, kept
 
 
 def test_every_attempt_is_logged_with_its_own_outcome(db, make_session, make_person):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -11,10 +11,12 @@ from .sessions import Category, StudySession, Unit, Venue
 
 class Person(Base):
     __tablename__ = "people"
+    # (session, id): what an attendance refers to, so that it can only name someone on its own
+    # session's roster; also the index of a session's people.
+    __table_args__ = (UniqueConstraint("session_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"),
-                                            index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"))
     full_name: Mapped[str] = mapped_column(String(200))
     # Case- and accent-folded name for search and duplicate detection.
     search_name: Mapped[str] = mapped_column(String(200), index=True)

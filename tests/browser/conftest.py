@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 from attendance.models import Base
 from webapp import create_app
 from webapp.config import _sqlalchemy_url
+from webapp.database import dispose_engines
 from webapp.extensions import db as _db
 
 from .. import factories
@@ -126,7 +127,7 @@ def live(tmp_path_factory):
         thread.join(5)
         server.server_close()
         with app.app_context():
-            _db.engine.dispose()
+            dispose_engines()
         if schema:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
