@@ -87,6 +87,36 @@ def test_refusals_carry_code_and_message(app, api, make_session, make_person, ma
     assert result["results"][0]["message"]
 
 
+def test_each_answer_of_a_batch_has_its_own_message(app, api, make_session, make_person,
+                                                    make_user):
+    """Messages are made once per kind in a batch: each answer still gets its own kind's, and
+    each duplicate its own venue and time."""
+    now = datetime.now(timezone.utc)
+    session = make_session(now=now - timedelta(minutes=60))  # started 30 minutes ago: late
+    hall, bridge = session.venues[0], session.venues[1]
+    people = [make_person(session) for _ in range(4)]
+    post = api(make_user(role="organizer"))
+    url = f"/api/v1/sessions/{session.id}/checkins"
+    post(url, {"items": [{"nonce": "early", "token": card(app, session, people[2]),
+                          "venue_id": bridge.id,
+                          "scanned_at": (now - timedelta(minutes=35)).isoformat()}]})
+    results = post(url, {"items": [
+        {"nonce": "a", "token": card(app, session, people[0]), "venue_id": hall.id,
+         "scanned_at": (now - timedelta(minutes=32)).isoformat()},
+        {"nonce": "b", "token": card(app, session, people[1]), "venue_id": hall.id},
+        {"nonce": "c", "token": card(app, session, people[2]), "venue_id": hall.id},
+        {"nonce": "d", "token": "not a code", "venue_id": hall.id},
+        {"nonce": "e", "token": card(app, session, people[3]), "venue_id": hall.id},
+    ]}).get_json()["results"]
+    assert [(r["outcome"], r["status"]) for r in results] == [
+        ("accepted", "present"), ("accepted", "late"), ("duplicate", "present"),
+        ("rejected", None), ("accepted", "late")]
+    assert [r["message"] for r in results[:2]] == ["Có mặt", "Đi muộn"]
+    assert results[2]["message"].startswith(f"Đã điểm danh tại {bridge.name} lúc ")
+    assert results[3]["message"] and results[3]["message"] not in ("Có mặt", "Đi muộn")
+    assert results[4]["message"] == "Đi muộn"
+
+
 def test_staff_refused_at_another_venue(app, api, make_session, make_person, make_user):
     session = make_session(checkin_window="open")
     person = make_person(session)

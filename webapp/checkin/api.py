@@ -45,7 +45,8 @@ def post_checkins(session_id: int):
                             person_id=row_id(item.get("person_id")),
                             scanned_at=_parse_time(item.get("scanned_at")))
                    for item in items])
-    return {"results": [scan_json(r) for r in results]}
+    messages: dict = {}
+    return {"results": [scan_json(r, messages) for r in results]}
 
 
 def _connection(single_scan: bool):

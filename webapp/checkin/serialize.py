@@ -17,13 +17,23 @@ def scan_message(result: ScanResult) -> str:
     return message(result.code)
 
 
-def scan_json(result: ScanResult) -> dict:
+def scan_json(result: ScanResult, messages: dict | None = None) -> dict:
+    """``messages``: a dict shared by the answers of one request, where the messages that do
+    not depend on the scan (all but a duplicate's) are kept once made: a batch of 100 then
+    looks up its few messages once each instead of once per scan."""
     person = result.person
+    if messages is None or result.outcome == "duplicate":
+        text = scan_message(result)
+    else:
+        key = (result.outcome, result.status, result.code)
+        text = messages.get(key)
+        if text is None:
+            text = messages[key] = scan_message(result)
     return {
         "nonce": result.nonce,
         "outcome": result.outcome,
         "code": result.code,
-        "message": scan_message(result),
+        "message": text,
         "person": None if person is None else {
             "id": person.id, "full_name": person.full_name, "position": person.position,
             "category": person.category},
