@@ -4,7 +4,7 @@ DATABASE_URL, emptied between tests), its client and CLI runner, and factories."
 import os
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import MetaData, create_engine, text
 
 from attendance.models import Base
 from webapp import create_app
@@ -50,6 +50,25 @@ def _database_uri(tmp_path) -> str:
 
         return _sqlalchemy_url(POSTGRES_URL)
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_tables_as_the_models_say():
+    """On PostgreSQL the tests share DATABASE_URL's tables (emptied between tests). Tables left
+    by an earlier run of an older schema would survive ``create_all`` (which creates only what
+    is missing), and the tests would run against yesterday's constraints: drop whatever tables
+    are there once, before the first test."""
+    if not ON_POSTGRES:
+        return
+    from webapp.config import _sqlalchemy_url
+
+    engine = create_engine(_sqlalchemy_url(POSTGRES_URL))
+    try:
+        found = MetaData()
+        found.reflect(engine)
+        found.drop_all(engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
