@@ -12,9 +12,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import accounts, result_reports
-from .models import (BRIDGE_POINT, COORDINATOR, HALL, ORGANIZER, REPORTER, STAFF, VIEWER,
-                     Category, Document, ExpectedCount, Person, StudySession, Unit, User, Venue)
+from attendance.accounts import users as accounts
+from attendance.outcomes import reports as result_reports
+
+from .models import (
+    BRIDGE_POINT,
+    COORDINATOR,
+    HALL,
+    ORGANIZER,
+    REPORTER,
+    STAFF,
+    VIEWER,
+    Category,
+    Document,
+    ExpectedCount,
+    Person,
+    StudySession,
+    Unit,
+    User,
+    Venue,
+)
 from .text import fold
 
 TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import insert, select, text
 
-from attendance import accounts, tokens
+from attendance.accounts import users as accounts
+from attendance.checkin import tokens
 from attendance.models import Category, Person, StudySession, User, Venue
 from webapp import create_app
 from webapp.extensions import db

@@ -51,7 +51,8 @@ def measure(url: str, session_id: int) -> list[str]:
     from flask_login import login_user
     from sqlalchemy import func, select
 
-    from attendance import accounts, live
+    from attendance.accounts import users as accounts
+    from attendance.figures import live
     from attendance.models import Attendance, Person, User, Venue
     from webapp import create_app
     from webapp.extensions import db

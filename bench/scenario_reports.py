@@ -68,8 +68,8 @@ def aggregation_times(url: str, session_id: int, repeat: int = 3) -> tuple[float
     """(best summarize() time, best bare GROUP BY time) on the same database."""
     from sqlalchemy import func, select
 
+    from attendance.figures.summary import summarize
     from attendance.models import Attendance, Person, StudySession
-    from attendance.summary import summarize
 
     bare_query = (
         select(Person.venue_id, Person.category_id, Attendance.status, func.count())

@@ -3,9 +3,16 @@
 import itertools
 from datetime import datetime, timedelta, timezone
 
-from attendance import accounts
-from attendance.models import (BRIDGE_POINT, HALL, Category, ExpectedCount, Person,
-                               StudySession, Venue)
+from attendance.accounts import users as accounts
+from attendance.models import (
+    BRIDGE_POINT,
+    HALL,
+    Category,
+    ExpectedCount,
+    Person,
+    StudySession,
+    Venue,
+)
 from attendance.text import fold
 
 NOW = datetime(2026, 11, 27, 0, 0, tzinfo=timezone.utc)  # 07:00 in Hà Nội

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from attendance.models import ApiToken, Document
 from tests.factories import NOW
 

@@ -14,7 +14,7 @@ def test_backup_and_restore_round_trip(app, db, runner, tmp_path, make_session, 
     session = make_session(checkin_window="open")
     people = [make_person(session) for _ in range(5)]
     title, last_id = session.title, people[4].id
-    from attendance.checkin import record_scan
+    from attendance.checkin.scan import record_scan
     from tests.factories import NOW
     for i, person in enumerate(people[:3]):
         record_scan(db, key=b"k", session=session, venue=session.venues[0], nonce=f"n{i}",

@@ -7,11 +7,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from attendance import cards as card_service
-from attendance.checkin import record_scan
+from attendance.checkin.scan import record_scan
+from attendance.checkin.tokens import card_token
 from attendance.models import AuditEntry, Person
 from attendance.printing import cards, posters, qr
-from attendance.tokens import card_token
+from attendance.roster import cards as card_service
 from webapp.checkin import card_key
 
 from .factories import NOW

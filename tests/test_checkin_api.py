@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from attendance import accounts, tokens
+from attendance.accounts import users as accounts
+from attendance.checkin import tokens
 from attendance.models import Attendance
 
 from .factories import NOW

@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
 
-from attendance import tokens
-from attendance.checkin import record_scan
-from attendance.checkin_batch import ScanItem, _people, _seen_nonces, record_scans
-from attendance.models import (ABSENT_EXCUSED, Attendance, Person, ScanAttempt, StudySession,
-                               Venue)
+from attendance.checkin import tokens
+from attendance.checkin.batch import ScanItem, _people, _seen_nonces, record_scans
+from attendance.checkin.scan import record_scan
+from attendance.models import ABSENT_EXCUSED, Attendance, Person, ScanAttempt, StudySession, Venue
 
 from .factories import NOW
 

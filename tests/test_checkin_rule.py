@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from attendance import tokens
-from attendance.checkin import record_scan, scan_time
+from attendance.checkin import tokens
+from attendance.checkin.scan import record_scan, scan_time
 from attendance.models import Attendance, ScanAttempt
 
 from .factories import NOW

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from attendance import corrections
-from attendance.checkin import record_scan
+from attendance.checkin import corrections
+from attendance.checkin.scan import record_scan
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import Attendance, AuditEntry
 

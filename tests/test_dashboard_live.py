@@ -5,9 +5,11 @@ from datetime import date
 
 import pytest
 
-from attendance import live, makeup, roll
+from attendance.figures import live
+from attendance.figures.summary import summarize
 from attendance.models import ExpectedCount
-from attendance.summary import summarize
+from attendance.roll import makeup
+from attendance.roll import marks as roll
 from webapp.summary import dashboard as dashboard_view
 
 from .factories import NOW

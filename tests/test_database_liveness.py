@@ -5,7 +5,8 @@ request connects afresh."""
 import pytest
 from sqlalchemy import text
 
-from attendance import accounts, tokens
+from attendance.accounts import users as accounts
+from attendance.checkin import tokens
 from webapp.database import autocommit_engine, dispose_engines
 from webapp.extensions import db as _db
 

@@ -101,7 +101,8 @@ def served(tmp_path):
 _SETUP = """
 import json
 from datetime import datetime, timezone
-from attendance import accounts, tokens
+from attendance.accounts import users as accounts
+from attendance.checkin import tokens
 from tests import factories
 from webapp import create_app
 from webapp.extensions import db

@@ -6,9 +6,10 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from attendance import essays, result_reports
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Essay, Unit
+from attendance.outcomes import essays
+from attendance.outcomes import reports as result_reports
 
 from .factories import NOW
 

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from webapp.api.openapi import SPEC
 from webapp.checkin import card_key
 

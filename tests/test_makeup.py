@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from attendance import makeup, roll
 from attendance.errors import Forbidden, ValidationError
+from attendance.figures.summary import summarize
 from attendance.models import AuditEntry, ScanAttempt
-from attendance.roll_batch import record_mark
-from attendance.summary import summarize
+from attendance.roll import makeup
+from attendance.roll import marks as roll
+from attendance.roll.batch import record_mark
 
 from .factories import NOW
 

@@ -142,8 +142,8 @@ def _fill_at_first_revision(connection) -> None:
 
 
 def test_data_filled_at_the_first_migration_is_intact_at_head(empty_database):
+    from attendance.figures.summary import summarize
     from attendance.models import Attendance, Person, StudySession
-    from attendance.summary import summarize
 
     app = empty_database
     with app.app_context():

@@ -10,8 +10,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from attendance import essays, quiz, result_reports as rr
 from attendance.models import PRESENT, Attendance, Unit
+from attendance.outcomes import essays, quiz
+from attendance.outcomes import reports as rr
 from attendance.reports.outcomes import build_outcomes, export_outcomes
 
 from .factories import NOW

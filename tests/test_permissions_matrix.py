@@ -13,8 +13,8 @@ Outcomes: "ok" (served, or a 400/redirect that is not to the login page: allowed
 
 import pytest
 
-from attendance import roll
 from attendance.models import Unit
+from attendance.roll import marks as roll
 
 from . import factories
 

@@ -5,8 +5,8 @@ from datetime import timedelta, timezone
 import pytest
 from sqlalchemy import insert, select, text
 
+from attendance.checkin.prepared import Prepared
 from attendance.models import ScanAttempt
-from attendance.prepared import Prepared
 
 from .factories import NOW
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from attendance import quiz
 from attendance.errors import DomainError, ValidationError
+from attendance.outcomes import quiz
 
 from .factories import NOW
 

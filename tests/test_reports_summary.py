@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.cells import csv_text
 from attendance.reports.letterhead import letterhead_for, party_organisation, place_of
 from attendance.reports.summary_export import export
-from attendance.summary import summarize
 
 from .reports_data import INJECTION, NOW, build
 

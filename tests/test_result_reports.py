@@ -7,10 +7,19 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from attendance import result_reports as rr
 from attendance.errors import DomainError, ValidationError
-from attendance.models import (ABSENT_EXCUSED, LATE, PRESENT, Attendance, AuditEntry, Essay,
-                               MakeupAttendance, MakeupSession, Unit)
+from attendance.models import (
+    ABSENT_EXCUSED,
+    LATE,
+    PRESENT,
+    Attendance,
+    AuditEntry,
+    Essay,
+    MakeupAttendance,
+    MakeupSession,
+    Unit,
+)
+from attendance.outcomes import reports as rr
 
 from .factories import NOW
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from attendance import result_reports as rr
 from attendance.models import ResultReport, Unit
+from attendance.outcomes import reports as rr
 
 from .factories import NOW
 from .test_result_reports import PDF, docx_bytes

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from attendance import roll
 from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.figures.summary import summarize
 from attendance.models import AuditEntry
-from attendance.summary import summarize
+from attendance.roll import marks as roll
 
 from .factories import NOW
 

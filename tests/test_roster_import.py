@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from attendance import roster_import
 from attendance.errors import DomainError
 from attendance.models import AuditEntry, Person, Unit
-from attendance.roster_import import build_preview, import_roster
+from attendance.roster import imports as roster_import
+from attendance.roster.imports import build_preview, import_roster
 
 from .factories import NOW, gen_person, gen_session
 

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from attendance import roster
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import Attendance, AuditEntry, Person, Unit
-from attendance.roster import parse_party_member
+from attendance.roster import people as roster
+from attendance.roster.people import parse_party_member
 
 from .factories import NOW, gen_person, gen_session, gen_user
 

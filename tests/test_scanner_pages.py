@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from attendance import walkins
+from attendance.checkin import walkins
+from attendance.checkin.tokens import derive_key
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import Attendance, AuditEntry, Person, ScanAttempt, Unit
-from attendance.tokens import derive_key
 from webapp.checkin.pages import SHELL_ASSETS
 
 # ---- the page -------------------------------------------------------------------------------

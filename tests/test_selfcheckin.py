@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from attendance import selfcheckin
-from attendance.checkin import CheckInError
+from attendance.checkin import selfcheckin
+from attendance.checkin.scan import CheckInError
+from attendance.checkin.tokens import presence_code
 from attendance.errors import ValidationError
 from attendance.models import Attendance, Person, ScanAttempt
-from attendance.tokens import presence_code
 from webapp.checkin import card_key, presence_key
 
 ACCEPTED = "self-result-ok"  # the green answer (present, or late: the real clock decides)

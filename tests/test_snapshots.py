@@ -23,7 +23,7 @@ def test_values_expire_after_the_ttl(monkeypatch):
 
 
 def test_revoking_through_the_users_page_takes_effect_at_once(client, db, make_user, login):
-    from attendance import accounts
+    from attendance.accounts import users as accounts
     from tests.factories import NOW
 
     device = make_user(role="viewer")
@@ -42,7 +42,8 @@ def test_a_window_changed_in_this_process_applies_to_the_next_scan(app, db, clie
     """The check-in API reads a cached copy of the session; a change committed here clears it."""
     from datetime import datetime, timezone
 
-    from attendance import accounts, tokens
+    from attendance.accounts import users as accounts
+    from attendance.checkin import tokens
     from tests.factories import NOW
 
     session = make_session(now=datetime.now(timezone.utc))  # window open by the clock

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from attendance import tokens
-from attendance.checkin import record_scan
+from attendance.checkin import tokens
+from attendance.checkin.scan import record_scan
+from attendance.figures.summary import summarize
 from attendance.models import ABSENT_EXCUSED, Attendance, ExpectedCount
-from attendance.summary import summarize
 
 from .factories import NOW
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import ApiToken, AuditEntry
 from tests.factories import NOW, PASSWORD, gen_user

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from attendance.models import ApiToken, Unit, User
 from tests.factories import NOW, PASSWORD
 

@@ -11,9 +11,11 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from attendance import accounts, demo, roster_import
+from attendance import demo
+from attendance.accounts import users as accounts
 from attendance.errors import DomainError, ValidationError
 from attendance.models import ROLES, StudySession, User
+from attendance.roster import imports as roster_import
 
 from .cards.commands import print_cards_command, print_posters_command
 from .errors import field_messages

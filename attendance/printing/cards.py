@@ -5,8 +5,8 @@ works from plain rows (one query, no ORM objects) and draws QR codes as vector s
 roster of about 1,000 people prints in a couple of seconds.
 """
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color
@@ -16,7 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import tokens
+from attendance.checkin import tokens
+
 from ..models import Category, Person, StudySession, Venue
 from . import fonts, qr
 from .layout import draw_lines, fit, fits, wrap

@@ -16,8 +16,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from .. import quiz as quiz_service
-from .. import result_reports
+from attendance.outcomes import quiz as quiz_service
+from attendance.outcomes import reports as result_reports
+
 from ..models import ResultReport, StudySession
 from .csv import write_csv
 from .table import INT, RATE, TEXT, Column, Strong, rate

@@ -11,8 +11,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from attendance.figures.summary import Figures, Summary, summarize
+
 from ..models import StudySession
-from ..summary import Figures, Summary, summarize
 from . import lists
 from .csv import write_csv
 from .table import INT, RATE, TEXT, Column, Strong, rate

@@ -5,8 +5,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from attendance.figures.summary import Figures, summarize
+
 from ..models import HALL, StudySession
-from ..summary import Figures, summarize
 from . import lists
 from .document import PartyDocument, number_format, percent_format
 from .letterhead import letterhead_for

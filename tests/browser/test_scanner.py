@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from attendance import tokens
+from attendance.checkin import tokens
 from attendance.models import Attendance, Person, ScanAttempt
 
 from .camera import qr_camera_file

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from attendance.models import User
 
 from ..errors import json_error

@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from attendance import accounts, audit
+from attendance import audit
+from attendance.accounts import users as accounts
 
 from ..extensions import db
 

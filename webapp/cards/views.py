@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from attendance import cards as card_service
-from attendance import tokens
+from attendance.checkin import tokens
 from attendance.models import Person, StudySession
 from attendance.permissions import can_manage
 from attendance.printing import qr
+from attendance.roster import cards as card_service
 
 from ..auth import role_required
 from ..checkin import card_key

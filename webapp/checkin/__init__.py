@@ -7,8 +7,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
+from attendance.checkin.tokens import derive_key
 from attendance.models import StudySession, Venue
-from attendance.tokens import derive_key
 
 from ..extensions import db
 from ..snapshots import Snapshots, columns, transient

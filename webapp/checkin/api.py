@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from flask import request
 
-from attendance.checkin_batch import ScanItem, record_scans
+from attendance.checkin.batch import ScanItem, record_scans
 from attendance.ids import row_id
 
 from ..auth import request_actor

@@ -7,10 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from attendance import corrections
+from attendance.checkin import corrections
 from attendance.errors import DomainError
-from attendance.models import (STATUSES, Attendance, AuditEntry, Person, ScanAttempt,
-                               StudySession, User, Venue)
+from attendance.models import (
+    STATUSES,
+    Attendance,
+    AuditEntry,
+    Person,
+    ScanAttempt,
+    StudySession,
+    User,
+    Venue,
+)
 from attendance.permissions import can_manage, can_read_all
 from attendance.text import fold
 

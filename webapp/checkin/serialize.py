@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from attendance.checkin import ScanResult
+from attendance.checkin.scan import ScanResult
 
 from ..errors import message
 from ..i18n import format_time, translated

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from flask import request
 from flask_login import current_user
 
+from attendance.checkin.walkins import check_in_walk_in
 from attendance.models import StudySession
-from attendance.walkins import check_in_walk_in
 
 from ..errors import json_error
 from ..extensions import db

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from attendance import essays, permissions
+from attendance import permissions
 from attendance.errors import DomainError, ValidationError
 from attendance.models import REPORTER, Person, StudySession, Unit
+from attendance.outcomes import essays
 
 from ..errors import flash_error, message
 from ..extensions import db

@@ -4,16 +4,15 @@ review, and the action plan download. Reporters see and edit only their own unit
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import (abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from attendance import permissions
-from attendance import result_reports as rr
 from attendance.errors import DomainError, ValidationError
 from attendance.models import REPORT_COUNTS, REPORTER, StudySession, Unit
+from attendance.outcomes import reports as rr
 
 from ..auth import role_required
 from ..errors import flash_error, message

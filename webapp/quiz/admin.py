@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from attendance import permissions
-from attendance import quiz as quiz_service
 from attendance.errors import DomainError, ValidationError
 from attendance.models import StudySession, Venue
+from attendance.outcomes import quiz as quiz_service
 from attendance.printing import qr
 
 from ..auth import role_required

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from attendance import quiz as quiz_service
-from attendance import selfcheckin
+from attendance.checkin import selfcheckin
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Venue
+from attendance.outcomes import quiz as quiz_service
 
 from ..errors import message
 from ..extensions import db

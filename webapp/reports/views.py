@@ -7,10 +7,10 @@ from itertools import islice
 from flask import abort, render_template, send_file
 
 from attendance import permissions
+from attendance.figures.summary import summarize
 from attendance.models import StudySession
 from attendance.reports import lists
 from attendance.reports.summary_export import FORMATS, WHATS, export
-from attendance.summary import summarize
 
 from ..auth import role_required
 from ..extensions import db

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from attendance.ids import row_id
 from attendance.models import StudySession, Venue
-from attendance.roll_batch import MarkResult, record_mark
+from attendance.roll.batch import MarkResult, record_mark
 
 from ..checkin.api import MAX_BATCH, _parse_time
 from ..errors import json_error, message

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from attendance.roll import READINESS
+from attendance.roll.marks import READINESS
 
 from ..sessions.forms import LocalDateField
 

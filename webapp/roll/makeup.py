@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from attendance import makeup as service
 from attendance import permissions
 from attendance.errors import ValidationError
+from attendance.figures.summary import summarize
 from attendance.models import StudySession, Unit
-from attendance.summary import summarize
+from attendance.roll import makeup as service
 
 from ..extensions import db
 from ..sessions.forms import show_errors

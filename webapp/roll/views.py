@@ -9,11 +9,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from attendance import permissions, roll
+from attendance import permissions
 from attendance.errors import DomainError
 from attendance.models import StudySession, Venue
-from attendance.roll_batch import record_mark
-from attendance.roll_sheet import roll_sheet
+from attendance.roll import marks as roll
+from attendance.roll.batch import record_mark
+from attendance.roll.sheet import roll_sheet
 
 from ..errors import flash_error, message
 from ..extensions import db

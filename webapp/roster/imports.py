@@ -6,9 +6,9 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from attendance import roster_import
 from attendance.errors import DomainError
 from attendance.permissions import can_manage
+from attendance.roster import imports as roster_import
 
 from ..auth import role_required
 from ..extensions import db

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 
 from attendance.errors import DomainError
-from attendance.roster_import import PreviewRow
+from attendance.roster.imports import PreviewRow
 
 from ..errors import message
 

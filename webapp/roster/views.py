@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from attendance import roster
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Person, StudySession
 from attendance.permissions import can_manage, can_read_all
+from attendance.roster import people as roster
 
 from ..auth import role_required
 from ..errors import flash_error, message

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Response, abort, render_template, url_for
 from flask_login import current_user, login_required
 
-from attendance import tokens
+from attendance.checkin import tokens
 from attendance.models import StudySession, Venue
 from attendance.permissions import can_check_in_at
 from attendance.printing import qr

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from attendance import selfcheckin
-from attendance.checkin import REFUSALS, record_refusal
+from attendance.checkin import selfcheckin
+from attendance.checkin.scan import REFUSALS, record_refusal
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Venue
 

@@ -4,9 +4,9 @@ from flask import request
 from flask_login import current_user
 
 from attendance import permissions
+from attendance.figures.summary import Summary, summarize
 from attendance.ids import row_id
 from attendance.models import StudySession, Venue
-from attendance.summary import Summary, summarize
 
 from ..errors import json_error
 from ..extensions import db

@@ -9,9 +9,10 @@ import time
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from attendance import live, permissions
+from attendance import permissions
+from attendance.figures import live
+from attendance.figures.summary import summarize
 from attendance.models import StudySession, Venue
-from attendance.summary import summarize
 
 from ..extensions import db
 

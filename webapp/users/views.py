@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from attendance import accounts
+from attendance.accounts import users as accounts
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import ApiToken, StudySession, Unit, User
 from attendance.permissions import can_manage

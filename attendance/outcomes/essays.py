@@ -12,12 +12,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import DomainError, ValidationError
-from .models import Essay, Person, StudySession, User
-from .result_reports import settings_for
-from .roster_import import read_table
-from .text import clean, fold, normalize_phone
+from attendance import audit
+from attendance.errors import DomainError, ValidationError
+from attendance.models import Essay, Person, StudySession, User
+from attendance.outcomes.reports import settings_for
+from attendance.roster.imports import read_table
+from attendance.text import clean, fold, normalize_phone
 
 NOT_SUBMITTED = None  # a person without an essay row
 UNGRADED = ""  # submitted, not graded yet

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Attendance, Category, Person, Venue
-from .summary import Figures, summarize
+from attendance.figures.summary import Figures, summarize
+from attendance.models import Attendance, Category, Person, Venue
 
 
 @dataclass

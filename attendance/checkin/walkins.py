@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, permissions
-from .checkin import ScanResult, record_scan
-from .errors import DomainError, Forbidden, ValidationError
-from .ids import is_nonce, row_id
-from .models import Category, Person, ScanAttempt, StudySession, User, Venue
-from .text import clean, fold, normalize_phone
+from attendance import audit, permissions
+from attendance.checkin.scan import ScanResult, record_scan
+from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.ids import is_nonce, row_id
+from attendance.models import Category, Person, ScanAttempt, StudySession, User, Venue
+from attendance.text import clean, fold, normalize_phone
 
 NAME_MAX, TEXT_MAX = 200, 300
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from . import audit, permissions
-from .errors import Forbidden, ValidationError
-from .models import STATUSES, Attendance, User, Venue
-from .text import clean
+from attendance import audit, permissions
+from attendance.errors import Forbidden, ValidationError
+from attendance.models import STATUSES, Attendance, User, Venue
+from attendance.text import clean
 
 
 def _check(actor: User, reason: str) -> str:

@@ -14,11 +14,22 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import DomainError, ValidationError
-from .models import (QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, Category, Person, Quiz, QuizQuestion,
-                     QuizSubmission, StudySession, User, Venue)
-from .text import clean
+from attendance import audit
+from attendance.errors import DomainError, ValidationError
+from attendance.models import (
+    QUIZ_CLOSED,
+    QUIZ_DRAFT,
+    QUIZ_OPEN,
+    Category,
+    Person,
+    Quiz,
+    QuizQuestion,
+    QuizSubmission,
+    StudySession,
+    User,
+    Venue,
+)
+from attendance.text import clean
 
 MAX_QUESTIONS, MIN_OPTIONS, MAX_OPTIONS = 30, 2, 8
 _OPTION = re.compile(r"^\s*([*\-])\s*(.*)$")

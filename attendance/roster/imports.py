@@ -17,11 +17,11 @@ from openpyxl.styles import Font
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import DomainError
-from .models import Person, StudySession, User
-from .roster import RowChecker
-from .text import clean, fold
+from attendance import audit
+from attendance.errors import DomainError
+from attendance.models import Person, StudySession, User
+from attendance.roster.people import RowChecker
+from attendance.text import clean, fold
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ROWS = 20_000

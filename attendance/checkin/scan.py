@@ -11,17 +11,36 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import (Connection, Integer, and_, bindparam, case, exists, func, literal_column,
-                        select)
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import permissions, tokens
-from .errors import DomainError
-from .ids import is_nonce, row_id
-from .models import (LATE, PRESENT, Attendance, Category, Person, ScanAttempt, StudySession,
-                     User, Venue)
-from .prepared import Prepared
+from attendance import permissions
+from attendance.checkin import tokens
+from attendance.checkin.prepared import Prepared
+from attendance.errors import DomainError
+from attendance.ids import is_nonce, row_id
+from attendance.models import (
+    LATE,
+    PRESENT,
+    Attendance,
+    Category,
+    Person,
+    ScanAttempt,
+    StudySession,
+    User,
+    Venue,
+)
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # Refusal codes, stable for clients: see webapp/errors.py for their messages.

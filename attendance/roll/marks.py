@@ -9,11 +9,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, permissions
-from .errors import DomainError, Forbidden, ValidationError
-from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, STATUSES, Attendance, ExpectedCount,
-                     Person, User, Venue)
-from .text import clean
+from attendance import audit, permissions
+from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    STATUSES,
+    Attendance,
+    ExpectedCount,
+    Person,
+    User,
+    Venue,
+)
+from attendance.text import clean
 
 READINESS = ("not_ready", "connected", "problem")  # chưa sẵn sàng, đã kết nối, sự cố
 ABSENCE_REASONS = ("ốm", "đi công tác", "việc gia đình")  # the pick list; free text allowed

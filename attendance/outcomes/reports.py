@@ -16,13 +16,30 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import DomainError, NotFound, ValidationError
-from .models import (ACCEPTED, ATTENDED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITTED,
-                     NOT_SUBMITTED, REPORT_COUNTS, RETURNED, SUBMITTED, ABSENT_EXCUSED,
-                     Attendance, Essay, MakeupAttendance, OutcomeSettings, Person, ResultReport,
-                     StudySession, Unit, User)
-from .text import clean
+from attendance import audit
+from attendance.errors import DomainError, NotFound, ValidationError
+from attendance.models import (
+    ABSENT_EXCUSED,
+    ACCEPTED,
+    ATTENDED,
+    DEFAULT_GRADES,
+    DEFAULT_THRESHOLD,
+    LATE_SUBMITTED,
+    NOT_SUBMITTED,
+    REPORT_COUNTS,
+    RETURNED,
+    SUBMITTED,
+    Attendance,
+    Essay,
+    MakeupAttendance,
+    OutcomeSettings,
+    Person,
+    ResultReport,
+    StudySession,
+    Unit,
+    User,
+)
+from attendance.text import clean
 
 MAX_PLAN_BYTES = 10 * 1024 * 1024
 MAX_COUNT = 10_000_000

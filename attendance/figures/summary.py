@@ -10,8 +10,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, PRESENT, Attendance,
-                     Category, ExpectedCount, MakeupAttendance, Person, StudySession, Venue)
+from attendance.models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    ATTENDED,
+    LATE,
+    PRESENT,
+    Attendance,
+    Category,
+    ExpectedCount,
+    MakeupAttendance,
+    Person,
+    StudySession,
+    Venue,
+)
 
 FIGURES = ("expected", "invited", "present", "late", "absent_excused", "absent_unexcused",
            "not_checked_in", "made_up")

@@ -11,11 +11,20 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import DomainError, Forbidden, ValidationError
-from .models import VENUE_ROLES, Attendance, Category, Person, StudySession, Unit, User, Venue
-from .permissions import can_read_all
-from .text import clean, fold, normalize_phone
+from attendance import audit
+from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.models import (
+    VENUE_ROLES,
+    Attendance,
+    Category,
+    Person,
+    StudySession,
+    Unit,
+    User,
+    Venue,
+)
+from attendance.permissions import can_read_all
+from attendance.text import clean, fold, normalize_phone
 
 MAX_NAME = 200
 MAX_TEXT = 300  # position and unit name, as the columns allow

@@ -10,10 +10,21 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, BRIDGE_POINT, LATE, PRESENT,
-                     Attendance, ExpectedCount, MakeupAttendance, Person, Venue)
-from .summary import Figures, roster_status
-from .text import fold
+from attendance.figures.summary import Figures, roster_status
+from attendance.models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    ATTENDED,
+    BRIDGE_POINT,
+    LATE,
+    PRESENT,
+    Attendance,
+    ExpectedCount,
+    MakeupAttendance,
+    Person,
+    Venue,
+)
+from attendance.text import fold
 
 CONNECTED = "connected"
 

@@ -12,17 +12,28 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (Connection, Text, any_, bindparam, cast, column, func, literal, select,
-                        true)
+from sqlalchemy import Connection, Text, any_, bindparam, cast, column, func, literal, select, true
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from . import tokens
-from .checkin import (PERSON_ROWS, REJECTED, CheckInError, ScanResult, accepted_result, admit,
-                      already_in, attendance_row, connection, insert_for, judge, record_scan,
-                      scan_time)
-from .ids import is_nonce, row_id
-from .models import Attendance, Person, ScanAttempt, StudySession, User, Venue
+from attendance.checkin import tokens
+from attendance.checkin.scan import (
+    PERSON_ROWS,
+    REJECTED,
+    CheckInError,
+    ScanResult,
+    accepted_result,
+    admit,
+    already_in,
+    attendance_row,
+    connection,
+    insert_for,
+    judge,
+    record_scan,
+    scan_time,
+)
+from attendance.ids import is_nonce, row_id
+from attendance.models import Attendance, Person, ScanAttempt, StudySession, User, Venue
 
 
 @dataclass

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
-from .errors import Forbidden, ValidationError
-from .models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, User
-from .text import clean
+from attendance import audit
+from attendance.errors import Forbidden, ValidationError
+from attendance.models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, User
+from attendance.text import clean
 
 MIN_PASSWORD = 8
 # last_used_at is informative only: writing it on every request would cost a write per scan.

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, permissions
-from .errors import Forbidden, ValidationError
-from .models import (
+from attendance import audit, permissions
+from attendance.errors import Forbidden, ValidationError
+from attendance.models import (
     ATTENDED,
     Attendance,
     MakeupAttendance,
@@ -22,7 +22,7 @@ from .models import (
     Unit,
     User,
 )
-from .text import clean
+from attendance.text import clean
 
 NOTE_MAX = 500
 

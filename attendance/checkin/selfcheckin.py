@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import tokens, walkins
-from .checkin import CheckInError, ScanResult, record_scan
-from .errors import ValidationError
-from .ids import is_nonce, row_id
-from .models import Person, ScanAttempt, StudySession, Venue
-from .text import fold
+from attendance.checkin import tokens, walkins
+from attendance.checkin.scan import CheckInError, ScanResult, record_scan
+from attendance.errors import ValidationError
+from attendance.ids import is_nonce, row_id
+from attendance.models import Person, ScanAttempt, StudySession, Venue
+from attendance.text import fold
 
 MAX_MATCHES = 5
 _DIGITS = re.compile(r"^\d{4}$")

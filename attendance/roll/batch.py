@@ -11,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from . import permissions, roll
-from .checkin import REJECTED, PersonInfo, insert_ignore, replay, scan_time
-from .errors import DomainError, ValidationError
-from .ids import is_nonce, row_id
-from .models import Person, ScanAttempt, StudySession, User, Venue
+from attendance import permissions
+from attendance.checkin.scan import REJECTED, PersonInfo, insert_ignore, replay, scan_time
+from attendance.errors import DomainError, ValidationError
+from attendance.ids import is_nonce, row_id
+from attendance.models import Person, ScanAttempt, StudySession, User, Venue
+from attendance.roll import marks as roll
 
 ACCEPTED = "accepted"
 METHOD = "roll"

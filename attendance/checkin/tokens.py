@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import DomainError
+from attendance.errors import DomainError
 
 PREFIX = "DC1"
 _CARD = re.compile(r"^DC1:(\d{1,10}):(\d{1,12}):(\d{1,6}):([A-Z2-7]{16})$")

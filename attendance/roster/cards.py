@@ -4,9 +4,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from . import audit, permissions
-from .errors import Forbidden
-from .models import Person, User
+from attendance import audit, permissions
+from attendance.errors import Forbidden
+from attendance.models import Person, User
 
 
 def may_see_card(user: User, person: Person) -> bool:

@@ -1,0 +1,1 @@
+"""Attendance figures: the summary per venue and category, the live dashboard."""

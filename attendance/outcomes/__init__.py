@@ -1,0 +1,1 @@
+"""Learning outcomes: units' result reports, learning essays, the knowledge check."""

@@ -1,0 +1,1 @@
+"""A venue's roll (điểm danh): marks, offline batches, the roll sheet, make-up study."""

@@ -1,0 +1,1 @@
+"""The roster (danh sách đại biểu): people, imports, personal cards."""
