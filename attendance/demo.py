@@ -159,7 +159,7 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     # Every unit owes its result report: the wards' and communes' party committees, the cells
     # under the committee, the Front and the socio-political organizations.
     reporting = [u.id for u in units.values()
-                 if u.kind in ("party_committee", "party_cell", "front", "organization")]
+                 if u.kind in ("committee", "cell", "front", "organization")]
     result_reports.set_reporting_units(db, session, sorted(reporting), now=now, actor=None)
     return DemoResult(session=session, people=len(people),
                       logins=_users(db, now=now, hall=hall, points=points, units=units))
@@ -195,15 +195,15 @@ def _units(db: Session) -> dict[str, Unit]:
     province = unit("Tỉnh ủy Quảng Ngãi", "committee")
     committee = unit(COMMITTEE, "committee", province)
     for name in WARDS:
-        unit(f"Đảng ủy phường {name}", "party_committee", committee)
+        unit(f"Đảng ủy phường {name}", "committee", committee)
     for name in COMMUNES:
-        unit(f"Đảng ủy xã {name}", "party_committee", committee)
+        unit(f"Đảng ủy xã {name}", "committee", committee)
     for name in DEPARTMENTS:
-        unit(name, "department", committee)
+        unit(name, "office", committee)
     for name, kind in ORGANIZATIONS:
         unit(name, kind, committee)
     for name in CELLS:
-        unit(name, "party_cell", committee)
+        unit(name, "cell", committee)
     db.flush()
     return existing
 

@@ -194,7 +194,7 @@ def test_roster_venue_must_belong_to_the_session(client, make_user, bearer, seed
 
 def test_reporters_read_no_roster(client, db, make_user, bearer, seeded):
     from attendance.models import Unit
-    unit = Unit(name="Chi bộ Cơ quan Thị ủy", kind="party_cell")
+    unit = Unit(name="Chi bộ Cơ quan Thị ủy", kind="cell")
     db.add(unit)
     db.commit()
     headers = bearer(make_user(role="reporter", unit_id=unit.id))

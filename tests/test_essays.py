@@ -17,8 +17,8 @@ from .factories import NOW
 @pytest.fixture
 def people(db, make_session, make_person):
     session = make_session()
-    hoa, an = Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee"), \
-        Unit(name="Đảng ủy xã Phổ An", kind="party_committee")
+    hoa, an = Unit(name="Đảng ủy phường Phổ Hòa", kind="committee"), \
+        Unit(name="Đảng ủy xã Phổ An", kind="committee")
     db.add_all([hoa, an])
     db.commit()
     a = make_person(session, full_name="Trần Thị Hường", phone="0912345678", unit_id=hoa.id)

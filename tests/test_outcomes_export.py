@@ -25,8 +25,8 @@ def filled(db, make_session, make_person):
     """Two reporting units: Phổ Hòa reported (40 members, 38 attended, below nothing), Phổ An
     has not (its 2 roster members, 1 came: 50%). Essays, quiz answers and a formula-like
     unit name."""
-    hoa = Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee")
-    an = Unit(name="=Đảng ủy xã Phổ An", kind="party_committee")
+    hoa = Unit(name="Đảng ủy phường Phổ Hòa", kind="committee")
+    an = Unit(name="=Đảng ủy xã Phổ An", kind="committee")
     db.add_all([hoa, an])
     db.commit()
     session = make_session(report_deadline=date(2026, 12, 31))

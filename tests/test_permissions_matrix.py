@@ -99,7 +99,7 @@ POST = {
 @pytest.fixture
 def world(db, make_session, make_person, make_user):
     """A session with the hall and two points, a person at each, and a user of every role."""
-    unit = Unit(name="Đảng ủy phường 1", kind="party_committee")
+    unit = Unit(name="Đảng ủy phường 1", kind="committee")
     db.add(unit)
     db.commit()
     session = make_session()

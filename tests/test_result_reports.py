@@ -37,8 +37,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def units(db):
-    made = [Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee"),
-            Unit(name="Đảng ủy xã Phổ An", kind="party_committee"),
+    made = [Unit(name="Đảng ủy phường Phổ Hòa", kind="committee"),
+            Unit(name="Đảng ủy xã Phổ An", kind="committee"),
             Unit(name="Hội Liên hiệp Phụ nữ", kind="organization")]
     db.add_all(made)
     db.commit()

@@ -14,8 +14,8 @@ from .test_result_reports import PDF, docx_bytes
 
 @pytest.fixture
 def world(db, make_session, make_person, make_user):
-    hoa = Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee")
-    an = Unit(name="Đảng ủy xã Phổ An", kind="party_committee")
+    hoa = Unit(name="Đảng ủy phường Phổ Hòa", kind="committee")
+    an = Unit(name="Đảng ủy xã Phổ An", kind="committee")
     db.add_all([hoa, an])
     db.commit()
     session = make_session(report_deadline=date.today() + timedelta(days=3))

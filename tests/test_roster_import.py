@@ -141,7 +141,7 @@ def test_xlsx_good_file_imports(db, session):
 
 
 def test_unit_is_linked_when_a_unit_has_that_exact_name(db, session):
-    db.add(Unit(name="Văn phòng Thị ủy", kind="department"))
+    db.add(Unit(name="Văn phòng Thị ủy", kind="office"))
     db.commit()
     data = _csv(["A", "", "Văn phòng Thị ủy", "Thường trực Thị ủy", HALL, "", ""],
                 ["B", "", "Phòng Nội vụ", "Thường trực Thị ủy", HALL, "", ""])

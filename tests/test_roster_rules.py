@@ -143,7 +143,7 @@ def test_visible_venue(db, session):
 
 
 def _reporter(db):
-    unit = Unit(name="Đảng ủy phường 1", kind="party_committee")
+    unit = Unit(name="Đảng ủy phường 1", kind="committee")
     db.add(unit)
     db.flush()
     return gen_user(db, role="reporter", unit_id=unit.id)

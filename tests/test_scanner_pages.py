@@ -62,7 +62,7 @@ def test_coordinator_gets_their_bridge_point_with_its_categories(client, login, 
 def test_roles_that_do_not_check_in_are_forbidden(client, db, login, make_session, make_user,
                                                   role):
     session = make_session()
-    unit = Unit(name="Đảng ủy phường 1", kind="party_committee")
+    unit = Unit(name="Đảng ủy phường 1", kind="committee")
     db.add(unit)
     db.flush()
     login(make_user(role=role, unit_id=unit.id if role == "reporter" else None))

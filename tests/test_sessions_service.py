@@ -135,7 +135,7 @@ def test_checkin_window_can_be_forced_and_is_audited(db, organizer):
 
 def test_add_venue_gives_a_secret_code_a_position_and_a_normal_phone(db, organizer):
     session = gen_session(db, bridge_points=1)
-    unit = Unit(name="Đảng ủy phường Phổ Hòa", kind="party_committee")
+    unit = Unit(name="Đảng ủy phường Phổ Hòa", kind="committee")
     db.add(unit)
     db.flush()
     venue = sessions.add_venue(db, session, now=NOW, actor=organizer, kind=BRIDGE_POINT,

@@ -25,7 +25,7 @@ def _count_users(db):
 @pytest.mark.parametrize("role", ["staff", "coordinator", "viewer", "reporter"])
 def test_only_organizers_may_use_the_page(db, make_session, make_user, login, role):
     session = make_session()
-    unit = Unit(name="Đảng ủy phường Nguyễn Nghiêm", kind="party_committee")
+    unit = Unit(name="Đảng ủy phường Nguyễn Nghiêm", kind="committee")
     db.add(unit)
     db.commit()
     user = make_user(role=role, venue=session.venues[1] if role in ("staff", "coordinator")

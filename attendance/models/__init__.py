@@ -11,11 +11,13 @@ from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITT
                        REPORT_STATES, REPORTED, RETURNED, SUBMITTED, Essay, OutcomeSettings,
                        Quiz, QuizQuestion, QuizSubmission, ResultReport)
 from .people import Person
-from .sessions import (BRIDGE_POINT, HALL, UNIT_KINDS, VENUE_KINDS, Category, Document,
+from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
+                       UNIT_KINDS, VENUE_KINDS, Category, Document,
                        ExpectedCount, StudySession, Unit, Venue)
 
 __all__ = [
-    "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "COORDINATOR", "HALL",
+    "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
+    "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
     "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",

@@ -1,5 +1,6 @@
 """Study sessions (hội nghị), the document studied, units, venues and participant categories."""
 
+import secrets
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,31 +13,41 @@ HALL = "hall"  # hội trường
 BRIDGE_POINT = "bridge_point"  # điểm cầu
 VENUE_KINDS = (HALL, BRIDGE_POINT)
 
-# Unit kinds: the committee and what stands under it.
-UNIT_KINDS = (
-    "committee",  # Thị ủy, Tỉnh ủy
-    "party_committee",  # đảng ủy
-    "party_cell",  # chi bộ
-    "ward",  # phường
-    "commune",  # xã
-    "front",  # Mặt trận Tổ quốc
-    "organization",  # tổ chức chính trị - xã hội
-    "department",  # phòng, ban, ngành
-)
+# Unit kinds (loại đơn vị), as the units file names them.
+COMMITTEE = "committee"  # cấp ủy: Tỉnh ủy, Thị ủy, đảng ủy xã/phường
+CELL = "cell"  # chi bộ
+FRONT = "front"  # Mặt trận Tổ quốc
+ORGANIZATION = "organization"  # đoàn thể: tổ chức chính trị - xã hội
+OFFICE = "office"  # cơ quan: phòng, ban, ngành
+UNIT_KINDS = (COMMITTEE, CELL, FRONT, ORGANIZATION, OFFICE)
 
 # How the check-in window is governed: by the clock, or forced by the organizer.
 WINDOW_AUTO, WINDOW_OPEN, WINDOW_CLOSED = "auto", "open", "closed"
 
 
+def _provisional_code() -> str:
+    # Units made in code without a code of their own (the units file and the form always give
+    # one) still need a unique one.
+    return "U-" + secrets.token_hex(4).upper()
+
+
 class Unit(Base):
-    """An organisational unit (đơn vị): a tree under the committee."""
+    """An organisational unit (đơn vị): a tree under the committee. The code is unique in the
+    instance; the name only among its siblings (every ward has a "Chi bộ tổ dân phố 1")."""
 
     __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, default=_provisional_code)
+    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    letterhead: Mapped[str] = mapped_column(String(200), default="")  # "THỊ ỦY ĐỨC PHỔ"
+    place: Mapped[str] = mapped_column(String(100), default="")  # "Đức Phổ", for dates
+    symbol: Mapped[str] = mapped_column(String(20), default="")  # "TU", "ĐU", "CB"
+    member_count: Mapped[int | None] = mapped_column(Integer)  # số đảng viên, as declared
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # giải thể, sáp nhập
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent")
@@ -62,6 +73,15 @@ class StudySession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     plan_number: Mapped[str] = mapped_column(String(60), default="")  # e.g. 145-KH/TU
+    plan_date: Mapped[date | None] = mapped_column(Date)  # the plan's own date
+    plan_issuer: Mapped[str] = mapped_column(String(200), default="")  # Ban Thường vụ Thị ủy
+    # "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ": the lines above the signature
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one per line
+    # A follow-on class (lớp ở cơ sở) of the same plan and document, held by a sub-unit.
+    parent_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     organizer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -79,6 +99,9 @@ class StudySession(Base):
 
     document: Mapped[Document | None] = relationship()
     organizer_unit: Mapped[Unit | None] = relationship()
+    parent_session: Mapped["StudySession | None"] = relationship(
+        remote_side=[id], back_populates="follow_ons")
+    follow_ons: Mapped[list["StudySession"]] = relationship(back_populates="parent_session")
     venues: Mapped[list["Venue"]] = relationship(
         back_populates="session", order_by="Venue.position, Venue.id",
         cascade="all, delete-orphan",
