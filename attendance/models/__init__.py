@@ -10,6 +10,7 @@ from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITT
                        NOT_SUBMITTED, QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, REPORT_COUNTS,
                        REPORT_STATES, REPORTED, RETURNED, SUBMITTED, Essay, OutcomeSettings,
                        Quiz, QuizQuestion, QuizSubmission, ResultReport)
+from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
 from .people import Person
 from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
                        UNIT_KINDS, VENUE_KINDS, Category, Document,
@@ -23,6 +24,8 @@ __all__ = [
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue",
+    # the member registry
+    "ACTIVE", "EXEMPT", "MEMBER_STATUSES", "MOVED", "Member", "MemberMove",
     # learning outcomes
     "ACCEPTED", "DEFAULT_GRADES", "DEFAULT_THRESHOLD", "LATE_SUBMITTED", "NOT_SUBMITTED",
     "QUIZ_CLOSED", "QUIZ_DRAFT", "QUIZ_OPEN", "REPORT_COUNTS", "REPORT_STATES", "REPORTED",

@@ -1,11 +1,12 @@
 """People on a session's roster (danh sách đại biểu)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
+from .members import Member
 from .sessions import Category, StudySession, Unit, Venue
 
 
@@ -29,6 +30,10 @@ class Person(Base):
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
     # Bumped to reissue a card: tokens of older versions are refused as revoked.
     card_version: Mapped[int] = mapped_column(Integer, default=1)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # The registry member this roster line is (by member number, or name + unit + birth date).
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
+                                                  index=True)
     walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -36,3 +41,4 @@ class Person(Base):
     category: Mapped[Category] = relationship()
     venue: Mapped[Venue] = relationship()
     unit: Mapped[Unit | None] = relationship()
+    member: Mapped[Member | None] = relationship()
