@@ -110,10 +110,10 @@ def test_pdf_is_a_party_document_with_the_figures_in_vietnamese(db, filled, tmp_
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                           capture_output=True, text=True, check=True).stdout
     text = " ".join(text.split())  # lines wrap wherever the page width says
-    for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", "Kết quả học tập, quán triệt",
+    for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", "Kết quả quán triệt Kết luận",
                      "Đảng ủy phường Phổ Hòa", "Tổng số đảng viên: 42; tham dự: 39",
                      "1/2 đơn vị đã gửi báo cáo", "Đơn vị chưa báo cáo", "Nơi nhận",
-                     "1.200", "95,0%", "75,0%", "Kiểm tra nhận thức", "Hội trường UBND thị xã"):
+                     "1.200", "95,00 %", "75,00 %", "Kiểm tra nhận thức", "Hội trường UBND thị xã"):
         assert expected in text, expected
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(path),
                     str(tmp_path / "page")], check=True)

@@ -1,6 +1,8 @@
-"""Invitation cards (giấy mời / thẻ đại biểu): A4 sheets of 2 x 4 cards with cut marks.
+"""Delegate cards (thẻ đại biểu): A4 sheets of 2 x 4 cards with cut marks.
 
-Each card carries the session, the person and the QR of their signed card token. The builder
+A card is not an invitation: the signed letter (giấy mời) is attendance.printing.invitations.
+Each card carries the organizing committee, the session, the holder and the QR of their signed
+card token; the holder's position and category are printed once when one repeats the other. The builder
 works from plain rows (one query, no ORM objects) and draws QR codes as vector squares, so a
 roster of about 1,000 people prints in a couple of seconds.
 """
@@ -87,11 +89,12 @@ def build_cards(out: BinaryIO, session: StudySession, cards: Iterable[CardInfo],
                 key: bytes) -> list[DrawnCard]:
     """Write the PDF of ``cards`` to ``out``; returns what each card's QR encodes."""
     fonts.register()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=fonts.SERIF)
     canvas.setTitle(f"Thẻ đại biểu - {fonts.text(session.title)}")
     title, when = session_lines(session)
+    committee = committee_line(session)
     # The session header is the same on every card: wrap it once.
-    title_lines = wrap(title, fonts.SANS_BOLD, 8, CARD_W - 2 * PAD, 2)
+    title_lines = wrap(title, fonts.SERIF_BOLD, 9, CARD_W - 2 * PAD, 2)
     drawn: list[DrawnCard] = []
     page, slot = 1, 0
     for card in cards:
@@ -104,31 +107,51 @@ def build_cards(out: BinaryIO, session: StudySession, cards: Iterable[CardInfo],
         x, top = MARGIN_X + column * CARD_W, A4[1] - MARGIN_Y - row * CARD_H
         token = tokens.card_token(key, session.id, card.person_id, card.card_version)
         qr_x, qr_y = x + CARD_W - PAD - QR_BOX + 2 * mm, top - CARD_H + PAD - 2 * mm
-        _card(canvas, card, x, top, title_lines, when, session.plan_number)
+        _card(canvas, card, x, top, title_lines, when, committee)
         qr.draw(canvas, token, qr_x, qr_y, QR_BOX)
         drawn.append(DrawnCard(card.person_id, token, page, qr_x, qr_y, QR_BOX))
         slot += 1
     if not drawn:
-        canvas.setFont(fonts.SANS, 12)
+        canvas.setFont(fonts.SERIF, 12)
         canvas.drawString(MARGIN_X, A4[1] - MARGIN_Y, "Không có đại biểu nào cần in thẻ.")
     canvas.showPage()
     canvas.save()
     return drawn
 
 
+def committee_line(session: StudySession) -> str:
+    """The organizing committee as its letterhead writes it: "THỊ ỦY ĐỨC PHỔ"."""
+    unit = session.organizer_unit
+    if unit is None:
+        return ""
+    return fonts.text(unit.letterhead or unit.name).upper()
+
+
+def card_lines(position: str, category: str) -> list[str]:
+    """The holder's position, then their category unless one already says the other
+    ("Thường trực Thị ủy" as both position and category is printed once)."""
+    position, category = fonts.text(position), fonts.text(category)
+    if not position:
+        return [category] if category else []
+    if not category or category.casefold() in position.casefold() \
+            or position.casefold() in category.casefold():
+        return [position]
+    return [position, category]
+
+
 def _card(canvas: Canvas, card: CardInfo, x: float, top: float, title_lines: list[str],
-          when: str, plan_number: str) -> None:
+          when: str, committee: str) -> None:
     inner = CARD_W - 2 * PAD
     left, y = x + PAD, top - PAD - 7
+    canvas.setFont(fonts.SERIF, 8)
+    if committee:
+        canvas.drawString(left, y, committee)
     canvas.setFillColor(RED)
-    canvas.setFont(fonts.SANS_BOLD, 7)
-    canvas.drawString(left, y, "GIẤY MỜI · THẺ ĐẠI BIỂU")
-    if plan_number:
-        canvas.setFont(fonts.SANS, 7)
-        canvas.drawRightString(left + inner, y, fonts.text(plan_number))
+    canvas.setFont(fonts.SERIF_BOLD, 10)
+    canvas.drawRightString(left + inner, y, "THẺ ĐẠI BIỂU")
     canvas.setFillColorRGB(0, 0, 0)
-    y = draw_lines(canvas, title_lines, fonts.SANS_BOLD, 8, left, y - 11, 9.5)
-    canvas.setFont(fonts.SANS, 8)
+    y = draw_lines(canvas, title_lines, fonts.SERIF_BOLD, 9, left, y - 12, 10.5)
+    canvas.setFont(fonts.SERIF, 9)
     canvas.drawString(left, y, when)
     y -= 5
     canvas.setStrokeColor(RED)
@@ -139,23 +162,26 @@ def _card(canvas: Canvas, card: CardInfo, x: float, top: float, title_lines: lis
     # The name on one line when it fits at a readable size, else on two.
     size, lines = 15.0, None
     while lines is None and size >= 11.5:
-        lines = fits(card.full_name, fonts.SANS_BOLD, size, width, 1)
+        lines = fits(card.full_name, fonts.SERIF_BOLD, size, width, 1)
         size -= 0.5 if lines is None else 0
     if lines is None:
-        size, lines = fit(card.full_name, fonts.SANS_BOLD, 14, 9, width, 2)
-    y = draw_lines(canvas, lines, fonts.SANS_BOLD, size, left, y - size - 4, size * 1.2)
-    y = draw_lines(canvas, wrap(card.position, fonts.SANS, 8.5, width, 3), fonts.SANS, 8.5,
-                   left, y - 1, 10.5)
-    canvas.setFillColor(GREY)
-    draw_lines(canvas, wrap(card.category, fonts.SANS, 7.5, width, 2), fonts.SANS, 7.5,
-               left, y - 1, 9)
-    venue_lines = wrap(card.venue, fonts.SANS_BOLD, 8, width, 2)
+        size, lines = fit(card.full_name, fonts.SERIF_BOLD, 14, 9, width, 2)
+    y = draw_lines(canvas, lines, fonts.SERIF_BOLD, size, left, y - size - 4, size * 1.2)
+    lines = card_lines(card.position, card.category)
+    if lines:
+        y = draw_lines(canvas, wrap(lines[0], fonts.SERIF, 9.5, width, 3), fonts.SERIF, 9.5,
+                       left, y - 1, 11)
+    if len(lines) > 1:
+        canvas.setFillColor(GREY)
+        draw_lines(canvas, wrap(lines[1], fonts.SERIF_ITALIC, 8.5, width, 2),
+                   fonts.SERIF_ITALIC, 8.5, left, y - 1, 10)
+    venue_lines = wrap(card.venue, fonts.SERIF_BOLD, 9, width, 2)
     bottom = top - CARD_H + PAD + 2
-    canvas.setFont(fonts.SANS, 6.5)
+    canvas.setFont(fonts.SERIF, 7.5)
     canvas.drawString(left, bottom, "Xuất trình mã QR khi vào điểm danh")
     canvas.setFillColorRGB(0, 0, 0)
-    draw_lines(canvas, venue_lines, fonts.SANS_BOLD, 8, left, bottom + 10 * len(venue_lines),
-               10)
+    draw_lines(canvas, venue_lines, fonts.SERIF_BOLD, 9, left, bottom + 11 * len(venue_lines),
+               11)
 
 
 def _cut_marks(canvas: Canvas) -> None:

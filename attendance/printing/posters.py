@@ -12,7 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..models import StudySession, Venue
 from . import fonts, qr
-from .cards import session_lines
+from .cards import committee_line, session_lines
 from .layout import draw_lines, fits, wrap
 
 RED = Color(0.72, 0.07, 0.07)
@@ -42,7 +42,7 @@ def build_posters(out: BinaryIO, session: StudySession, venues: list[Venue],
                   url_for_venue: Callable[[Venue], str]) -> list[DrawnPoster]:
     """Write one poster page per venue to ``out``; returns the link each QR encodes."""
     fonts.register()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=fonts.SERIF)
     canvas.setTitle(f"Áp phích điểm danh - {fonts.text(session.title)}")
     title, when = session_lines(session)
     drawn = []
@@ -63,28 +63,34 @@ def _poster(canvas: Canvas, session: StudySession, venue: Venue, title: str, whe
     centre, inner = width / 2, width - 2 * MARGIN
     canvas.setFillColor(RED)
     canvas.rect(0, height - 12 * mm, width, 12 * mm, stroke=0, fill=1)
-    canvas.setFont(fonts.SANS_BOLD, 64)
+    committee = committee_line(session)
+    if committee:  # who holds the session, so a participant knows the poster is genuine
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.setFont(fonts.SERIF_BOLD, 15)
+        canvas.drawCentredString(centre, height - 8 * mm, committee)
+        canvas.setFillColor(RED)
+    canvas.setFont(fonts.SERIF_BOLD, 64)
     canvas.drawCentredString(centre, height - 40 * mm, "ĐIỂM DANH")
     canvas.setFillColorRGB(0, 0, 0)
     size, lines = 30.0, None
     while lines is None and size >= 22:
-        lines = fits(venue.name, fonts.SANS_BOLD, size, inner, 1)
+        lines = fits(venue.name, fonts.SERIF_BOLD, size, inner, 1)
         size -= 0.5 if lines is None else 0
     if lines is None:
-        size, lines = 26, wrap(venue.name, fonts.SANS_BOLD, 26, inner, 2, balance=True)
-    y = draw_lines(canvas, lines, fonts.SANS_BOLD, size, centre, height - 40 * mm - size - 14,
+        size, lines = 26, wrap(venue.name, fonts.SERIF_BOLD, 26, inner, 2, balance=True)
+    y = draw_lines(canvas, lines, fonts.SERIF_BOLD, size, centre, height - 40 * mm - size - 14,
                    size * 1.2, centre=True)
-    title_lines = wrap(title, fonts.SANS, 13, inner, 3, balance=True)
-    y = draw_lines(canvas, title_lines, fonts.SANS, 13, centre, y - 4, 16, centre=True)
-    canvas.setFont(fonts.SANS_BOLD, 13)
+    title_lines = wrap(title, fonts.SERIF, 13, inner, 3, balance=True)
+    y = draw_lines(canvas, title_lines, fonts.SERIF, 13, centre, y - 4, 16, centre=True)
+    canvas.setFont(fonts.SERIF_BOLD, 13)
     canvas.drawCentredString(centre, y, when)
     qr_top = y - 4 * mm
     qr.draw(canvas, url, centre - QR_SIZE / 2, qr_top - QR_SIZE, QR_SIZE)
     canvas.setFillColor(GREY)
-    canvas.setFont(fonts.SANS, 8)
+    canvas.setFont(fonts.SERIF, 8)
     canvas.drawCentredString(centre, qr_top - QR_SIZE - 2 * mm, url)
     canvas.setFillColorRGB(0, 0, 0)
     y = qr_top - QR_SIZE - 11 * mm
     for number, step in enumerate(instructions(session), start=1):
-        lines = wrap(f"{number}. {step}", fonts.SANS, 12.5, inner, 2)
-        y = draw_lines(canvas, lines, fonts.SANS, 12.5, MARGIN, y, 15.5) - 3
+        lines = wrap(f"{number}. {step}", fonts.SERIF, 12.5, inner, 2)
+        y = draw_lines(canvas, lines, fonts.SERIF, 12.5, MARGIN, y, 15.5) - 3

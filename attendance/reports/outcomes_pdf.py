@@ -5,8 +5,11 @@ essays, quiz and propaganda) so that each fits the width of an A4 page."""
 from datetime import datetime
 from typing import BinaryIO
 
+from .. import numbers
+
 from .document import PartyDocument, number_format, percent_format
 from .letterhead import letterhead_for
+from .wording import plan_citation, studying
 from .outcomes import QUIZ_COLUMNS, STATE_LABELS, Outcomes, UnitRow, quiz_rows
 from .table import INT, RATE, TEXT, Column, Strong
 
@@ -23,14 +26,13 @@ QUIZ_AND_PROPAGANDA = [
 def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=None) -> None:
     session = outcomes.session
     letterhead = letterhead or letterhead_for(session, on=now.astimezone(session.zone).date())
-    title = session.title[:1].lower() + session.title[1:]
-    doc = PartyDocument(letterhead, "BÁO CÁO", f"Kết quả học tập, quán triệt {title}")
+    what = studying(session)
+    doc = PartyDocument(letterhead, "BÁO CÁO", f"Kết quả {what}")
     rows, t = outcomes.rows, outcomes.total
     reported = len(rows) - len(outcomes.not_reported)
-    plan = f"Thực hiện Kế hoạch số {session.plan_number}, sau" if session.plan_number \
-        else "Sau"
+    plan = plan_citation(session)
     doc.paragraph(
-        f"{plan} hội nghị, {number_format(reported)}/{number_format(len(rows))} đơn vị đã gửi báo "
+        f"{plan + ', sau' if plan else 'Sau'} hội nghị, {number_format(reported)}/{number_format(len(rows))} đơn vị đã gửi báo "
         f"cáo kết quả. Tổng số đảng viên: {number_format(t.members)}; tham dự: "
         f"{number_format(t.attended)}, đạt {percent_format(t.rate)}; vắng có lý do: "
         f"{number_format(t.absent_excused)}; vắng không lý do: {number_format(t.absent_unexcused)}"
@@ -56,10 +58,11 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
         r.people_reached)))
     if outcomes.quiz is not None:
         doc.paragraph(f"Bài kiểm tra gồm {len(outcomes.quiz.quiz.questions)} câu, đạt khi trả "
-                      f"lời đúng từ {outcomes.quiz.quiz.pass_mark}% số câu trở lên.")
+                      f"lời đúng từ {numbers.percent_of(outcomes.quiz.quiz.pass_mark, 0)} số câu "
+                      f"trở lên.")
         doc.table(QUIZ_COLUMNS, quiz_rows(outcomes.quiz, "venue"))
         doc.table(QUIZ_COLUMNS, quiz_rows(outcomes.quiz, "category"))
-    doc.heading(f"4. Đơn vị có tỷ lệ tham dự dưới {outcomes.threshold:g}%".replace(".", ","))
+    doc.heading(f"4. Đơn vị có tỷ lệ tham dự dưới {numbers.percent_of(outcomes.threshold, 0 if float(outcomes.threshold).is_integer() else 1)}")
     doc.table([Column("Đơn vị", TEXT, 60), Column("Tỷ lệ tham dự", RATE, 20)],
               [(r.name, r.rate) for r in outcomes.under_threshold])
     doc.heading("5. Đơn vị chưa báo cáo")
@@ -68,8 +71,7 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
               empty="Tất cả các đơn vị đã báo cáo.")
     if outcomes.not_reported:
         doc.paragraph("Số liệu của đơn vị chưa báo cáo được tính theo dữ liệu điểm danh.")
-    doc.paragraph(f"Trên đây là báo cáo kết quả học tập, quán triệt {title} của "
-                  f"{letterhead.committee}.")
+    doc.closing(f"Trên đây là báo cáo kết quả {what} của {letterhead.speaker}./.")
     doc.build(out, subject=session.title)
 
 

@@ -1,4 +1,9 @@
-"""The attendance summary (or one of its lists) as a party document PDF."""
+"""The attendance summary as a party document PDF, its lists as DANH SÁCH attached to it.
+
+The summary is a BÁO CÁO (number, date, signature); the absentees and the late arrivals follow
+it on their own pages as lists "kèm theo Báo cáo số ..." (36-HD/VPTW: an attached list carries
+no number or signature of its own). Asked alone, a list is printed in the same form.
+"""
 
 from datetime import datetime
 from typing import BinaryIO
@@ -9,20 +14,21 @@ from attendance.figures.summary import Figures, summarize
 
 from ..models import HALL, StudySession
 from . import lists
-from .document import PartyDocument, number_format, percent_format
+from .document import PartyDocument, dateline_date, number_format, percent_format
 from .letterhead import letterhead_for
 from .summary_export import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong, rate
+from .wording import lower_first, plan_citation, session_name
 
 CHART_MAX = 30  # venues drawn one bar each; above that, the lowest ones
 THRESHOLD = 0.95
 
-_FIGS = [Column("Dự kiến", INT, 11), Column("Có mặt", INT, 11), Column("Đi muộn", INT, 10),
+_FIGS = [Column("Dự kiến", INT, 10), Column("Có mặt", INT, 10), Column("Đi muộn", INT, 9),
          Column("Vắng có lý do", INT, 10), Column("Vắng không lý do", INT, 11),
-         Column("Chưa điểm danh", INT, 11), Column("Tỷ lệ", RATE, 11),
-         Column("Đã học bù", INT, 10)]
-VENUE_TABLE = [Column("STT", INT, 8), Column("Địa điểm", TEXT, 34), *_FIGS]
-CATEGORY_TABLE = [Column("Thành phần", TEXT, 40), *_FIGS]
+         Column("Chưa điểm danh", INT, 11), Column("Tỷ lệ có mặt", RATE, 14),
+         Column("Đã học bù", INT, 9)]
+VENUE_TABLE = [Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), *_FIGS]
+CATEGORY_TABLE = [Column("Thành phần", TEXT, 37), *_FIGS]
 ABSENT_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 26),
                 Column("Chức vụ, đơn vị", TEXT, 34),
                 Column("Địa điểm", TEXT, 24), Column("Tình trạng, lý do", TEXT, 28),
@@ -30,27 +36,30 @@ ABSENT_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 26),
 LATE_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 28),
               Column("Chức vụ, đơn vị", TEXT, 40),
               Column("Điểm danh tại", TEXT, 30), Column("Giờ đến", TEXT, 12)]
-TITLES = {"summary": "Kết quả tham dự {title}", "absentees": "Danh sách vắng mặt tại {title}",
-          "late": "Danh sách đi muộn tại {title}"}
+LISTS = {"absentees": "người vắng mặt tại {name}", "late": "người đi muộn tại {name}"}
 
 
 def write_pdf(db: Session, session: StudySession, what: str, out: BinaryIO, *,
               now: datetime, letterhead=None) -> None:
     on = now.astimezone(session.zone).date()
     letterhead = letterhead or letterhead_for(session, on=on)
-    title = _lower_first(session.title)
-    doc = PartyDocument(letterhead, "BÁO CÁO", TITLES[what].format(title=title))
+    name = session_name(session)
+    # The report the lists belong to: its number is left blank until it is signed.
+    report = (f"{letterhead.number.replace('Số', 'Báo cáo số', 1)}, {dateline_date(on)} "
+              f"của {letterhead.speaker}")
     if what == "summary":
+        doc = PartyDocument(letterhead, "BÁO CÁO", f"Kết quả tham dự {name}")
         _summary(doc, db, session, letterhead)
-        doc.heading("4. Danh sách vắng mặt")
+        doc.closing(f"Trên đây là báo cáo kết quả tham dự hội nghị của {letterhead.speaker} "
+                    f"(danh sách người vắng mặt và người đi muộn kèm theo)./.")
+        doc.annex("DANH SÁCH", LISTS["absentees"].format(name=name), report)
         _absentees(doc, db, session)
-        doc.heading("5. Danh sách đi muộn")
+        doc.annex("DANH SÁCH", LISTS["late"].format(name=name), report)
         _late(doc, db, session)
-        doc.paragraph(f"Trên đây là báo cáo kết quả tham dự {title} của {letterhead.committee}.")
-    elif what == "absentees":
-        _absentees(doc, db, session)
     else:
-        _late(doc, db, session)
+        doc = PartyDocument(letterhead, "DANH SÁCH", LISTS[what].format(name=name),
+                            attached_to=f"Kèm theo {report}")
+        (_absentees if what == "absentees" else _late)(doc, db, session)
     doc.build(out, subject=session.title)
 
 
@@ -59,13 +68,12 @@ def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead)
     t = summary.totals
     points = sum(1 for v in summary.venues if v.venue.kind != HALL)
     start = session.local_start
-    plan = f"Thực hiện Kế hoạch số {session.plan_number}, " if session.plan_number else ""
-    mode = f" theo hình thức {_lower_first(session.mode)}" if session.mode else ""
+    plan = plan_citation(session)
+    mode = f" theo hình thức {lower_first(session.mode)}" if session.mode else ""
     doc.paragraph(
-        f"{plan}ngày {start:%d/%m/%Y}, {letterhead.committee} tổ chức "
-        f"{_lower_first(session.title)}"
-        f"{mode}, gồm {len(summary.venues) - points} hội trường và {number_format(points)} "
-        f"điểm cầu. Kết quả tham dự như sau:")
+        f"{plan + ', ' if plan else ''}ngày {start:%d/%m/%Y}, {letterhead.speaker} tổ chức "
+        f"{session_name(session)}{mode}, gồm {len(summary.venues) - points} hội trường và "
+        f"{number_format(points)} điểm cầu. Kết quả tham dự như sau:")
     doc.heading("1. Tổng hợp chung")
     doc.paragraph(
         f"Tổng số đại biểu dự kiến: {number_format(t.expected)}; có mặt: "
@@ -83,10 +91,10 @@ def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead)
 
 def _chart(doc: PartyDocument, summary) -> None:
     venues = [(r.venue.name, rate(r.totals.present, r.totals.expected)) for r in summary.venues]
-    caption = "Biểu đồ: tỷ lệ có mặt theo địa điểm (màu đỏ: dưới 95%)"
+    caption = "Biểu đồ: tỷ lệ có mặt theo địa điểm (màu đỏ: dưới 95 %)"
     if len(venues) > CHART_MAX:
         venues = sorted(venues, key=lambda v: (v[1] is not None, v[1] or 0))[:CHART_MAX]
-        caption = f"Biểu đồ: {CHART_MAX} địa điểm có tỷ lệ có mặt thấp nhất (màu đỏ: dưới 95%)"
+        caption = f"Biểu đồ: {CHART_MAX} địa điểm có tỷ lệ có mặt thấp nhất (màu đỏ: dưới 95 %)"
     doc.rate_chart([v[0] for v in venues], [v[1] for v in venues], caption,
                    threshold=THRESHOLD)
 
@@ -118,8 +126,3 @@ def _late(doc: PartyDocument, db: Session, session: StudySession) -> None:
 
 def _joined(first: str, second: str) -> str:
     return ", ".join(part for part in (first, second) if part)
-
-
-def _lower_first(value: str) -> str:
-    """ "Hội nghị ..." -> "hội nghị ..." inside a sentence (document numbers keep their case)."""
-    return value[:1].lower() + value[1:] if value else value

@@ -34,7 +34,8 @@ def export_command(session_id, what, fmt, output, signer):
         write = _outcomes_writer(session, fmt, now)
     else:
         letterhead = letterhead_for(session, on=now.astimezone(session.zone).date())
-        letterhead.signer_name = signer
+        if signer:  # else the session's own signer, when it has one
+            letterhead.signer_name = signer
 
         def write(out):
             export(db.session, session, what, fmt, out, now=now, letterhead=letterhead)
