@@ -17,7 +17,8 @@ from attendance.errors import DomainError, ValidationError
 from attendance.models import ROLES, StudySession, User
 from attendance.roster import imports as roster_import
 
-from .cards.commands import print_cards_command, print_posters_command
+from .cards.commands import (print_cards_command, print_invitations_command,
+                             print_posters_command)
 from .errors import field_messages
 from .extensions import db
 from .reports.commands import export_command
@@ -123,7 +124,8 @@ def import_roster_command(session_id, file):
 
 
 COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command,
-            import_roster_command, print_cards_command, print_posters_command,
+            import_roster_command, print_cards_command, print_invitations_command,
+            print_posters_command,
             export_command]
 
 

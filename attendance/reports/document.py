@@ -33,13 +33,14 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
                                 Spacer, Table, TableStyle)
 
 from .. import numbers
 from ..printing import fonts
 from ..text import clean
-from .table import INT, RATE, Column, Strong
+from .table import INT, RATE, TEXT, Column, Strong
 
 SERIF, BOLD, ITALIC = fonts.SERIF, fonts.SERIF_BOLD, fonts.SERIF_ITALIC
 PAGE_W, PAGE_H = A4
@@ -83,7 +84,17 @@ STYLES = {
     "recipients_head": _style("rh", 14, leading=17),
     "recipients": _style("r", 12, leading=14),
     "sign": _style("s", 14, BOLD, TA_CENTER, leading=17),
+    "invitee": _style("inv", 16, BOLD, TA_CENTER, leading=22, spaceBefore=4, spaceAfter=6),
+    "addressee": _style("adr", 14, align=TA_CENTER, leading=18, spaceAfter=8),
+    "fact": _style("f", 14, align=TA_JUSTIFY, leading=18, spaceAfter=4,
+                   firstLineIndent=12.7 * mm),
 }
+
+
+# Two columns side by side without padding (letterhead, signature). Every table names the font:
+# reportlab's default, Helvetica, would otherwise be listed in the PDF, not embedded.
+BLOCK = TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
 
 
 @dataclass
@@ -160,24 +171,34 @@ class _Mark(Flowable):
 
 class PartyDocument:
     def __init__(self, letterhead: Letterhead, title: str, subtitle: str, *,
-                 attached_to: str = ""):
+                 attached_to: str = "", signed: bool = True):
         """``attached_to`` makes this an annex (danh sách kèm theo): no number, no date line,
-        no signature; the note "(Kèm theo ...)" under its title."""
+        no signature; the note "(Kèm theo ...)" under its title. ``signed=False`` leaves the
+        signature to the caller (letters that sign each page themselves)."""
         register_fonts()
         self.letterhead = letterhead
         self.title = title
         self.story: list = []
         self._pages: dict = {}  # where the _Mark flowables landed in the last rendering
+        self.page_numbers = True
         self._last_table: tuple | None = None  # (story index, header, rows, widths)
         self._closing_text: list[str] = []
-        self._signed = not attached_to
+        self._signed = signed and not attached_to
         self._start(title, subtitle, attached_to, numbered=not attached_to)
 
+    def restart(self, title: str, subtitle: str = "") -> None:
+        """Another document of the same letterhead from here (after a PageBreak)."""
+        self._start(title, subtitle, "", numbered=True)
+
     def _start(self, title: str, subtitle: str, attached_to: str, *, numbered: bool) -> None:
-        self.story += [self._heading_block(numbered), _p(title, "title"), _p(subtitle, "subtitle")]
+        self.story += [self._heading_block(numbered), _p(title, "title")]
+        if subtitle:  # the summary (trích yếu), which a giấy mời has not
+            self.story.append(_p(subtitle, "subtitle"))
         if attached_to:
             self.story.append(Paragraph(_keep_spaces(f"({attached_to})"), STYLES["attached"]))
-        self.story += [_p("-----", "centre"), Spacer(1, 4 * mm)]
+        if subtitle:
+            self.story.append(_p("-----", "centre"))
+        self.story.append(Spacer(1, 4 * mm))
 
     def _heading_block(self, numbered: bool) -> Table:
         lh = self.letterhead
@@ -190,9 +211,7 @@ class PartyDocument:
             right += [Spacer(1, 5 * mm),
                       _p(f"{lh.place}, {when}" if lh.place else when.capitalize(), "dateline")]
         table = Table([[left, right]], colWidths=[WIDTH * 0.45, WIDTH * 0.55])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(BLOCK)
         return table
 
     def heading(self, text: str) -> None:
@@ -204,8 +223,7 @@ class PartyDocument:
     def table(self, columns: list[Column], rows: Iterable[tuple], *,
               empty: str = "Không có.") -> int:
         """A table whose header repeats on every page; returns the number of rows."""
-        total = sum(c.width for c in columns)
-        widths = [WIDTH * c.width / total for c in columns]
+        widths = _widths(columns)
         header = [_p(c.title, "cell_head") for c in columns]
         chunk, count = [], 0
         for values in rows:
@@ -268,7 +286,7 @@ class PartyDocument:
         chart.barLabels.fontSize = 8
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 2
-        drawing = Drawing(WIDTH, height)
+        drawing = Drawing(WIDTH, height, initialFontName=SERIF)  # not Helvetica, even unused
         drawing.add(chart)
         drawing.add(String(chart.x + chart.width, 5, "%", fontName=SERIF, fontSize=9))
         self.story.append(KeepTogether([drawing, _p(caption, "caption")]))
@@ -290,9 +308,7 @@ class PartyDocument:
         right = [_p(lh.on_behalf, "sign"), _p(lh.signer_title.upper(), "sign"),
                  Spacer(1, 22 * mm), _p(lh.signer_name or " ", "sign")]
         table = Table([[left, right]], colWidths=[WIDTH * 0.45, WIDTH * 0.55])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(BLOCK)
         return table
 
     def _finish(self) -> None:
@@ -334,8 +350,24 @@ class PartyDocument:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(buffer, pagesize=A4, title=clean(self.title), author=clean(
             self.letterhead.committee), subject=clean(subject), initialFontName=SERIF, **MARGINS)
-        doc.build(list(story), onLaterPages=_page_number)
+        doc.build(list(story), onLaterPages=_page_number if self.page_numbers else _nothing)
         return buffer.getvalue()
+
+
+def _widths(columns: list[Column]) -> list[float]:
+    """Column widths in points from the relative widths, a rate column never narrower than
+    "100,00 %" in bold (reportlab would break it between its letters), the room taken from the
+    text columns."""
+    total = sum(c.width for c in columns)
+    widths = [WIDTH * c.width / total for c in columns]
+    least = stringWidth(numbers.percent(1.0), BOLD, STYLES["cell_strong_num"].fontSize) + 7
+    short = sum(max(0.0, least - w) for c, w in zip(columns, widths) if c.kind == RATE)
+    text = sum(w for c, w in zip(columns, widths) if c.kind == TEXT)
+    if short and text > short:
+        widths = [max(w, least) if c.kind == RATE else
+                  w - short * w / text if c.kind == TEXT else w
+                  for c, w in zip(columns, widths)]
+    return widths
 
 
 def _only_text_between(story: list, start: int, end: int) -> bool:
@@ -345,6 +377,7 @@ def _only_text_between(story: list, start: int, end: int) -> bool:
 def _table(header: list, rows: list, widths: list[float]) -> Table:
     table = Table([header, *rows], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555")),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -352,6 +385,10 @@ def _table(header: list, rows: list, widths: list[float]) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
+
+
+def _nothing(canvas, doc) -> None:
+    pass
 
 
 def _page_number(canvas, doc) -> None:

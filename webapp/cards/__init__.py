@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import url_for
 
 from attendance.models import StudySession
-from attendance.printing import cards, posters
+from attendance.printing import cards, invitations, posters
 
 from ..checkin import card_key
 
@@ -45,3 +45,14 @@ def self_checkin_url(venue) -> str:
 def pdf_name(prefix: str, session: StudySession) -> str:
     return f"{prefix}-hoi-nghi-{session.id}.pdf"
 
+
+
+def invitations_pdf(db, session: StudySession, *, venue_id: int | None = None,
+                    unit=None) -> bytes:
+    """The signed invitation letters (giấy mời) of a session, one venue or one unit."""
+    out = io.BytesIO()
+    infos = invitations.invitation_infos(db, session, venue_id=venue_id,
+                                         unit_id=unit.id if unit is not None else None)
+    invitations.build_invitations(out, session, infos, key=card_key(), unit=unit,
+                                  on=now().astimezone(session.zone).date())
+    return out.getvalue()

@@ -1,16 +1,17 @@
-"""CLI: ``print-cards`` and ``print-posters`` (listed in webapp/cli.py COMMANDS)."""
+"""CLI: ``print-cards``, ``print-invitations`` and ``print-posters`` (listed in webapp/cli.py
+COMMANDS)."""
 
 import sys
 
 import click
 from flask import current_app
 
-from attendance.models import StudySession
-from attendance.printing import cards, posters
+from attendance.models import StudySession, Unit
+from attendance.printing import cards, invitations, posters
 
 from ..checkin import card_key
 from ..extensions import db
-from . import self_checkin_url
+from . import invitations_pdf, self_checkin_url
 
 
 def _session(session_id: int) -> StudySession:
@@ -37,6 +38,36 @@ def print_cards_command(session_id, venue_id, output):
         drawn = cards.build_cards(out, session, infos, key=card_key())
     pages = drawn[-1].page if drawn else 1
     click.echo(f"{len(drawn)} cards on {pages} pages written to {output}.")
+
+
+@click.command("print-invitations")
+@click.argument("session_id", type=int)
+@click.option("--venue", "venue_id", type=int, help="Only the people of this venue.")
+@click.option("--unit", "unit_id", type=int,
+              help="Only the people of this unit, after a letter to the unit listing them.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The PDF file to write.")
+def print_invitations_command(session_id, venue_id, unit_id, output):
+    """Print the signed invitation letters (giấy mời), one per invited person, each with the
+    QR that checks its holder in."""
+    session = _session(session_id)
+    if venue_id is not None and venue_id not in {v.id for v in session.venues}:
+        click.echo(f"Venue {venue_id} is not a venue of session {session_id}.", err=True)
+        sys.exit(1)
+    unit = None
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            click.echo(f"No unit with id {unit_id}.", err=True)
+            sys.exit(1)
+        if not invitations.invites_for(session, unit):
+            click.echo(f"Unit {unit_id} is not under the organizer of session {session_id}.",
+                       err=True)
+            sys.exit(1)
+    data = invitations_pdf(db.session, session, venue_id=venue_id, unit=unit)
+    with open(output, "wb") as out:
+        out.write(data)
+    click.echo(f"Invitations written to {output}.")
 
 
 @click.command("print-posters")

@@ -6,15 +6,16 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from attendance.checkin import tokens
-from attendance.models import Person, StudySession
+from attendance.models import Person, StudySession, Unit
 from attendance.permissions import can_manage
+from attendance.printing import invitations as invitation_letters
 from attendance.printing import qr
 from attendance.roster import cards as card_service
 
 from ..auth import role_required
 from ..checkin import card_key
 from ..extensions import db
-from . import cards_pdf, now, pdf_name, posters_pdf
+from . import cards_pdf, invitations_pdf, now, pdf_name, posters_pdf
 
 
 def _session(session_id: int) -> StudySession:
@@ -46,6 +47,26 @@ def session_pdf(session_id: int):
         return _pdf(cards_pdf(db.session, session, venue_id=int(venue_id)),
                     f"the-dai-bieu-hoi-nghi-{session.id}-dia-diem-{venue_id}.pdf")
     return _pdf(cards_pdf(db.session, session), pdf_name("the-dai-bieu", session))
+
+
+@role_required(can_manage)
+def invitations(session_id: int):
+    """The signed invitation letters: the whole session, one venue (?venue_id=) or one unit
+    (?unit_id=, after a letter to the unit listing its invitees)."""
+    session = _session(session_id)
+    venue_id, unit_id = request.args.get("venue_id", ""), request.args.get("unit_id", "")
+    if venue_id and (not venue_id.isdigit()
+                     or int(venue_id) not in {v.id for v in session.venues}):
+        abort(404)
+    unit = None
+    if unit_id:
+        unit = db.session.get(Unit, int(unit_id)) if unit_id.isdigit() else None
+        if unit is None or not invitation_letters.invites_for(session, unit):
+            abort(404)
+    data = invitations_pdf(db.session, session, venue_id=int(venue_id) if venue_id else None,
+                           unit=unit)
+    suffix = f"-dia-diem-{venue_id}" if venue_id else f"-don-vi-{unit_id}" if unit_id else ""
+    return _pdf(data, f"giay-moi-hoi-nghi-{session.id}{suffix}.pdf")
 
 
 @role_required(can_manage)
