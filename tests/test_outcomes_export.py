@@ -90,11 +90,14 @@ def test_xlsx_figures_equal_the_database(db, filled):
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     assert book.sheetnames == ["Theo đơn vị", "Kiểm tra nhận thức", "Cần chú ý"]
     sheet = book["Theo đơn vị"]
-    header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
-    assert rows[1]["Đơn vị"] == "=Đảng ủy xã Phổ An" and sheet["B3"].data_type == "s"
+    head = next(row[0].row for row in sheet.iter_rows() if row[0].value == "STT")
+    header = [c.value for c in sheet[head]]
+    rows = [dict(zip(header, [c.value for c in row]))
+            for row in sheet.iter_rows(min_row=head + 1)]
+    assert rows[1]["Đơn vị"] == "=Đảng ủy xã Phổ An" and sheet[f"B{head + 2}"].data_type == "s"
     assert rows[0]["Tỷ lệ tham dự"] == pytest.approx(0.95)
-    assert sheet["F2"].number_format == "0.0%" and sheet.freeze_panes == "C2"
+    assert sheet[f"F{head + 1}"].number_format == "0.00%"
+    assert sheet.freeze_panes == f"C{head + 1}"
     assert (rows[2]["Đơn vị"], rows[2]["Tổng số đảng viên"], rows[2]["Tham dự"]) == \
         ("Tổng cộng", 42, 39)
     assert rows[2]["Loại Khá"] == 6 and rows[2]["Hoạt động tuyên truyền"] == 4

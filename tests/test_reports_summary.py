@@ -58,7 +58,7 @@ def test_csv_summary_equals_database(db, data):
     assert total[0] == "Tổng cộng"
     t = summary.totals
     assert [int(v) for v in total[2:8]] == [t.expected, 5, 2, 2, 1, 1]
-    assert total[8] == f"{100 * t.present / t.expected:.1f}"
+    assert total[8] == f"{100 * t.present / t.expected:.2f}"
     # The grand total is the sum of the category rows.
     categories = [r for r in rows[:-1] if r[1] != "Cộng"]
     assert sum(int(r[3]) for r in categories) == t.present
@@ -92,21 +92,26 @@ def test_csv_text_neutralises_formulas():
     assert csv_text("Nguyen\u0303") == unicodedata.normalize("NFC", "Nguyen\u0303")
 
 
+def header_row(sheet, first: str) -> int:
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == first)
+
+
 def test_xlsx_summary_book(db, data):
     session, _ = data
     summary = summarize(db, session)
     book = load_workbook(io.BytesIO(render(db, session, "summary", "xlsx")))
     assert book.sheetnames == ["Tổng hợp"] + [v.name for v in session.venues]
     sheet = book["Tổng hợp"]
-    assert sheet.freeze_panes == "C2"
-    assert sheet["A1"].value == "Địa điểm" and sheet["A1"].font.b
+    head = header_row(sheet, "Địa điểm")  # under the letterhead and the title
+    assert sheet.freeze_panes == f"C{head + 1}"
+    assert sheet.cell(head, 1).font.b
     assert sheet.column_dimensions["B"].width >= 40
-    rows = list(sheet.iter_rows(min_row=2))
+    rows = list(sheet.iter_rows(min_row=head + 1))
     total = rows[-1]
     assert total[0].value == "Tổng cộng" and total[0].font.b
     t = summary.totals
     assert [c.value for c in total[2:8]] == [getattr(t, k) for k in FIGURE_KEYS]
-    assert total[8].number_format == "0.0%"
+    assert total[8].number_format == "0.00%" and total[2].number_format == "#,##0"
     assert total[8].value == pytest.approx(t.present / t.expected)
     categories = [r for r in rows[:-1] if r[1].value != "Cộng"]
     assert sum(r[3].value for r in categories) == t.present
@@ -128,8 +133,9 @@ def test_xlsx_absentee_list(db, data):
     session, _ = data
     book = load_workbook(io.BytesIO(render(db, session, "absentees", "xlsx")))
     sheet = book.active
-    assert sheet.title == "Danh sách vắng mặt" and sheet.freeze_panes == "A2"
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    head = header_row(sheet, "STT")
+    assert sheet.title == "Danh sách vắng mặt" and sheet.freeze_panes == f"A{head + 1}"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=head + 1)]
     assert len(rows) == sum(1 for _ in lists.absentees(db, session)) == 4
     formula_cells = [c for row in sheet.iter_rows() for c in row
                      if isinstance(c.value, str) and c.value.startswith("=")]

@@ -1,4 +1,14 @@
-"""CSV that Excel opens correctly: UTF-8 with a BOM, comma-separated, formula-safe text."""
+"""CSV in two dialects, both UTF-8 with a BOM (so Excel reads the Vietnamese letters) and
+formula-safe text:
+
+- ``excel`` (the default): "," between fields, "." in decimals (95.56): what Excel with English
+  regional settings, LibreOffice, Google Sheets and scripts read.
+- ``excel-vn``: ";" between fields, "," in decimals (95,56): what Excel opens in columns when
+  Windows is set to Vietnamese, whose list separator is ";" and decimal symbol ",".
+
+Whole numbers are written without thousands separators in both (1234): "1.234" would be read
+as a decimal by the one and "1,234" split or misread by the other.
+"""
 
 import csv
 import io
@@ -8,16 +18,23 @@ from typing import BinaryIO
 from .cells import csv_text
 from .table import INT, RATE, Column, percent
 
+DIALECTS = ("excel", "excel-vn")
 
-def write_csv(out: BinaryIO, columns: list[Column], rows: Iterable[tuple]) -> int:
+
+def write_csv(out: BinaryIO, columns: list[Column], rows: Iterable[tuple], *,
+              dialect: str = "excel") -> int:
     """Write a header and ``rows`` (streamed) to the binary file ``out``; returns the row count."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect}")
+    vietnamese = dialect == "excel-vn"
     stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     try:
-        writer = csv.writer(stream)
+        writer = csv.writer(stream, delimiter=";" if vietnamese else ",")
         writer.writerow([csv_text(c.title) for c in columns])
         count = 0
         for row in rows:
-            writer.writerow([_cell(column, value) for column, value in zip(columns, row)])
+            writer.writerow([_cell(column, value, vietnamese)
+                             for column, value in zip(columns, row)])
             count += 1
         stream.flush()
     finally:
@@ -25,11 +42,11 @@ def write_csv(out: BinaryIO, columns: list[Column], rows: Iterable[tuple]) -> in
     return count
 
 
-def _cell(column: Column, value):
+def _cell(column: Column, value, vietnamese: bool):
     if value is None:
         return ""
     if column.kind == INT:
         return int(value)
     if column.kind == RATE:
-        return percent(value)
+        return percent(value).replace(".", ",") if vietnamese else percent(value)
     return csv_text(value)

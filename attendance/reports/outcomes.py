@@ -196,25 +196,32 @@ def attention_rows(rows: list[UnitRow]) -> Iterator[tuple]:
 # Formats --------------------------------------------------------------------------------------
 
 def export_outcomes(db: Session, session: StudySession, fmt: str, out: BinaryIO, *,
-                    now: datetime, letterhead=None) -> None:
-    """Write the consolidated report in ``fmt`` to the binary file ``out``."""
+                    now: datetime, letterhead=None, dialect: str = "excel") -> None:
+    """Write the consolidated report in ``fmt`` to the binary file ``out`` (``dialect``: of a
+    CSV, reports.csv)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
     outcomes = build_outcomes(db, session, now=now)
     if fmt == "csv":
-        write_csv(out, unit_columns(outcomes.grades), unit_rows(outcomes))
+        write_csv(out, unit_columns(outcomes.grades), unit_rows(outcomes), dialect=dialect)
     elif fmt == "xlsx":
-        write_xlsx(outcomes, out)
+        from .letterhead import letterhead_for
+
+        write_xlsx(outcomes, out, letterhead=letterhead or letterhead_for(
+            session, on=now.astimezone(session.zone).date()))
     else:
         from .outcomes_pdf import write_pdf  # reportlab only when a PDF is asked for
 
         write_pdf(outcomes, out, now=now, letterhead=letterhead)
 
 
-def write_xlsx(outcomes: Outcomes, out: BinaryIO) -> None:
-    book = XlsxBook()
+def write_xlsx(outcomes: Outcomes, out: BinaryIO, *, letterhead=None) -> None:
+    book = XlsxBook(letterhead)
     columns = unit_columns(outcomes.grades)
-    sheet = book.sheet("Theo đơn vị", [c.width for c in columns], freeze="C2")
+    title = outcomes.session.title
+    studied = title[len("Hội nghị "):] if title.startswith("Hội nghị ") else title
+    sheet = book.sheet("Theo đơn vị", [c.width for c in columns], freeze="C2",
+                       heading=("TỔNG HỢP KẾT QUẢ", studied))
     sheet.table(columns, unit_rows(outcomes))
     sheet.close()
     sheet = book.sheet("Kiểm tra nhận thức", [c.width for c in QUIZ_COLUMNS])
@@ -227,7 +234,7 @@ def write_xlsx(outcomes: Outcomes, out: BinaryIO) -> None:
         sheet.table(QUIZ_COLUMNS, quiz_rows(outcomes.quiz, "category"))
     sheet.close()
     sheet = book.sheet("Cần chú ý", [c.width for c in ATTENTION_COLUMNS])
-    sheet.title(f"Đơn vị có tỷ lệ tham dự dưới {outcomes.threshold:g}%")
+    sheet.title(f"Đơn vị có tỷ lệ tham dự dưới {outcomes.threshold:g} %".replace(".", ","))
     sheet.table(ATTENTION_COLUMNS, attention_rows(outcomes.under_threshold))
     sheet.blank()
     sheet.title("Đơn vị chưa báo cáo")

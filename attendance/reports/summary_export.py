@@ -80,8 +80,8 @@ def local_time(at: datetime, session: StudySession) -> str:
 
 
 def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,
-           now: datetime, letterhead=None) -> None:
-    """Write one report to the binary file ``out``."""
+           now: datetime, letterhead=None, dialect: str = "excel") -> None:
+    """Write one report to the binary file ``out`` (``dialect``: of a CSV, reports.csv)."""
     if what not in WHATS or fmt not in FORMATS:
         raise ValueError(f"unknown report {what}.{fmt}")
     if fmt == "pdf":
@@ -90,22 +90,36 @@ def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryI
         write_pdf(db, session, what, out, now=now, letterhead=letterhead)
     elif fmt == "csv":
         if what == "summary":
-            write_csv(out, SUMMARY_COLUMNS, summary_rows(summarize(db, session)))
+            write_csv(out, SUMMARY_COLUMNS, summary_rows(summarize(db, session)),
+                      dialect=dialect)
         elif what == "absentees":
-            write_csv(out, ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)))
+            write_csv(out, ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)),
+                      dialect=dialect)
         else:
-            write_csv(out, LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session))
-    elif what == "summary":
-        write_summary_xlsx(db, session, out)
+            write_csv(out, LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session),
+                      dialect=dialect)
     else:
-        write_lists_xlsx(db, session, what, out)
+        from .letterhead import letterhead_for
+
+        letterhead = letterhead or letterhead_for(session, on=now.astimezone(session.zone).date())
+        if what == "summary":
+            write_summary_xlsx(db, session, out, letterhead=letterhead)
+        else:
+            write_lists_xlsx(db, session, what, out, letterhead=letterhead)
 
 
-def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO) -> None:
-    """A summary sheet, then one sheet per venue with its categories and lists."""
+def _name(session: StudySession) -> str:
+    return session.title[:1].lower() + session.title[1:]
+
+
+def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
+                       letterhead=None) -> None:
+    """A summary sheet (letterhead, title), then one sheet per venue with its categories and
+    lists."""
     summary = summarize(db, session)
-    book = XlsxBook()
-    sheet = book.sheet("Tổng hợp", [c.width for c in SUMMARY_COLUMNS], freeze="C2")
+    book = XlsxBook(letterhead)
+    sheet = book.sheet("Tổng hợp", [c.width for c in SUMMARY_COLUMNS], freeze="C2",
+                       heading=("TỔNG HỢP KẾT QUẢ THAM DỰ", _name(session)))
     sheet.table(SUMMARY_COLUMNS, summary_rows(summary))
     sheet.close()
     absent = lists.VenueGroups(lists.absentees(db, session))
@@ -127,13 +141,16 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO) -> Non
     book.save(out)
 
 
-def write_lists_xlsx(db: Session, session: StudySession, what: str, out: BinaryIO) -> None:
-    book = XlsxBook()
+def write_lists_xlsx(db: Session, session: StudySession, what: str, out: BinaryIO, *,
+                     letterhead=None) -> None:
+    book = XlsxBook(letterhead)
     if what == "absentees":
-        sheet = book.sheet("Danh sách vắng mặt", [c.width for c in ABSENTEE_COLUMNS])
+        sheet = book.sheet("Danh sách vắng mặt", [c.width for c in ABSENTEE_COLUMNS],
+                           heading=("DANH SÁCH", f"người vắng mặt tại {_name(session)}"))
         sheet.table(ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)))
     else:
-        sheet = book.sheet("Danh sách đi muộn", [c.width for c in LATE_COLUMNS])
+        sheet = book.sheet("Danh sách đi muộn", [c.width for c in LATE_COLUMNS],
+                           heading=("DANH SÁCH", f"người đi muộn tại {_name(session)}"))
         sheet.table(LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session))
     sheet.close()
     book.save(out)

@@ -22,5 +22,6 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 
 def percent(value: float | None) -> str:
-    """A rate as text, e.g. 97.5 (one decimal, no sign; empty when there is no rate)."""
-    return "" if value is None else f"{100 * value:.1f}"
+    """A rate as text, e.g. 97.56 (two decimals as units publish them, no sign; empty when
+    there is no rate)."""
+    return "" if value is None else f"{100 * value:.2f}"

@@ -3,10 +3,11 @@
 import io
 from datetime import datetime, timezone
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template, request, send_file
 
 from attendance import permissions
 from attendance.models import StudySession
+from attendance.reports.csv import DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_outcomes
 
 from ..auth import role_required
@@ -33,8 +34,11 @@ def download(session_id: int, fmt: str):
     session = db.session.get(StudySession, session_id) or abort(404)
     if fmt not in FORMATS:
         abort(404)
+    dialect = request.args.get("dialect", "excel")
+    if dialect not in DIALECTS:
+        abort(404)
     out = io.BytesIO()
-    export_outcomes(db.session, session, fmt, out, now=_now())
+    export_outcomes(db.session, session, fmt, out, now=_now(), dialect=dialect)
     out.seek(0)
     return send_file(out, mimetype=_MIMETYPES[fmt], as_attachment=True,
                      download_name=f"bao-cao-ket-qua-hoc-tap-{session.id}.{fmt}")

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import click
 
 from attendance.models import StudySession
+from attendance.reports.csv import DIALECTS
 from attendance.reports.letterhead import letterhead_for
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
@@ -23,7 +24,11 @@ from ..extensions import db
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 @click.option("--signer", default="", help="Name under the signature block of a PDF.")
-def export_command(session_id, what, fmt, output, signer):
+@click.option("--csv-dialect", "dialect", type=click.Choice(DIALECTS), default="excel",
+              show_default=True,
+              help='CSV: "excel" (",", 95.56) or "excel-vn" (";", 95,56) for Excel set to '
+                   "Vietnamese.")
+def export_command(session_id, what, fmt, output, signer, dialect):
     """Export a session's attendance summary, lists or learning-outcome report."""
     session = db.session.get(StudySession, session_id)
     if session is None:
@@ -31,14 +36,15 @@ def export_command(session_id, what, fmt, output, signer):
         sys.exit(1)
     now = datetime.now(timezone.utc)
     if what == "outcomes":
-        write = _outcomes_writer(session, fmt, now)
+        write = _outcomes_writer(session, fmt, now, dialect)
     else:
         letterhead = letterhead_for(session, on=now.astimezone(session.zone).date())
         if signer:  # else the session's own signer, when it has one
             letterhead.signer_name = signer
 
         def write(out):
-            export(db.session, session, what, fmt, out, now=now, letterhead=letterhead)
+            export(db.session, session, what, fmt, out, now=now, letterhead=letterhead,
+                   dialect=dialect)
     partial = f"{output}.part"
     try:
         with open(partial, "wb") as out:
@@ -50,7 +56,7 @@ def export_command(session_id, what, fmt, output, signer):
     click.echo(f"{what} ({fmt}) of session {session_id} written to {output}.")
 
 
-def _outcomes_writer(session: StudySession, fmt: str, now: datetime):
+def _outcomes_writer(session: StudySession, fmt: str, now: datetime, dialect: str):
     """The learning-outcome report comes from attendance.reports.outcomes (issue 5, part B)."""
     try:
         outcomes = importlib.import_module("attendance.reports.outcomes")
@@ -59,4 +65,5 @@ def _outcomes_writer(session: StudySession, fmt: str, now: datetime):
         click.echo("outcomes report not available yet", err=True)
         sys.exit(1)
     extra = {"now": now} if "now" in inspect.signature(export_outcomes).parameters else {}
+    extra["dialect"] = dialect
     return lambda out: export_outcomes(db.session, session, fmt, out, **extra)

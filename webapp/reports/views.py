@@ -4,12 +4,13 @@ import tempfile
 from datetime import datetime, timezone
 from itertools import islice
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template, request, send_file
 
 from attendance import permissions
 from attendance.figures.summary import summarize
 from attendance.models import StudySession
 from attendance.reports import lists
+from attendance.reports.csv import DIALECTS
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..auth import role_required
@@ -43,8 +44,11 @@ def download(session_id: int, what: str, fmt: str):
         abort(404)
     session = db.session.get(StudySession, session_id) or abort(404)
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.
+    dialect = request.args.get("dialect", "excel")  # of a CSV: "excel-vn" for Vietnamese Excel
+    if dialect not in DIALECTS:
+        abort(404)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc))
+    export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc), dialect=dialect)
     out.seek(0)
     return send_file(out, mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{FILE_NAMES[what]}-{session.id}.{fmt}")

@@ -1,0 +1,112 @@
+"""Spreadsheets as a clerk prints them: letterhead rows, Times, A4 set-up read back with
+openpyxl; printed through LibreOffice, one page wide. CSV in both dialects."""
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from attendance.models import Unit
+from attendance.reports.summary_export import export
+
+from .reports_data import NOW, build
+
+
+@pytest.fixture
+def data(db):
+    session, people = build(db)
+    session.organizer_unit = Unit(name="Thị ủy Đức Phổ", kind="committee", code="TUDP",
+                                  place="Đức Phổ",
+                                  parent=Unit(name="Tỉnh ủy Quảng Ngãi", kind="committee",
+                                              code="TUQN"))
+    db.flush()
+    return session, people
+
+
+def render(db, session, what, fmt, **kwargs) -> bytes:
+    out = io.BytesIO()
+    export(db, session, what, fmt, out, now=NOW, **kwargs)
+    return out.getvalue()
+
+
+def test_summary_sheet_heads_and_prints_like_a_document(db, data):
+    session, _ = data
+    book = load_workbook(io.BytesIO(render(db, session, "summary", "xlsx")))
+    sheet = book["Tổng hợp"]
+    cells = {c.value: c for row in sheet.iter_rows(max_row=7) for c in row if c.value}
+    for text in ("ĐẢNG BỘ TỈNH QUẢNG NGÃI", "THỊ ỦY ĐỨC PHỔ", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                 "Đức Phổ, ngày 27 tháng 11 năm 2026", "TỔNG HỢP KẾT QUẢ THAM DỰ"):
+        assert text in cells, text
+    assert cells["THỊ ỦY ĐỨC PHỔ"].font.b and cells["Đức Phổ, ngày 27 tháng 11 năm 2026"].font.i
+    assert any(str(r).startswith("A5:") for r in sheet.merged_cells.ranges)  # title across
+    head = next(r[0].row for r in sheet.iter_rows() if r[0].value == "Địa điểm")
+    assert sheet.print_title_rows == f"${head}:${head}"
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == \
+        (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # Every cell in Times New Roman, including the unstyled ones (the book's default font).
+    fonts = {c.font.name for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Times New Roman"}
+    narrow = load_workbook(io.BytesIO(render(db, session, "late", "xlsx"))).active
+    assert narrow.page_setup.orientation in ("landscape", "portrait")
+
+
+def test_csv_for_vietnamese_excel(db, data):
+    session, _ = data
+    plain = render(db, session, "summary", "csv")
+    vietnamese = render(db, session, "summary", "csv", dialect="excel-vn")
+    assert plain.startswith(b"\xef\xbb\xbf") and vietnamese.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(vietnamese.decode("utf-8-sig")), delimiter=";"))
+    standard = list(csv.reader(io.StringIO(plain.decode("utf-8-sig"))))
+    assert len(rows) == len(standard) and len(rows[0]) == len(standard[0]) == 10
+    total_vn, total = rows[-1], standard[-1]
+    assert total_vn[8] == total[8].replace(".", ",") and "," in total_vn[8]
+    assert total_vn[2:8] == total[2:8]  # whole numbers alike, without separators
+
+
+def test_download_offers_the_vietnamese_dialect(db, data, make_user, login):
+    session, _ = data
+    db.commit()
+    client = login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
+    assert "dialect=excel-vn" in page
+    response = client.get(f"/sessions/{session.id}/report/summary.csv?dialect=excel-vn")
+    assert response.status_code == 200 and b";" in response.data.splitlines()[0]
+    response.close()
+    assert client.get(f"/sessions/{session.id}/report/summary.csv?dialect=x").status_code == 404
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (libreoffice-calc-nogui) is missing")
+        pytest.skip("LibreOffice (libreoffice-calc-nogui) is missing")
+    return found
+
+
+def test_libreoffice_prints_the_summary_one_page_wide(db, data, tmp_path):
+    soffice = _soffice()
+    session, _ = data
+    source = tmp_path / "summary.xlsx"
+    source.write_bytes(render(db, session, "summary", "xlsx"))
+    home = tmp_path / "home"
+    home.mkdir()
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(source)], check=True, capture_output=True, timeout=120,
+                   env={**os.environ, "HOME": str(home)})
+    printed = (tmp_path / "summary.pdf").read_bytes()
+    info = subprocess.run(["pdfinfo", "-"], input=printed, capture_output=True,
+                          check=True).stdout.decode()
+    pages = int(next(line.split()[-1] for line in info.splitlines()
+                     if line.startswith("Pages:")))
+    sheets = len(load_workbook(source, read_only=True).sheetnames)
+    assert pages == sheets  # each sheet of this small session on one page: no split columns
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=printed,
+                           capture_output=True, check=True).stdout.decode()
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and "Địa điểm" in first and "Đã học bù" in first
