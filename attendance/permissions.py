@@ -1,6 +1,6 @@
 """Who may touch what. Pure functions of the user and the object: no Flask, no queries."""
 
-from .models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, User, Venue
+from .models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, Unit, User, Venue
 
 
 def can_manage(user: User) -> bool:
@@ -28,3 +28,22 @@ def can_check_in_at(user: User, venue: Venue) -> bool:
 
 def can_report_for(user: User, unit_id: int) -> bool:
     return user.role == ORGANIZER or (user.role == REPORTER and user.unit_id == unit_id)
+
+
+def in_unit_scope(user: User, unit: Unit | None) -> bool:
+    """Whether ``unit`` is the user's unit or lies below it; every unit for a user without one
+    (an instance administrator). Follows loaded parents: no query of its own beyond them."""
+    if user.unit_id is None:
+        return True
+    seen = 0
+    while unit is not None and seen < 1000:  # bounded, should the data ever hold a loop
+        if unit.id == user.unit_id:
+            return True
+        unit, seen = unit.parent, seen + 1
+    return False
+
+
+def can_manage_unit(user: User, unit: Unit | None) -> bool:
+    """Set up units and the sessions they organise: an organizer whose unit is ``unit`` or
+    above it, or an organizer without a unit. ``None`` (no unit chosen) only for the latter."""
+    return user.role == ORGANIZER and in_unit_scope(user, unit)

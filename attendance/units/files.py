@@ -92,8 +92,11 @@ def _columns(cells: list[str]) -> dict[str, int]:
     return columns
 
 
-def build_preview(db: Session, data: bytes, filename: str) -> UnitPreview:
-    """Read and check every row; DomainError for a file that cannot be used at all."""
+def build_preview(db: Session, data: bytes, filename: str, *,
+                  scope: Unit | None = None) -> UnitPreview:
+    """Read and check every row; DomainError for a file that cannot be used at all.
+
+    With ``scope`` (a scoped organizer's unit) every row must lie under it."""
     if len(data) > MAX_FILE_BYTES:
         raise DomainError("too_large")
     table = read_table(data, filename)
@@ -114,7 +117,7 @@ def build_preview(db: Session, data: bytes, filename: str) -> UnitPreview:
             preview.rows.append(_check_row(number, values))
     if not preview.rows:
         raise DomainError("empty_file")
-    _check_against_tree(db, preview.rows)
+    _check_against_tree(db, preview.rows, scope)
     return preview
 
 
@@ -144,7 +147,7 @@ def _check_row(number: int, values: dict[str, str]) -> UnitRow:
     return row
 
 
-def _check_against_tree(db: Session, rows: list[UnitRow]) -> None:
+def _check_against_tree(db: Session, rows: list[UnitRow], scope: Unit | None) -> None:
     """Codes, parents, cycles and sibling names, as the tree will be once the file is in."""
     known = {u.code: u for u in db.scalars(select(Unit))}
     by_id = {u.id: u for u in known.values()}
@@ -170,6 +173,8 @@ def _check_against_tree(db: Session, rows: list[UnitRow]) -> None:
             row.errors.append("unit_cycle")
         elif parent in known and known[parent].retired_at is not None:
             row.errors.append("parent_retired")
+        elif scope is not None and not _under(code, scope.code, parent_of, known):
+            row.errors.append("unit_outside_scope")
     seen: dict[tuple[str, str], str] = {}
     # Units the file leaves alone first, so that a row taking a name already used is the bad
     # one. Retired units keep their name among their siblings (the unique key covers them).
@@ -186,6 +191,20 @@ def _check_against_tree(db: Session, rows: list[UnitRow]) -> None:
             old_parent = by_id[unit.parent_id].code if unit.parent_id in by_id else ""
             row.changed = parent_of[code] != old_parent or any(
                 getattr(unit, f) != v for f, v in row.unit.items() if f in FIELDS)
+
+
+def _under(code: str, top: str, parent_of: dict[str, str], known: dict[str, Unit]) -> bool:
+    """Whether ``code`` lies below ``top`` once the file is in (``top`` itself may be edited,
+    not moved)."""
+    if code == top:
+        old = known[top].parent
+        return parent_of[top] == (old.code if old is not None else "")
+    current, steps = parent_of.get(code, ""), 0
+    while current and steps < len(parent_of):
+        if current == top:
+            return True
+        current, steps = parent_of.get(current, ""), steps + 1
+    return False
 
 
 def _in_cycle(code: str, parent_of: dict[str, str]) -> bool:
