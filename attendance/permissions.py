@@ -1,6 +1,6 @@
 """Who may touch what. Pure functions of the user and the object: no Flask, no queries."""
 
-from .models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, User, Venue
+from .models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, Unit, User, Venue
 
 
 def can_manage(user: User) -> bool:
@@ -28,3 +28,21 @@ def can_check_in_at(user: User, venue: Venue) -> bool:
 
 def can_report_for(user: User, unit_id: int) -> bool:
     return user.role == ORGANIZER or (user.role == REPORTER and user.unit_id == unit_id)
+
+
+def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:
+    """Whether ``unit`` is the unit ``ancestor_id`` or lies below it (walks the loaded tree)."""
+    seen = 0
+    while unit is not None and seen < 64:  # a tree deeper than 64 levels is a cycle
+        if unit.id == ancestor_id:
+            return True
+        unit, seen = unit.parent, seen + 1
+    return False
+
+
+def can_manage_unit(user: User, unit: Unit | None) -> bool:
+    """Manage a unit's members and classes: an organizer without a unit administers every
+    unit; one with a unit, that unit and everything below it."""
+    if user.role != ORGANIZER or unit is None:
+        return False
+    return user.unit_id is None or unit_is_under(unit, user.unit_id)
