@@ -24,20 +24,23 @@ MAX_NAME, MAX_TEXT, MAX_MEMBER_NO, MAX_NOTE = 200, 300, 30, 300
 EDITABLE = ("full_name", "position", "member_no", "birth_date", "phone", "party_member",
             "status", "key_cadre")
 
-def scope_unit_ids(db: Session, user: User) -> set[int] | None:
-    """Ids of the units whose members ``user`` may see and change; None for every unit."""
-    if user.unit_id is None:
-        return None
+def subtree(db: Session, unit_ids: set[int]) -> set[int]:
+    """These units' ids and those of every unit below them."""
     children: dict[int | None, list[int]] = {}
     for unit_id, parent_id in db.execute(select(Unit.id, Unit.parent_id)):
         children.setdefault(parent_id, []).append(unit_id)
-    found, todo = set(), [user.unit_id]
+    found, todo = set(), list(unit_ids)
     while todo:
         unit_id = todo.pop()
         if unit_id not in found:
             found.add(unit_id)
             todo.extend(children.get(unit_id, ()))
     return found
+
+
+def scope_unit_ids(db: Session, user: User) -> set[int] | None:
+    """Ids of the units whose members ``user`` may see and change; None for every unit."""
+    return None if user.unit_id is None else subtree(db, {user.unit_id})
 
 
 class MemberChecker:
