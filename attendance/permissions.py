@@ -30,17 +30,22 @@ def can_report_for(user: User, unit_id: int) -> bool:
     return user.role == ORGANIZER or (user.role == REPORTER and user.unit_id == unit_id)
 
 
+def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:
+    """Whether ``unit`` is the unit ``ancestor_id`` or lies below it (walks the loaded tree)."""
+    seen = 0
+    while unit is not None and seen < 64:  # a tree deeper than 64 levels is a cycle
+        if unit.id == ancestor_id:
+            return True
+        unit, seen = unit.parent, seen + 1
+    return False
+
+
 def in_unit_scope(user: User, unit: Unit | None) -> bool:
     """Whether ``unit`` is the user's unit or lies below it; every unit for a user without one
     (an instance administrator). Follows loaded parents: no query of its own beyond them."""
     if user.unit_id is None:
         return True
-    seen = 0
-    while unit is not None and seen < 1000:  # bounded, should the data ever hold a loop
-        if unit.id == user.unit_id:
-            return True
-        unit, seen = unit.parent, seen + 1
-    return False
+    return unit_is_under(unit, user.unit_id)
 
 
 def can_manage_unit(user: User, unit: Unit | None) -> bool:
