@@ -52,3 +52,19 @@ def can_manage_unit(user: User, unit: Unit | None) -> bool:
     """Set up units and the sessions they organise: an organizer whose unit is ``unit`` or
     above it, or an organizer without a unit. ``None`` (no unit chosen) only for the latter."""
     return user.role == ORGANIZER and in_unit_scope(user, unit)
+
+
+def _covers(user: User, lineage) -> bool:
+    """``lineage`` is the unit's id and its ancestors' ids (attendance.outcomes.tree.lineage):
+    a user with no unit covers everything, else their unit must be among them."""
+    return user.unit_id is None or user.unit_id in lineage
+
+
+def can_manage_lineage(user: User, lineage) -> bool:
+    """``can_manage_unit`` for a unit known by its lineage of ids (no loaded tree needed)."""
+    return user.role == ORGANIZER and _covers(user, lineage)
+
+
+def can_read_lineage(user: User, lineage) -> bool:
+    """Read a unit's figures: organizers and viewers whose scope covers it."""
+    return can_read_all(user) and _covers(user, lineage)

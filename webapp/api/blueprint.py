@@ -3,10 +3,11 @@ are registered by webapp.checkin and webapp.summary under the same /api/v1 prefi
 
 from flask import Blueprint
 
-from . import views
+from . import outcomes, views
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.add_url_rule("/openapi.json", "openapi", views.openapi)
 bp.add_url_rule("/v1/sessions", "sessions", views.sessions)
 bp.add_url_rule("/v1/sessions/<int:session_id>", "session", views.session)
 bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "roster", views.roster)
+bp.add_url_rule("/v1/sessions/<int:session_id>/outcomes", "outcomes", outcomes.get_outcomes)

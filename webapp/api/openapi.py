@@ -224,6 +224,8 @@ OTHER_PATHS = {
                       **_errors(400, 401, 403, 404)}}},
 }
 
+from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
+
 # ---- The document ---------------------------------------------------------------------------
 
 RESPONSES = {
@@ -243,8 +245,9 @@ SPEC = {
                             "browser's login with the X-CSRFToken header on POST."},
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
-    "tags": [{"name": "sessions"}, {"name": "check-in"}, {"name": "summary"}],
-    "paths": {**READ_PATHS, **OTHER_PATHS},
+    "tags": [{"name": "sessions"}, {"name": "check-in"}, {"name": "summary"},
+             {"name": "outcomes"}],
+    "paths": {**READ_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -252,7 +255,7 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **OTHER_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
         "responses": RESPONSES,
     },
 }
