@@ -33,11 +33,14 @@ def can_report_for(user: User, unit_id: int) -> bool:
 def in_unit_scope(user: User, unit: Unit | None) -> bool:
     """Whether ``unit`` is the user's unit or lies below it; every unit for a user without one
     (an instance administrator). Follows loaded parents: no query of its own beyond them."""
-    if user.unit_id is None:
-        return True
+    return user.unit_id is None or unit_within(unit, user.unit_id)
+
+
+def unit_within(unit: Unit | None, top_id: int) -> bool:
+    """Whether ``unit`` is the unit ``top_id`` or lies below it."""
     seen = 0
     while unit is not None and seen < 1000:  # bounded, should the data ever hold a loop
-        if unit.id == user.unit_id:
+        if unit.id == top_id:
             return True
         unit, seen = unit.parent, seen + 1
     return False
