@@ -15,6 +15,7 @@ from ..text import clean
 from .checks import MAX_MINUTES, Checks, changes, jsonable, merge
 
 WINDOW_MODES = (WINDOW_AUTO, WINDOW_OPEN, WINDOW_CLOSED)
+YEARS = (2000, 2100)
 SESSION_TIMEZONE = "Asia/Ho_Chi_Minh"  # of new sessions (a column, so a later one may differ)
 SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
@@ -108,6 +109,12 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
     )
     for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes"):
         out[name] = check.number(name, values[name], MAX_MINUTES, blank=SESSION_DEFAULTS[name])
+    for name in ("starts_at", "ends_at"):
+        # Far-off years are typing slips (and before 1970 the zone's offsets are not whole
+        # minutes, which ISO 8601 cannot write).
+        if out[name] and not YEARS[0] <= out[name].year <= YEARS[1]:
+            check.errors[name] = "out_of_range"
+            out[name] = None
     if out["starts_at"] and out["ends_at"] and out["ends_at"] <= out["starts_at"]:
         check.errors["ends_at"] = "ends_before_start"
     # The deadline is a day on the local calendar, so it is compared with the local start day.
