@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from attendance.models import StudySession
 
@@ -68,7 +68,7 @@ class RosterUploadForm(UploadForm):
 
 
 class RosterConfirmForm(ConfirmForm):
-    mode = HiddenField(validators=[DataRequired(), Regexp(r"^(add|update)$")])
+    mode = HiddenField(validators=[Optional(), Regexp(r"^(add|update)$")])  # blank: add
 
 
 class RemoveForm(FlaskForm):

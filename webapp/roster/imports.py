@@ -36,7 +36,7 @@ def upload(session_id: int):
     filename = file.filename or ""
     try:
         preview = roster_import.build_preview(db.session, session, data, filename,
-                                              mode=form.mode.data)
+                                              mode=form.mode.data or "add")
     except DomainError as error:
         return _render(session, form, problem=file_problem(error), status=400)
     confirm = None
@@ -60,7 +60,7 @@ def confirm(session_id: int):
     try:
         # Read again from the stored bytes: the roster may have changed since the preview.
         preview = roster_import.build_preview(db.session, session, data, upload_id,
-                                              mode=form.mode.data)
+                                              mode=form.mode.data or "add")
         count = roster_import.import_roster(db.session, session, preview, now=datetime.now(
             timezone.utc), actor=current_user)
     except DomainError as error:
