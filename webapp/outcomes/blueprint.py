@@ -18,3 +18,4 @@ bp.add_url_rule(f"{_S}/essays/import", "essays_import", essays.import_file, meth
 bp.add_url_rule(f"{_S}/essays/template.csv", "essays_template", essays.template)
 bp.add_url_rule(f"{_S}/outcomes", "consolidated", consolidated.page)
 bp.add_url_rule(f"{_S}/outcomes.<fmt>", "download", consolidated.download)
+bp.add_url_rule(f"{_S}/outcomes-units.csv", "units_csv", consolidated.units_csv)
