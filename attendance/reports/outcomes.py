@@ -91,9 +91,11 @@ def build_outcomes(db: Session, session: StudySession, *, now: datetime) -> Outc
     quiz = quiz_service.quiz_for(db, session)
     by_unit = quiz_service.results_by_unit(db, quiz)
     rows = []
+    cascade = cascade_outcomes(db, session)
     for track in result_reports.tracking(db, session, now=now):
         report = track.report
-        row = _from_report(report) if report.reported else _from_system(db, session, report)
+        row = _from_report(report) if report.reported \
+            else _from_system(db, session, report, cascade.by_id.get(report.unit_id))
         row.overdue = track.overdue
         figures = by_unit.get(report.unit_id)
         if figures is not None:
@@ -111,7 +113,7 @@ def build_outcomes(db: Session, session: StudySession, *, now: datetime) -> Outc
         total.quiz = QuizCell(t.answered, t.mean_score, t.passed)
     return Outcomes(session=session, grades=list(settings.essay_grades),
                     threshold=settings.threshold, rows=rows, total=total, quiz=results,
-                    cascade=cascade_outcomes(db, session))
+                    cascade=cascade)
 
 
 def _from_report(report: ResultReport) -> UnitRow:
@@ -126,8 +128,9 @@ def _from_report(report: ResultReport) -> UnitRow:
         people_reached=report.people_reached or 0)
 
 
-def _from_system(db: Session, session: StudySession, report: ResultReport) -> UnitRow:
-    facts = result_reports.unit_facts(db, session, report.unit_id)
+def _from_system(db: Session, session: StudySession, report: ResultReport,
+                 outcome) -> UnitRow:
+    facts = result_reports.unit_facts(db, session, report.unit_id, outcome=outcome)
     return UnitRow(
         name=report.unit.name, state=report.status, reported=False,
         members=facts["members_total"], attended=facts["attended"],
