@@ -49,7 +49,7 @@ def test_pdf_opens_with_the_computed_figures(db, town, tmp_path):
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                                    capture_output=True, text=True, check=True).stdout.split())
     for expected in ("Kết quả học tập theo hệ thống đơn vị", "đã học tập: 8, đạt 72,72 %",
-                     "87,50 %", "Đơn vị chưa hoàn thành: Đảng ủy phường Phổ Ninh"):
+                     "87,50 %", "Đơn vị chưa hoàn thành: Đảng ủy phường Phổ Ninh; Chi bộ tổ dân phố 1 (Đảng ủy phường Phổ Ninh)"):
         assert expected in text, expected
 
 

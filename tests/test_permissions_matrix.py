@@ -73,6 +73,8 @@ GET = {
     # The unit has no report yet: 404 for those who may look, 403 for the others.
     "outcomes.report": _row(MISSING, NO, NO, MISSING, MISSING, LOGIN),
     "outcomes.plan": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
+    "outcomes.report_pdf": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
+    "outcomes.signed": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
     "quiz.edit": MANAGE,
     "quiz.results": _row(MISSING, NO, NO, NO, MISSING, LOGIN),  # no quiz yet
     # With a venue, a person or an attendance of (the hall, own point, other point).

@@ -46,7 +46,8 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
         doc.table(CASCADE, _cascade_rows(cascade))
         if cascade.not_finished:
             doc.paragraph("Đơn vị chưa hoàn thành: "
-                          + "; ".join(u.name for u in cascade.not_finished) + ".")
+                          + "; ".join(outcomes_units.named(cascade, u)
+                                      for u in cascade.not_finished) + ".")
     doc.heading("2. Kết quả tham dự theo báo cáo của đơn vị")
     doc.table(ATTENDANCE, _with_total(outcomes, _attendance))
     if rows:
@@ -83,10 +84,10 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
 
 
 # The computed table, narrowed to an A4 page's width (the files carry every column).
-CASCADE = [Column("STT", INT, 6), Column("Đơn vị", TEXT, 38), Column("Phải học", INT, 10),
-           Column("Đã học", INT, 10), Column("Tỷ lệ", TEXT, 11), Column("Học bù", INT, 9),
+CASCADE = [Column("STT", INT, 8), Column("Đơn vị", TEXT, 34), Column("Phải học", INT, 10),
+           Column("Đã học", INT, 10), Column("Tỷ lệ", TEXT, 14), Column("Học bù", INT, 9),
            Column("Miễn SH", INT, 9), Column("Quần chúng", INT, 10), Column("Lớp", INT, 7),
-           Column("Tình trạng", TEXT, 15)]
+           Column("Tình trạng", TEXT, 17)]
 
 
 def _cascade_rows(cascade):

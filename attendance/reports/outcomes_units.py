@@ -52,7 +52,15 @@ def _n(value: int) -> str:
 
 def rate_text(outcome: UnitOutcome) -> str:
     """95,56 % (decimal comma), "—" without members."""
-    return "—" if outcome.rate is None else f"{outcome.rate:.2f}".replace(".", ",") + " %"
+    return "—" if outcome.rate is None else f"{outcome.rate:.2f}".replace(".", ",") + "\u00a0%"
+
+
+def named(cascade: Cascade, outcome: UnitOutcome) -> str:
+    """The unit's name, with its parent's when it sits deeper than the organizer's children
+    (every ward has a "Chi bộ tổ dân phố 1")."""
+    parent = cascade.by_id.get(outcome.parent_id)
+    deep = parent is not None and parent.unit_id != (cascade.root.id if cascade.root else None)
+    return f"{outcome.name} ({parent.name})" if deep else outcome.name
 
 
 def summary(cascade: Cascade) -> str:
