@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import consolidated, essays, reports, unit_document
+from . import consolidated, essays, reports, study_record, unit_document
 
 bp = Blueprint("outcomes", __name__)
 _S = "/sessions/<int:session_id>"
@@ -22,3 +22,4 @@ bp.add_url_rule(f"{_S}/essays/template.csv", "essays_template", essays.template)
 bp.add_url_rule(f"{_S}/outcomes", "consolidated", consolidated.page)
 bp.add_url_rule(f"{_S}/outcomes.<fmt>", "download", consolidated.download)
 bp.add_url_rule(f"{_S}/outcomes-units.csv", "units_csv", consolidated.units_csv)
+bp.add_url_rule("/members/<int:member_id>/study-record", "study_record", study_record.page)
