@@ -68,7 +68,7 @@ def organised(db):
                                   parent=province, symbol="TU", place="Đức Phổ")
     session.plan_date = date(2023, 10, 5)
     session.plan_issuer = "Ban Thường vụ Thị ủy Đức Phổ"
-    session.signer_title = "Phó Bí thư Thường trực"
+    session.signer_title = "T/M BAN THƯỜNG VỤ\nPhó Bí thư Thường trực"
     session.signer_name = "Nguyễn Văn Bình"
     db.flush()
     return session, people

@@ -32,7 +32,7 @@ def invited(db, make_session, make_person):
     db.add(town)
     db.flush()
     session = make_session(organizer_unit_id=town.id, signer_name="Nguyễn Văn Bình",
-                           signer_title="Phó Bí thư")
+                           signer_title="T/M BAN THƯỜNG VỤ\nPhó Bí thư")
     session.venues[0].address = "Trụ sở UBND thị xã Đức Phổ"
     people = [make_person(session, full_name="Trương Thị Hường", position="Thường trực Thị ủy"),
               make_person(session, venue=session.venues[1], full_name="Lê Văn Ấn",

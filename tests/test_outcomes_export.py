@@ -77,18 +77,19 @@ def test_csv_figures_equal_the_database_and_text_is_formula_safe(db, filled):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["Đơn vị"] for r in rows] == ["Đảng ủy phường Phổ Hòa", "'=Đảng ủy xã Phổ An",
                                            "Tổng cộng"]
-    assert rows[0]["Tổng số đảng viên"] == "40" and rows[0]["Tỷ lệ tham dự"] == "95.0"
+    assert rows[0]["Tổng số đảng viên"] == "40" and rows[0]["Tỷ lệ tham dự"] == "95.00"
     assert rows[0]["Loại Tốt"] == "20" and rows[0]["Lượt người được tuyên truyền"] == "1200"
     assert rows[1]["Tình trạng báo cáo"] == "Chưa gửi" and rows[1]["Tham dự"] == "1"
     assert rows[2]["Tổng số đảng viên"] == "42" and rows[2]["Người làm bài kiểm tra"] == "2"
-    assert rows[2]["Điểm kiểm tra trung bình"] == "75.0"
+    assert rows[2]["Điểm kiểm tra trung bình"] == "75.00"
 
 
 def test_xlsx_figures_equal_the_database(db, filled):
     out = io.BytesIO()
     export_outcomes(db, filled, "xlsx", out, now=NOW)
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert book.sheetnames == ["Theo đơn vị", "Kiểm tra nhận thức", "Cần chú ý"]
+    assert book.sheetnames == ["Theo đơn vị", "Theo hệ thống đơn vị", "Kiểm tra nhận thức",
+                               "Cần chú ý"]
     sheet = book["Theo đơn vị"]
     head = next(row[0].row for row in sheet.iter_rows() if row[0].value == "STT")
     header = [c.value for c in sheet[head]]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from .cells import csv_text
-from .table import INT, RATE, Column, percent
+from .table import INT, PUBLISHED, RATE, Column, percent, published
 
 DIALECTS = ("excel", "excel-vn")
 
@@ -49,4 +49,7 @@ def _cell(column: Column, value, vietnamese: bool):
         return int(value)
     if column.kind == RATE:
         return percent(value).replace(".", ",") if vietnamese else percent(value)
+    if column.kind == PUBLISHED:
+        text = published(value)
+        return text.replace(".", ",") if vietnamese else text
     return csv_text(value)

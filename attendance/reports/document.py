@@ -40,7 +40,7 @@ from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, Si
 from .. import numbers
 from ..printing import fonts
 from ..text import clean
-from .table import INT, RATE, TEXT, Column, Strong
+from .table import INT, PUBLISHED, RATE, TEXT, Column, Strong
 
 SERIF, BOLD, ITALIC = fonts.SERIF, fonts.SERIF_BOLD, fonts.SERIF_ITALIC
 PAGE_W, PAGE_H = A4
@@ -101,8 +101,9 @@ BLOCK = TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("VALIGN", (0, 0), (-
 class Letterhead:
     """The parts of the document that name who issues it, and who signs it."""
 
-    committee: str  # the issuing committee, e.g. "Thị ủy Đức Phổ"
-    superior: str = ""  # e.g. "Đảng bộ tỉnh Quảng Ngãi"; empty when unknown
+    committee: str  # the issuing committee as sentences name it, e.g. "Thị ủy X"
+    superior: str = ""  # the line above it, e.g. "ĐẢNG BỘ TỈNH Y"; empty when unknown
+    committee_line: str = ""  # the committee as its letterhead prints it, e.g. "THỊ ỦY X"
     number: str = "Số      -BC/TU"  # the number is filled in when the report is signed
     place: str = ""
     on: date | None = None
@@ -203,7 +204,7 @@ class PartyDocument:
     def _heading_block(self, numbered: bool) -> Table:
         lh = self.letterhead
         left = [_p(lh.superior.upper(), "org")] if lh.superior else []
-        left += [_p(lh.committee.upper(), "org_bold"), _p("*", "centre")]
+        left += [_p((lh.committee_line or lh.committee).upper(), "org_bold"), _p("*", "centre")]
         right = [Paragraph("<u>ĐẢNG CỘNG SẢN VIỆT NAM</u>", STYLES["party"])]
         if numbered:
             left.append(Paragraph(_keep_spaces(lh.number), STYLES["org"]))
@@ -246,6 +247,8 @@ class PartyDocument:
                 text, style = numbers.integer(value), "cell_num"
             elif column.kind == RATE:
                 text, style = numbers.percent(value), "cell_num"
+            elif column.kind == PUBLISHED:  # already in percent, two decimals
+                text, style = numbers.percent_of(value), "cell_num"
             else:
                 text, style = value or "", "cell"
             if strong:
@@ -361,10 +364,11 @@ def _widths(columns: list[Column]) -> list[float]:
     total = sum(c.width for c in columns)
     widths = [WIDTH * c.width / total for c in columns]
     least = stringWidth(numbers.percent(1.0), BOLD, STYLES["cell_strong_num"].fontSize) + 7
-    short = sum(max(0.0, least - w) for c, w in zip(columns, widths) if c.kind == RATE)
+    short = sum(max(0.0, least - w) for c, w in zip(columns, widths)
+                if c.kind in (RATE, PUBLISHED))
     text = sum(w for c, w in zip(columns, widths) if c.kind == TEXT)
     if short and text > short:
-        widths = [max(w, least) if c.kind == RATE else
+        widths = [max(w, least) if c.kind in (RATE, PUBLISHED) else
                   w - short * w / text if c.kind == TEXT else w
                   for c, w in zip(columns, widths)]
     return widths

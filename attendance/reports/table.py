@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 TEXT, INT, RATE = "text", "int", "rate"  # RATE values are fractions (0.975), or None
+# A percentage as units publish it: a Decimal with two decimals (95.56), or None.
+PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,8 @@ def percent(value: float | None) -> str:
     """A rate as text, e.g. 97.56 (two decimals as units publish them, no sign; empty when
     there is no rate)."""
     return "" if value is None else f"{100 * value:.2f}"
+
+
+def published(value) -> str:
+    """A published rate as text in files: 95.56 (empty when there is no rate)."""
+    return "" if value is None else f"{value:.2f}"

@@ -26,9 +26,10 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .cells import text
-from .table import INT, RATE, Column, Strong
+from .table import INT, PUBLISHED, RATE, Column, Strong
 
 RATE_FORMAT = "0.00%"
+PUBLISHED_FORMAT = "0.00%"
 INT_FORMAT = "#,##0"
 FONT = "Times New Roman"
 PORTRAIT_WIDTH = 95  # characters of columns that still print upright on A4
@@ -115,6 +116,9 @@ class Sheet:
             return None
         if column.kind == RATE:
             return self._cell(float(value), number_format=RATE_FORMAT,
+                              font=_BOLD if strong else None)
+        if column.kind == PUBLISHED:  # 95.56 -> 0.9556 shown as 95.56%
+            return self._cell(float(value) / 100, number_format=PUBLISHED_FORMAT,
                               font=_BOLD if strong else None)
         if column.kind == INT:
             return self._cell(int(value), number_format=INT_FORMAT,
@@ -216,7 +220,7 @@ class XlsxBook:
             rows += [
                 ([(lh.superior.upper(), "org"), *[("", "org")] * (half - 1),
                   ("ĐẢNG CỘNG SẢN VIỆT NAM", "party")], split),
-                ([(lh.committee.upper(), "org_bold"), *[("", "org")] * (half - 1),
+                ([((lh.committee_line or lh.committee).upper(), "org_bold"), *[("", "org")] * (half - 1),
                   (f"{lh.place}, {when}" if lh.place else when, "dateline")], split),
                 ([("*", "org")], split[:1]), ([], [])]
         everything = [(1, columns)] if columns > 1 else []
