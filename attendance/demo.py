@@ -212,11 +212,11 @@ def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
     wanted = [("organizer", ORGANIZER, "Văn phòng Thị ủy", None, None),
               ("viewer", VIEWER, "Thường trực Thị ủy", None, None),
               ("staff", STAFF, "Lễ tân hội trường", hall.id, None),
-              ("reporter", REPORTER, "Báo cáo viên Đảng ủy phường Phổ Hòa", None,
+              ("reporter", REPORTER, "Người báo cáo Đảng ủy phường Phổ Hòa", None,
                units["Đảng ủy phường Phổ Hòa"].id)]
     for venue in points:
         slug = fold(venue.name.split(" ", 3)[-1]).replace(" ", "")
-        wanted.append((f"dc-{slug}", COORDINATOR, f"Điều phối {venue.name}", venue.id, None))
+        wanted.append((f"dc-{slug}", COORDINATOR, f"Người điều phối {venue.name}", venue.id, None))
     logins = []
     for username, role, full_name, venue_id, unit_id in wanted:
         user = db.scalar(select(User).where(User.username == username))

@@ -46,7 +46,7 @@ def test_pages_list_show_history_and_correct(client, db, checked_in, make_user, 
     listing = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
     assert person.full_name in listing
     detail = client.get(f"/sessions/{session.id}/attendance/{row.id}").get_data(as_text=True)
-    assert "Được nhận" in detail  # the accepted scan attempt is in the history
+    assert "Đã điểm danh" in detail  # the accepted scan attempt is in the history
     url = f"/sessions/{session.id}/attendance/{row.id}/correct"
     refused = client.post(url, data={"action": "correct", "status": "late", "reason": ""},
                           follow_redirects=True)

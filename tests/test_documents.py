@@ -168,3 +168,20 @@ def test_dates_as_36_hd_writes_them():
     assert document.dateline_date(date(2018, 4, 3)) == "ngày 03 tháng 4 năm 2018"
     assert document.dateline_date(date(2023, 2, 15)) == "ngày 15 tháng 02 năm 2023"
     assert document.cited_date(date(2023, 6, 15)) == "15-6-2023"
+
+
+def test_pages_write_numbers_the_vietnamese_way(app, db, organised, make_user, login):
+    session, _ = organised
+    from attendance.models import ExpectedCount
+
+    count = db.query(ExpectedCount).filter_by(venue_id=session.venues[0].id).first()
+    count.expected = 1234
+    db.commit()
+    client = login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
+    assert ">1.23" in page and ">1234<" not in page  # thousands with a dot
+    assert re.search(r"\d,\d\d\u00a0%", page) and not re.search(r"\d\.\d%", page)
+    assert "Vắng có LD" not in page and "Vắng có lý do" in page
+    client.post("/lang/en")
+    page = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
+    assert re.search(r"\d\.\d\d\u00a0%", page)

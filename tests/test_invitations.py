@@ -132,3 +132,26 @@ def test_delegate_card_is_not_an_invitation_and_says_each_line_once(app, db, inv
     assert cards.card_lines("Đảng ủy viên phường", "Đảng ủy viên") == ["Đảng ủy viên phường"]
     assert cards.card_lines("Bí thư chi bộ", "Đảng ủy viên") == ["Bí thư chi bộ",
                                                                   "Đảng ủy viên"]
+
+
+def test_posters_follow_the_public_address_and_warn_about_loopback(app, db, invited, runner,
+                                                                    tmp_path, make_user, login):
+    session, _, _ = invited
+    client = login(make_user(role="organizer"))
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert 'id="poster-warning"' in page and "http://localhost" in page  # the test client's
+    app.config["PUBLIC_BASE_URL"] = "https://diemcau.example.vn/"
+    try:
+        page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+        assert 'id="poster-warning"' not in page
+        poster = client.get(f"/sessions/{session.id}/posters.pdf").data
+        assert f"https://diemcau.example.vn/c/{session.venues[0].code}" in text_of(poster)
+        assert "THỊ ỦY ĐỨC PHỔ" in text_of(poster)  # the organizing committee
+        target = tmp_path / "posters.pdf"
+        result = runner.invoke(args=["print-posters", str(session.id), "-o", str(target)])
+        assert result.exit_code == 0 and "Warning" not in result.output
+        assert "https://diemcau.example.vn/c/" in text_of(target.read_bytes())
+    finally:
+        del app.config["PUBLIC_BASE_URL"]
+    result = runner.invoke(args=["print-posters", str(session.id), "-o", str(target)])
+    assert result.exit_code == 0 and "Warning: the posters' QR codes point at" in result.output

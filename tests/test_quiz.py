@@ -204,4 +204,4 @@ def test_venue_screen_shows_the_quiz_qr_and_results_page(db, open_quiz, make_use
     client.post("/logout")
     organizer = login(make_user(role="organizer"))
     html = organizer.get(f"/sessions/{session.id}/quiz/results").get_data(as_text=True)
-    assert point.name in html and "100.0%" in html
+    assert point.name in html and "100,00\u00a0%" in html

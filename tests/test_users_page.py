@@ -50,7 +50,7 @@ def test_list_shows_users_with_role_and_scope(db, make_session, make_user, as_or
               full_name="Trần Văn Phổ Hòa")
     page = as_organizer.get("/users/").get_data(as_text=True)
     assert "phohoa" in page and "Trần Văn Phổ Hòa" in page
-    assert "Phụ trách điểm cầu" in page and "Điểm cầu phường 1" in page
+    assert "Người điều phối điểm cầu" in page and "Điểm cầu phường 1" in page
     # The venue select lists venues grouped by their session.
     assert f'<optgroup label="27/11/2026 · {session.title}">' in page
 

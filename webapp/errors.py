@@ -186,6 +186,9 @@ def flash_error(error: DomainError) -> None:
 
 
 def init_app(app) -> None:
+    # A refusal code as the sentence the user reads (the attendance record's scans).
+    app.jinja_env.filters["code_message"] = message
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         extra = {"fields": field_messages(error)} if isinstance(error, ValidationError) else {}

@@ -7,6 +7,8 @@ from babel import Locale
 from flask import current_app, has_request_context, session
 from flask_babel import get_locale, gettext
 
+from attendance import numbers
+
 from .extensions import babel
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -60,16 +62,46 @@ def format_date(value: date | datetime | None) -> str:
 
 def format_published_rate(value) -> str:
     """A rate as units publish it: 95,56 % in Vietnamese, 95.56 % in English; "—" for none."""
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return (text if str(select_locale()) == "en" else text.replace(".", ",")) + "\u00a0%"
+    return format_percent_of(None if value is None else float(value), 2)
+
+
+def _english() -> bool:
+    return str(select_locale()) == "en"
+
+
+def _localized(text: str) -> str:
+    """Vietnamese digits ("1.234,5") turned English ("1,234.5") when the page is in English."""
+    if not _english():
+        return text
+    return text.replace(".", "\0").replace(",", ".").replace("\0", ",")
+
+
+def format_number(value) -> str:
+    """1234 -> "1.234" (Vietnamese), "1,234" (English); "" for none."""
+    return _localized(numbers.integer(value))
+
+
+def format_decimal(value, places: int = 1) -> str:
+    """7.25 -> "7,3" (Vietnamese), "7.3" (English); "—" for none."""
+    return "—" if value is None else _localized(numbers.decimal(value, places))
+
+
+def format_percent(fraction, places: int = numbers.RATE_PLACES) -> str:
+    """0.9556 -> "95,56 %" (Vietnamese, no-break space), "95.56 %" (English); "—" for none."""
+    return "—" if fraction is None else _localized(numbers.percent(fraction, places))
+
+
+def format_percent_of(value, places: int = numbers.RATE_PLACES) -> str:
+    """A value already in percent: 95.5 -> "95,50 %"; "—" for none."""
+    return "—" if value is None else _localized(numbers.percent_of(value, places))
 
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(dt=format_datetime, time=format_time, date=format_date,
-                                 published_rate=format_published_rate)
+                                 published_rate=format_published_rate, num=format_number,
+                                 decimal=format_decimal, pct=format_percent,
+                                 pct_of=format_percent_of)
 
     @app.context_processor
     def language():

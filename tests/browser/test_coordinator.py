@@ -68,8 +68,8 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
 
         # Online: two taps, sent at once.
         row(0).get_by_role("button", name="Có mặt").click()
-        row(1).get_by_role("button", name="Muộn").click()
-        expect(row(1).locator("[data-status]")).to_have_text("Muộn")
+        row(1).get_by_role("button", name="Đi muộn").click()
+        expect(row(1).locator("[data-status]")).to_have_text("Đi muộn")
         expect(roll.locator("#net-status")).to_have_text("Đã kết nối — mọi thao tác đã gửi")
         expect(present).to_have_text("2", timeout=20_000)  # the 5 s refresh, no reload
         assert _statuses(live, session.id) == {ids[0]: "present", ids[1]: "late"}
@@ -96,7 +96,7 @@ def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign
         # Reloaded offline: the page comes from the service worker, the marks still wait.
         roll.reload()
         expect(roll.locator("#net-status")).to_contain_text("2 thao tác đang chờ gửi")
-        expect(row(1).locator("[data-status]")).to_have_text("Muộn")  # sent before, in the copy
+        expect(row(1).locator("[data-status]")).to_have_text("Đi muộn")  # sent before, in the copy
         expect(row(2).locator("[data-pending]")).to_be_visible()
         expect(row(3).locator("[data-status]")).to_have_text("Vắng có lý do: ốm")
         expect(roll.locator("#sign-off button")).to_be_disabled()

@@ -11,7 +11,7 @@ from attendance.printing import cards, invitations, posters
 
 from ..checkin import card_key
 from ..extensions import db
-from . import invitations_pdf, self_checkin_url
+from . import invitations_pdf, is_local_address, self_checkin_url
 
 
 def _session(session_id: int) -> StudySession:
@@ -74,11 +74,17 @@ def print_invitations_command(session_id, venue_id, unit_id, output):
 @click.argument("session_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="The PDF file to write.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where participants reach the app: the posters' QR links start with it.")
+@click.option("--base-url", default=None,
+              help="Where participants reach the app: the posters' QR links start with it "
+                   "(default: the PUBLIC_BASE_URL setting, else http://127.0.0.1:5000).")
 def print_posters_command(session_id, output, base_url):
     """Print one self check-in poster per venue (the hall and every bridge point)."""
     session = _session(session_id)
+    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    if is_local_address(base_url):
+        click.echo(f"Warning: the posters' QR codes point at {base_url}, which participants' "
+                   "phones cannot reach. Pass --base-url or set PUBLIC_BASE_URL to the "
+                   "address they use.", err=True)
     with current_app.test_request_context(base_url=base_url.rstrip("/")):
         with open(output, "wb") as out:
             drawn = posters.build_posters(out, session, list(session.venues),

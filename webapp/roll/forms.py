@@ -19,7 +19,7 @@ from ..sessions.forms import LocalDateField
 
 READINESS_LABELS = {"not_ready": _l("Chưa sẵn sàng"), "connected": _l("Đã kết nối"),
                     "problem": _l("Sự cố")}
-STATUS_LABELS = {"present": _l("Có mặt"), "late": _l("Muộn"),
+STATUS_LABELS = {"present": _l("Có mặt"), "late": _l("Đi muộn"),
                  "absent_excused": _l("Vắng có lý do"),
                  "absent_unexcused": _l("Vắng không lý do")}
 

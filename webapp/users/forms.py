@@ -15,8 +15,8 @@ from ..i18n import format_date
 ROLE_LABELS = {
     ORGANIZER: _l("Ban tổ chức"),
     STAFF: _l("Cán bộ đón tiếp"),
-    COORDINATOR: _l("Phụ trách điểm cầu"),
-    REPORTER: _l("Báo cáo của đơn vị"),
+    COORDINATOR: _l("Người điều phối điểm cầu"),
+    REPORTER: _l("Người báo cáo của đơn vị"),
     VIEWER: _l("Chỉ xem"),
 }
 
