@@ -67,7 +67,7 @@ GET = {
     "checkin.attendance_list": READ_ALL,
     "roll.index": VENUE_SCOPED, "roll.makeup": READ_ALL,
     "reports.summary": READ_ALL, "reports.download": READ_ALL,
-    "outcomes.consolidated": READ_ALL, "outcomes.download": READ_ALL,
+    "outcomes.consolidated": READ_ALL, "outcomes.download": READ_ALL, "api.outcomes": READ_ALL,
     "outcomes.tracking": _row(OK, NO, NO, OK, OK, LOGIN),
     "outcomes.essays": _row(OK, NO, NO, OK, NO, LOGIN),
     "outcomes.essays_template": _row(OK, NO, NO, OK, NO, LOGIN),

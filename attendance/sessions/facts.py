@@ -10,7 +10,7 @@ from .. import audit
 from ..errors import Forbidden, ValidationError
 from ..models import Document, StudySession, Unit, User
 from ..models.sessions import WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN
-from ..permissions import can_manage_unit, unit_within
+from ..permissions import can_manage_unit, unit_is_under
 from ..text import clean
 from .checks import MAX_MINUTES, Checks, changes, jsonable, merge
 
@@ -164,7 +164,7 @@ def _check_identity(db: Session, values: dict, *, actor: User | None,
             errors["parent_session_id"] = "session_not_found"
         elif parent.parent_session_id is not None:
             errors["parent_session_id"] = "parent_is_follow_on"
-        elif unit is not None and parent.organizer_unit_id is not None and not unit_within(
+        elif unit is not None and parent.organizer_unit_id is not None and not unit_is_under(
                 unit, parent.organizer_unit_id):
             errors["parent_session_id"] = "not_under_parent_unit"
     if errors:

@@ -3,7 +3,7 @@ are registered by webapp.checkin and webapp.summary under the same /api/v1 prefi
 
 from flask import Blueprint
 
-from . import setup, views
+from . import outcomes, setup, views
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.add_url_rule("/openapi.json", "openapi", views.openapi)
@@ -14,3 +14,4 @@ bp.add_url_rule("/v1/sessions/<int:session_id>", "session", views.session)
 bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "roster", views.roster)
 bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "import_roster", setup.import_roster,
                 methods=["POST"])
+bp.add_url_rule("/v1/sessions/<int:session_id>/outcomes", "outcomes", outcomes.get_outcomes)

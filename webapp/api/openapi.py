@@ -309,6 +309,8 @@ OTHER_PATHS = {
                       **_errors(400, 401, 403, 404)}}},
 }
 
+from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
+
 # ---- The document ---------------------------------------------------------------------------
 
 RESPONSES = {
@@ -329,8 +331,8 @@ SPEC = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
-             {"name": "summary"}],
-    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS},
+             {"name": "summary"}, {"name": "outcomes"}],
+    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -338,7 +340,7 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
         "responses": RESPONSES,
     },
 }
