@@ -51,6 +51,7 @@ MESSAGES = {
     "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
     "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),
     "file_too_large": _l("Tệp quá lớn (tối đa 10 MB)."),
+    "bad_scan_type": _l("Bản ký, đóng dấu phải là tệp PDF hoặc ảnh (PNG, JPEG) đọc được."),
     "report_accepted": _l("Báo cáo đã được tiếp nhận, không sửa được nữa."),
     "report_not_submitted": _l("Đơn vị chưa gửi báo cáo."),
     "report_started": _l("%(unit)s đã bắt đầu báo cáo, không bỏ khỏi danh sách được."),

@@ -10,7 +10,8 @@ For each unit, counting its own members and those of every unit below it:
   any follow-on class of it (parent_session_id, at any depth), or a make-up study of any of
   these, through the roster lines linked to them (Person.member_id); in_class is the part that
   came to a class, made_up the part that only made it up;
-- absent_excused: members not taught with an absence with reason in one of those classes;
+- absent_excused: members who came to no class and were marked absent with a reason in one
+  (made up later or not: the result report's "vắng có lý do");
 - exempt: party members exempt from party activities (not counted in members);
 - key_cadres / key_cadres_taught: members flagged as key cadres (cán bộ chủ chốt);
 - non_members: distinct non-members (quần chúng) who attended or made up, counted at the unit
@@ -142,8 +143,7 @@ def _member_figures(session_ids, units):
         count(to_teach).label("members"), count(taught).label("taught"),
         count(to_teach & (s.c.in_class == 1)).label("in_class"),
         count(to_teach & (s.c.in_class == 0) & (s.c.made_up == 1)).label("made_up"),
-        count(to_teach & (s.c.in_class == 0) & (s.c.made_up == 0) & (s.c.excused == 1))
-        .label("absent_excused"),
+        count(to_teach & (s.c.in_class == 0) & (s.c.excused == 1)).label("absent_excused"),
         count((Member.status == EXEMPT) & Member.party_member.is_(True)).label("exempt"),
         count(to_teach & key).label("key_cadres"), count(taught & key).label("key_cadres_taught"),
     ).outerjoin(s, s.c.member_id == Member.id) \
@@ -181,8 +181,11 @@ def _classes(session_ids):
         .group_by(StudySession.organizer_unit_id).subquery("class_figures")
 
 
-def cascade_outcomes(db: Session, session: StudySession) -> Cascade:
-    root_id = session.organizer_unit_id
+def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None = None
+                     ) -> Cascade:
+    """Figures of every unit under the session's organizer unit (or under ``root_id``, e.g.
+    one reporting unit's subtree)."""
+    root_id = root_id if root_id is not None else session.organizer_unit_id
     units, pairs = closure(root_id)
     session_ids = select(family(session.id).c.id)
     m, n, c = _member_figures(session_ids, units), _non_members(session_ids), \

@@ -12,6 +12,6 @@ bp.add_url_rule("/v1/sessions", "create_session", setup.create_session, methods=
 bp.add_url_rule("/v1/units", "units", setup.list_units)
 bp.add_url_rule("/v1/sessions/<int:session_id>", "session", views.session)
 bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "roster", views.roster)
+bp.add_url_rule("/v1/sessions/<int:session_id>/outcomes", "outcomes", outcomes.get_outcomes)
 bp.add_url_rule("/v1/sessions/<int:session_id>/roster", "import_roster", setup.import_roster,
                 methods=["POST"])
-bp.add_url_rule("/v1/sessions/<int:session_id>/outcomes", "outcomes", outcomes.get_outcomes)
