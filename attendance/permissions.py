@@ -40,9 +40,31 @@ def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:
     return False
 
 
+def in_unit_scope(user: User, unit: Unit | None) -> bool:
+    """Whether ``unit`` is the user's unit or lies below it; every unit for a user without one
+    (an instance administrator). Follows loaded parents: no query of its own beyond them."""
+    if user.unit_id is None:
+        return True
+    return unit_is_under(unit, user.unit_id)
+
+
 def can_manage_unit(user: User, unit: Unit | None) -> bool:
-    """Manage a unit's members and classes: an organizer without a unit administers every
-    unit; one with a unit, that unit and everything below it."""
-    if user.role != ORGANIZER or unit is None:
-        return False
-    return user.unit_id is None or unit_is_under(unit, user.unit_id)
+    """Set up units and the sessions they organise: an organizer whose unit is ``unit`` or
+    above it, or an organizer without a unit. ``None`` (no unit chosen) only for the latter."""
+    return user.role == ORGANIZER and in_unit_scope(user, unit)
+
+
+def _covers(user: User, lineage) -> bool:
+    """``lineage`` is the unit's id and its ancestors' ids (attendance.outcomes.tree.lineage):
+    a user with no unit covers everything, else their unit must be among them."""
+    return user.unit_id is None or user.unit_id in lineage
+
+
+def can_manage_lineage(user: User, lineage) -> bool:
+    """``can_manage_unit`` for a unit known by its lineage of ids (no loaded tree needed)."""
+    return user.role == ORGANIZER and _covers(user, lineage)
+
+
+def can_read_lineage(user: User, lineage) -> bool:
+    """Read a unit's figures: organizers and viewers whose scope covers it."""
+    return can_read_all(user) and _covers(user, lineage)

@@ -23,6 +23,7 @@ from .errors import field_messages
 from .extensions import db
 from .reports.commands import export_command
 from .roster.texts import file_problem, row_line
+from .units.commands import import_units_command
 
 
 def _now() -> datetime:
@@ -78,8 +79,11 @@ def create_user_command(username, role, venue_id, unit_id, password, full_name):
                                     venue_id=venue_id, unit_id=unit_id, full_name=full_name,
                                     now=_now())
     except ValidationError as error:
+        given = {"venue_id": f"--venue {venue_id}", "unit_id": f"--unit {unit_id}",
+                 "username": username, "role": f"--role {role}", "password": "--password"}
         for field, text in field_messages(error).items():
-            click.echo(f"{field}: {text}", err=True)
+            click.echo(f"{given.get(field, field)}: {text}", err=True)
+        click.echo("No user created.", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"User {user.username} ({user.role}) created with id {user.id}.")
@@ -158,7 +162,7 @@ def import_members_command(file):
 
 COMMANDS = [init_db_command, import_members_command, seed_demo_command, create_user_command, create_token_command,
             import_roster_command, print_cards_command, print_posters_command,
-            export_command]
+            export_command, import_units_command]
 
 
 def init_app(app) -> None:
