@@ -244,9 +244,9 @@ def _cell_secretary(db, *, now, ward) -> tuple[str, str, str]:
                                         Unit.name == "Chi bộ tổ dân phố 1"))
     user = db.scalar(select(User).where(User.username == "cb-phohoa-1"))
     if user is None:
-        user = accounts.create_user(db, username="cb-phohoa-1", role=ORGANIZER,
-                                    password=DEMO_PASSWORD, full_name="Bí thư Chi bộ tổ dân "
-                                    "phố 1, phường Phổ Hòa", now=now)
-    user.unit_id = cell.id  # the scope: the cell and nothing above it
-    db.flush()
+        accounts.create_user(db, username="cb-phohoa-1", role=ORGANIZER, password=DEMO_PASSWORD,
+                             full_name="Bí thư Chi bộ tổ dân phố 1, phường Phổ Hòa",
+                             unit_id=cell.id, now=now)  # the scope: the cell, nothing above
+    else:
+        user.unit_id = cell.id
     return ("cb-phohoa-1", ORGANIZER, DEMO_PASSWORD)
