@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attendance import sessions, units
+from attendance import demo_cascade, sessions, units
 from attendance.accounts import users as accounts
 from attendance.errors import DomainError
 from attendance.outcomes import reports as result_reports
@@ -101,6 +101,8 @@ class DemoResult:
     session: StudySession
     people: int
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    members: int = 0  # in the registry
+    classes: int = 0  # follow-on classes held in the cells
 
 
 def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> DemoResult:
@@ -168,11 +170,16 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     db.flush()
     # Every unit owes its result report: the wards' and communes' party committees, the cells
     # under the committee, the Front and the socio-political organizations.
-    reporting = [u.id for u in units.values()
-                 if u.kind in ("committee", "cell", "front", "organization")]
+    reporting = [u.id for u in units.values() if u.parent_id == units[COMMITTEE].id
+                 and u.kind in ("committee", "cell", "front", "organization")]
     result_reports.set_reporting_units(db, session, sorted(reporting), now=now, actor=None)
-    return DemoResult(session=session, people=len(people),
-                      logins=_users(db, now=now, hall=hall, points=points, units=units))
+    logins = _users(db, now=now, hall=hall, points=points, units=units)
+    organizer = db.scalar(select(User).where(User.username == "organizer"))
+    cascade = demo_cascade.seed(db, rng, session=session, wards=[p.unit for p in points],
+                                organizer=organizer, name=_name, now=now)
+    logins.append(_cell_secretary(db, now=now, ward=units["Đảng ủy phường Phổ Hòa"]))
+    return DemoResult(session=session, people=len(people), logins=logins,
+                      members=cascade.members, classes=cascade.classes)
 
 
 def _name(rng: random.Random) -> str:
@@ -258,3 +265,18 @@ def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
             user.venue_id = venue_id
         logins.append((username, role, DEMO_PASSWORD))
     return logins
+
+
+def _cell_secretary(db, *, now, ward) -> tuple[str, str, str]:
+    """The secretary of Chi bộ tổ dân phố 1 of Phổ Hòa: an organizer scoped to the cell, who
+    holds the cell's follow-on classes on a phone."""
+    cell = db.scalar(select(Unit).where(Unit.parent_id == ward.id,
+                                        Unit.name == "Chi bộ tổ dân phố 1"))
+    user = db.scalar(select(User).where(User.username == "cb-phohoa-1"))
+    if user is None:
+        accounts.create_user(db, username="cb-phohoa-1", role=ORGANIZER, password=DEMO_PASSWORD,
+                             full_name="Bí thư Chi bộ tổ dân phố 1, phường Phổ Hòa",
+                             unit_id=cell.id, now=now)  # the scope: the cell, nothing above
+    else:
+        user.unit_id = cell.id
+    return ("cb-phohoa-1", ORGANIZER, DEMO_PASSWORD)

@@ -61,6 +61,8 @@ def seed_demo_command(start, if_empty):
     db.session.commit()
     click.echo(f"Demo session {result.session.id}: {result.session.title}")
     click.echo(f"  {len(result.session.venues)} venues, {result.people} people")
+    click.echo(f"  {result.members} members in the registry, {result.classes} follow-on "
+               "classes in the cells")
     click.echo("Demo logins (username / password):")
     for username, role, password in result.logins:
         click.echo(f"  {username:<14} {role:<12} {password}")
