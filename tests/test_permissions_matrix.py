@@ -55,6 +55,9 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
+    "units.index": READ_ALL, "units.export": READ_ALL, "units.add": MANAGE,
+    "units.edit": MANAGE, "units.import_file": MANAGE, "units.template": MANAGE,
+    "api.units": SIGNED_IN,
     "roster.index": VENUE_SCOPED, "roster.add": MANAGE, "roster.import_file": MANAGE,
     "roster.template": MANAGE,
     "cards.session_pdf": MANAGE, "cards.posters_pdf": MANAGE,
@@ -91,7 +94,8 @@ GET = {
 POST = {
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.window": MANAGE,
     "sessions.expected": MANAGE, "users.create": MANAGE, "roster.add": MANAGE,
-    "roll.makeup": MANAGE,
+    "roll.makeup": MANAGE, "units.add": MANAGE, "units.edit": MANAGE,
+    "units.import_file": MANAGE,
     "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
     # Last: signing off locks the point (the other checks do not depend on it).
@@ -232,6 +236,9 @@ POST_ELSEWHERE = {
     "outcomes.essays_import": "tests/test_essays.py",
     "outcomes.review": "tests/test_result_reports.py",
     "checkin.correct": "tests/test_attendance_pages.py",
+    "units.retire": "tests/test_units_web.py", "units.import_confirm": "tests/test_units_web.py",
+    "api.create_session": "tests/test_api_setup.py",
+    "api.import_roster": "tests/test_api_setup.py",
 }
 
 
