@@ -144,7 +144,8 @@ MESSAGES = {
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
 }
 
-STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
+STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "unauthorized": 401,
+          "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
 
 
