@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, ForeignKey, ForeignKeyConstraint, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,8 +79,11 @@ class ScanAttempt(Base):
     method: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     device: Mapped[str] = mapped_column(String(100), default="")
-    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the device's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Whether the device's time was believed (checkin.rule.scan_time); None: none was given.
+    # Not believed, the scan counted when it arrived; the organizer sees which.
+    device_time_trusted: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AuditEntry(Base):

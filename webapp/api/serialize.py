@@ -3,6 +3,7 @@
 
 from datetime import datetime
 
+from attendance.checkin import rule
 from attendance.models import Category, Document, ExpectedCount, StudySession, Venue
 
 
@@ -40,7 +41,7 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
         "id": session.id, "title": session.title,
         "starts_at": iso(session.starts_at, session), "ends_at": iso(session.ends_at, session),
         "timezone": session.timezone, "late_grace_minutes": session.late_grace_minutes,
-        "checkin_open": session.checkin_open(now),
+        "checkin_open": rule.window_open(session, now),
         "venues": [venue_json(v) for v in venues],
         "categories": [category_json(c) for c in categories],
         "expected": [{"venue_id": e.venue_id, "category_id": e.category_id,
