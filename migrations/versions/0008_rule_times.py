@@ -1,16 +1,16 @@
 """the rule's times: when check-in was opened or closed by hand, and whether a scan's device
 time was believed
 
-Revision ID: 0007_rule_times
-Revises: 0006_members
+Revision ID: 0008_rule_times
+Revises: 0007_outcomes_scan
 Create Date: 2026-12-01 23:55:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_rule_times'
-down_revision = '0006_members'
+revision = '0008_rule_times'
+down_revision = '0007_outcomes_scan'
 branch_labels = None
 depends_on = None
 
