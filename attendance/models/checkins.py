@@ -62,6 +62,11 @@ class Attendance(Base):
     recorded_by: Mapped[User | None] = relationship(
         primaryjoin="foreign(Attendance.recorded_by_id) == User.id")
 
+    @property
+    def elsewhere(self) -> bool:
+        """Taken at another venue than the one the person was invited to (by their card)."""
+        return self.venue_id != self.person.venue_id
+
 
 class ScanAttempt(Base):
     """Every check-in attempt, accepted or not; its nonce makes a retry idempotent."""
