@@ -4,8 +4,8 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, cli, errors, i18n, limits, outcomes, quiz, reports,
-               roll, roster, security, selfcheckin, sessions, summary, users, views)
+from . import (api, auth, cards, checkin, cli, errors, i18n, jobs, limits, metrics, outcomes, quiz,
+               reports, roll, roster, security, selfcheckin, sessions, summary, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -37,5 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     outcomes.init_app(app)
     quiz.init_app(app)
+    jobs.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

@@ -109,6 +109,9 @@ MESSAGES = {
     "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
     "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
+    # Background jobs
+    "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
+    "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
@@ -175,8 +178,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
+        from . import metrics
+
         if not error.connection_invalidated:
+            metrics.database_error("other")
             return server_error(error)
+        metrics.database_error("connection_lost")
         # The database server restarted or dropped the connection: the pool has been emptied
         # and the next request connects afresh. Nothing was written; the client may retry.
         app.logger.warning("database connection lost: %s", error.orig)

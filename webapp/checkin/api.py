@@ -7,6 +7,7 @@ from flask import request
 from attendance.checkin.batch import ScanItem, record_scans
 from attendance.ids import row_id
 
+from .. import metrics
 from ..auth import request_actor
 from ..database import autocommit_engine
 from ..errors import json_error
@@ -45,6 +46,8 @@ def post_checkins(session_id: int):
                             person_id=row_id(item.get("person_id")),
                             scanned_at=_parse_time(item.get("scanned_at")))
                    for item in items])
+    metrics.count_scans(results, [getattr(venues.get(row_id(item.get("venue_id"))), "kind", "")
+                                  for item in items])
     messages: dict = {}
     return {"results": [scan_json(r, messages) for r in results]}
 
