@@ -149,3 +149,46 @@ def test_the_page_starts_a_job_and_shows_its_progress(client, login, make_sessio
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "<progress" in page and 'value="100"' in page and "Tải tệp về" in page
     assert "/api/v1/jobs/" in page
+
+
+def test_direct_downloads_of_a_large_session_offer_a_job(app, client, login, make_session,
+                                                         make_person, make_user):
+    app.config.update(JOBS_DIRECT_CARDS=2, JOBS_DIRECT_PEOPLE=2)
+    session = make_session()
+    hall, point = session.venues[0], session.venues[1]
+    for _ in range(3):
+        make_person(session, venue=hall)
+    make_person(session, venue=point)
+    login(make_user())
+    for url in (f"/sessions/{session.id}/cards.pdf",
+                f"/sessions/{session.id}/report/absentees.xlsx"):
+        page = client.get(url)
+        assert page.status_code == 200 and page.mimetype == "text/html", url
+        assert f'action="/sessions/{session.id}/exports"' in page.get_data(as_text=True)
+    # One point's cards are few enough to make at once.
+    small = client.get(f"/sessions/{session.id}/cards.pdf?venue_id={point.id}")
+    assert small.mimetype == "application/pdf"
+
+
+def test_a_job_cut_off_mid_run_fails_and_expired_files_go(app, db, make_session, make_user):
+    from datetime import datetime, timezone
+
+    from webapp.jobs import files, runner
+
+    now = datetime.now(timezone.utc)  # expire() runs at the clock's time
+    session = make_session()
+    user = make_user()
+    stale = jobs.create_export(db, session, what="posters", fmt="pdf", venue_id=None,
+                               actor=user, now=now)
+    jobs.start(db, stale.id, now=now - jobs.STALE - timedelta(minutes=1))
+    old = jobs.create_export(db, session, what="posters", fmt="pdf", venue_id=None,
+                             actor=user, now=now - jobs.KEEP - timedelta(hours=1))
+    jobs.finish(db, old, file_name="old.pdf", now=now - jobs.KEEP - timedelta(hours=1))
+    old_id, stale_id = old.id, stale.id
+    db.commit()
+    (files.folder(app) / "old.pdf").write_bytes(b"%PDF")
+    assert runner.expire(app) == 1
+    db.expunge_all()
+    assert db.get(Job, old_id) is None and not (files.folder(app) / "old.pdf").exists()
+    assert (db.get(Job, stale_id).state, db.get(Job, stale_id).error) == (FAILED,
+                                                                          "job_interrupted")

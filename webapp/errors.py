@@ -111,6 +111,7 @@ MESSAGES = {
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
     # Background jobs
     "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
+    "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
     "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 

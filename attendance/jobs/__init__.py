@@ -27,6 +27,7 @@ ROSTER_IMPORT = "roster"  # a roster file checked and imported in the background
 PRINTED = ("cards", "invitations", "posters")  # carry QR codes that check people in
 PER_VENUE = ("cards", "invitations")
 KEEP = timedelta(hours=24)  # a finished file is kept this long, then deleted
+STALE = timedelta(hours=2)  # no job runs this long: one "running" that long was cut off
 
 
 def may_run(user: User, what: str) -> bool:
@@ -126,6 +127,13 @@ def expired(db: Session, *, now: datetime) -> list[Job]:
     return list(db.scalars(select(Job).where(Job.expires_at < now)))
 
 
+def abandon_stale(db: Session, *, now: datetime) -> int:
+    """Jobs still "running" long after any export ends were cut off (their worker was killed):
+    failed, with a code saying so, so their page stops waiting."""
+    return db.execute(update(Job).where(Job.state == RUNNING, Job.started_at < now - STALE)
+                      .values(state=FAILED, error="job_interrupted", finished_at=now)).rowcount
+
+
 def queue_depth(db: Session) -> dict[str, int]:
     """Jobs waiting and running, for the metrics."""
     from sqlalchemy import func
@@ -135,3 +143,22 @@ def queue_depth(db: Session) -> dict[str, int]:
     counts = {QUEUED: 0, RUNNING: 0}
     counts.update(dict(rows))
     return counts
+
+
+def size(db: Session, session: StudySession, what: str, venue_id: int | None = None) -> int:
+    """How big an export of ``what`` is: cards to print, posters, or people on the roster
+    (summaries and lists). The web asks before making a file inside a request."""
+    from sqlalchemy import func
+
+    from ..models import Category, Person, Venue
+
+    if what == "posters":
+        return db.scalar(select(func.count()).select_from(Venue)
+                         .where(Venue.session_id == session.id)) or 0
+    query = select(func.count()).select_from(Person).where(Person.session_id == session.id)
+    if what in PER_VENUE:
+        query = query.join(Category, Category.id == Person.category_id).where(
+            Category.headcount_only.is_(False))
+        if venue_id is not None:
+            query = query.where(Person.venue_id == venue_id)
+    return db.scalar(query) or 0

@@ -105,8 +105,9 @@ def _request_context(app, job: Job):
 
 
 def expire(app) -> int:
-    """Delete finished files past their keeping time, and their rows."""
+    """Delete finished files past their keeping time, and their rows; fail cut-off jobs."""
     with app.app_context():
+        jobs.abandon_stale(db.session, now=_now())
         gone = jobs.expired(db.session, now=_now())
         for job in gone:
             if job.file_name:

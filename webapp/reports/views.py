@@ -4,9 +4,9 @@ import tempfile
 from datetime import datetime, timezone
 from itertools import islice
 
-from flask import abort, render_template, send_file
+from flask import abort, current_app, render_template, send_file
 
-from attendance import permissions
+from attendance import jobs, permissions
 from attendance.figures.summary import summarize
 from attendance.models import StudySession
 from attendance.reports import lists
@@ -14,6 +14,7 @@ from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..auth import role_required
 from ..extensions import db
+from ..jobs import views as job_views
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 MIMETYPES = {
@@ -42,6 +43,8 @@ def download(session_id: int, what: str, fmt: str):
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
     session = db.session.get(StudySession, session_id) or abort(404)
+    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
+        return job_views.offer(session, what, fmt)  # made in the background, with progress
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc))
