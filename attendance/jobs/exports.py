@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..models import Job, StudySession
+from ..printing import chunked
 from . import params as job_params
 
 Progress = Callable[[int], None]
@@ -34,6 +35,25 @@ def counted(items: list, progress: Progress, *, start: int = 0, end: int = 99) -
         yield item
 
 
+def write_cards(out: BinaryIO, session: StudySession, infos, *, key: bytes,
+                part: int = chunked.PART) -> list:
+    """Cards in parts of a few hundred sheets joined into one PDF (printing.chunked): memory
+    stays that of one part whatever the roster. Pages are numbered through the whole file."""
+    from dataclasses import replace
+
+    from ..printing import cards
+
+    pages = 0
+
+    def build(handle, part):
+        nonlocal pages
+        drawn = [replace(d, page=d.page + pages)
+                 for d in cards.build_cards(handle, session, part, key=key)]
+        pages = drawn[-1].page if drawn else pages
+        return drawn
+    return chunked.write(out, infos, build, size=part)
+
+
 def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
           url_for_venue: Callable, now: datetime, progress: Progress) -> dict:
     """Write the job's file to ``out``; returns what the page says about it (counts)."""
@@ -44,7 +64,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
 
         infos = cards.card_infos(db, session, venue_id=job.venue_id)
         progress(1)
-        drawn = cards.build_cards(out, session, counted(infos, progress, start=1), key=key)
+        drawn = write_cards(out, session, counted(infos, progress, start=1), key=key)
         return {"count": len(drawn)}
     if what == "invitations":
         return _invitations(db, job, out, key=key, progress=progress)
@@ -52,8 +72,9 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
         from ..printing import posters
 
         venues = list(session.venues)
-        drawn = posters.build_posters(out, session, list(counted(venues, progress)),
-                                      url_for_venue)
+        drawn = chunked.write(out, counted(venues, progress),
+                              lambda handle, part: posters.build_posters(
+                                  handle, session, part, url_for_venue), size=500)
         return {"count": len(drawn)}
     if what == "outcomes":
         from ..reports.outcomes import export_outcomes
