@@ -192,3 +192,55 @@ def test_a_job_cut_off_mid_run_fails_and_expired_files_go(app, db, make_session,
     assert db.get(Job, old_id) is None and not (files.folder(app) / "old.pdf").exists()
     assert (db.get(Job, stale_id).state, db.get(Job, stale_id).error) == (FAILED,
                                                                           "job_interrupted")
+
+
+ROSTER = ("Họ và tên,Thành phần,Địa điểm,Số điện thoại\n"
+          "Nguyễn Văn An,Thường trực Thị ủy,Hội trường UBND thị xã,0912000001\n"
+          "Trần Thị Bình,Thường trực Thị ủy,Hội trường UBND thị xã,0912000002\n")
+
+
+def _upload(client, session, text):
+    import io
+
+    return client.post(f"/sessions/{session.id}/roster/import",
+                       data={"file": (io.BytesIO(text.encode()), "roster.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_a_large_roster_file_is_checked_then_imported_by_jobs(app, client, db, login,
+                                                              make_session, make_user):
+    from attendance.models import Person
+
+    app.config["JOBS_DIRECT_IMPORT_BYTES"] = 10  # every file counts as large here
+    session = make_session()
+    login(make_user())
+    checked = _upload(client, session, ROSTER)
+    assert checked.status_code == 303
+    page = client.get(checked.headers["Location"]).get_data(as_text=True)
+    assert "Tệp hợp lệ: 2 người." in page and db.query(Person).count() == 0
+    job_id = checked.headers["Location"].rsplit("/", 1)[1]
+    imported = client.post(f"/sessions/{session.id}/jobs/{job_id}/import")
+    assert imported.status_code == 303
+    page = client.get(imported.headers["Location"]).get_data(as_text=True)
+    assert "Đã nhập 2 người vào danh sách." in page
+    assert sorted(p.full_name for p in db.query(Person)) == ["Nguyễn Văn An", "Trần Thị Bình"]
+    # A check job is imported once: its upload is gone after the import.
+    again = client.post(f"/sessions/{session.id}/jobs/{job_id}/import")
+    state = client.get(f"/api/v1/jobs/{again.headers['Location'].rsplit('/', 1)[1]}").get_json()
+    assert state["state"] == "failed" and state["error"]["code"] == "upload_gone"
+    assert db.query(Person).count() == 2
+
+
+def test_a_large_roster_file_with_a_bad_row_imports_nothing(app, client, db, login,
+                                                            make_session, make_user):
+    from attendance.models import Person
+
+    app.config["JOBS_DIRECT_IMPORT_BYTES"] = 10
+    session = make_session()
+    login(make_user())
+    checked = _upload(client, session, ROSTER + ",Thường trực Thị ủy,Hội trường UBND thị xã,\n")
+    page = client.get(checked.headers["Location"]).get_data(as_text=True)
+    job_id = checked.headers["Location"].rsplit("/", 1)[1]
+    assert "Dòng 4" in page and f"/jobs/{job_id}/import" not in page  # no confirm button
+    assert client.post(f"/sessions/{session.id}/jobs/{job_id}/import").status_code == 303
+    assert db.query(Person).count() == 0

@@ -250,6 +250,7 @@ POST_ELSEWHERE = {
     "roster.import_confirm": "tests/test_roster_pages.py",
     "cards.reissue": "tests/test_cards.py",
     "jobs.start": "tests/test_jobs.py", "jobs_api.post_export": "tests/test_jobs.py",
+    "jobs.import_confirm": "tests/test_jobs.py",
     "users.deactivate": "tests/test_users_page.py", "users.reactivate": "tests/test_users_page.py",
     "users.reset_password": "tests/test_users_page.py",
     "users.issue_token": "tests/test_users_page.py",

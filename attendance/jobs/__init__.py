@@ -62,13 +62,13 @@ def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
 
 
 def create_import(db: Session, session: StudySession, *, upload: str, filename: str,
-                  actor: User, now: datetime, confirm: bool) -> Job:
+                  actor: User, now: datetime, confirm: bool, mode: str = "add") -> Job:
     """A roster file to check (``confirm`` False: the preview) or to import (True)."""
     if not may_run(actor, ROSTER_IMPORT):
         raise Forbidden()
     return _create(db, session, what=ROSTER_IMPORT, fmt="import" if confirm else "check",
                    venue_id=None, actor=actor, now=now,
-                   params={"upload": upload, "filename": filename})
+                   params={"upload": upload, "filename": filename, "mode": mode})
 
 
 def _create(db, session, *, what, fmt, venue_id, actor, now, params) -> Job:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..errors import DomainError
 from ..models import Job
 from ..roster import imports as roster_import
+from . import params
 
 SHOWN_BAD_ROWS = 200  # a file with more bad rows says how many, and shows the first ones
 
@@ -18,7 +19,8 @@ def run(db: Session, job: Job, data: bytes, filename: str, *, now: datetime,
     """``check``: the preview's figures and bad rows. ``import``: every row or, with any bad
     row, none (DomainError "bad_rows" carrying the same figures)."""
     progress(5)
-    preview = roster_import.build_preview(db, job.session, data, filename)
+    mode = params(job).get("mode") or "add"
+    preview = roster_import.build_preview(db, job.session, data, filename, mode=mode)
     progress(60)
     summary = _summary(preview)
     if job.format == "check":
@@ -34,5 +36,6 @@ def run(db: Session, job: Job, data: bytes, filename: str, *, now: datetime,
 def _summary(preview: roster_import.Preview) -> dict:
     bad = preview.bad_rows
     return {"rows": len(preview.rows), "bad": len(bad), "columns": preview.columns,
+            "mode": preview.mode,
             "bad_rows": [{"row": row.number, "errors": row.errors}
                          for row in bad[:SHOWN_BAD_ROWS]]}

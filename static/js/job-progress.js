@@ -34,6 +34,7 @@
       .then(function (job) {
         if (job) show(job);
         if (!job || (job.state !== "done" && job.state !== "failed")) setTimeout(poll, 1000);
+        else if (job.what === "roster") window.location.reload(); // the page shows the result
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

@@ -27,6 +27,21 @@ def start_export(session: StudySession, *, what: str, fmt: str, venue_id: int | 
     return db.session.get(Job, job.id)
 
 
+def start_import(session: StudySession, data: bytes, filename: str, *, mode: str,
+                 upload: str | None = None, confirm: bool = False) -> Job:
+    """A roster file kept on the server (instance/uploads), checked or imported by a job."""
+    from ..roster import uploads
+
+    upload = upload or uploads.save(session.id, data, filename)
+    job = jobs.create_import(db.session, session, upload=upload, filename=filename,
+                             actor=current_user, now=datetime.now(timezone.utc),
+                             confirm=confirm, mode=mode)
+    db.session.commit()
+    queue.enqueue(current_app, job.id)
+    db.session.expire_all()
+    return db.session.get(Job, job.id)
+
+
 @login_required
 def post_export(session_id: int):
     session = db.session.get(StudySession, session_id) or abort(404)

@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 
 from attendance import jobs
 from attendance.errors import DomainError
-from attendance.models import StudySession
+from attendance.models import DONE, StudySession
 
-from ..errors import flash_error
+from ..errors import flash_error, message
 from ..extensions import db
-from .api import load_job, start_export
+from .api import load_job, start_export, start_import
 from .serialize import job_json
 
 
@@ -47,7 +47,23 @@ def show(session_id: int, job_id: str):
     if job.session_id != session_id:
         abort(404)
     return render_template("jobs/show.html", session=job.session, job=job,
-                           data=job_json(job), labels=LABELS, form=FlaskForm())
+                           data=job_json(job), labels=LABELS, form=FlaskForm(),
+                           result=jobs.result(job), message=message)
+
+
+@login_required
+def import_confirm(session_id: int, job_id: str):
+    """The checked file of a finished "check" job, imported by a second job (all or none)."""
+    job = load_job(job_id)
+    if (job.session_id != session_id or job.what != jobs.ROSTER_IMPORT
+            or job.format != "check" or job.state != DONE):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    params = jobs.params(job)
+    second = start_import(job.session, b"", params["filename"], mode=params.get("mode", "add"),
+                          upload=params["upload"], confirm=True)
+    return redirect(url_for("jobs.show", session_id=session_id, job_id=second.id), 303)
 
 
 def offer(session: StudySession, what: str, fmt: str, venue_id: int | None = None):
