@@ -50,6 +50,20 @@ def test_check_ins_and_jobs_are_counted(app, client, db, make_session, make_pers
     assert _value(text, accepted) == _value(before, accepted) + 1
     assert _value(text, forged) == _value(before, forged) + 1
     assert _value(text, "diemcau_checkin_batch_size_bucket{le=\"2.0\"}") >= 1
-    assert 'diemcau_http_request_duration_seconds_bucket{family="checkin"' in text
+    assert 'diemcau_http_request_duration_seconds_bucket{family="api/checkins"' in text
     assert _value(text, 'diemcau_jobs{state="queued"}') == 0
     assert "diemcau_job_seconds_max_recent" in text and "diemcau_jobs_failed_recent 0.0" in text
+
+
+def test_route_families_are_the_apps_own_words(app):
+    from webapp.metrics import _Timing
+
+    timing = app.wsgi_app
+    while not isinstance(timing, _Timing):
+        timing = timing.wsgi_app
+    assert timing.family("/api/v1/sessions/7/checkins") == "api/checkins"
+    assert timing.family("/sessions/7/dashboard") == "dashboard"
+    assert timing.family("/c/abc123") == "c"
+    assert timing.family("/healthz") == "healthz"
+    assert timing.family("/wp-admin/x.php") == "other"  # no label per scanner's guess
+    assert timing.family("/sessions/7/x" + "y" * 50) == "other"

@@ -4,8 +4,8 @@
   rejected with its code), counted once per batch and key, not per scan;
 - diemcau_checkin_batch_size: scans per check-in request (1 = a live scan, more = an offline
   queue being sent);
-- diemcau_http_request_duration_seconds{family, method}: latency per route family (the
-  blueprint: checkin, roll, summary, selfcheckin, ...);
+- diemcau_http_request_duration_seconds{family, method}: latency per route family (the word of
+  the path after the session: api/checkins, api/roll, dashboard, c (self check-in), ...);
 - diemcau_db_errors_total{kind}: connections lost and other database errors;
 - diemcau_jobs{state}, diemcau_jobs_failed_recent, diemcau_job_seconds_max_recent,
   diemcau_job_queue_pending: read from the jobs table and the queue at scrape time, so they
@@ -23,7 +23,7 @@ import time
 from collections import Counter as Tally
 from datetime import datetime, timedelta, timezone
 
-from flask import Response, abort, current_app, g, request
+from flask import Response, abort, current_app, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest)
 from prometheus_client.core import GaugeMetricFamily
@@ -112,20 +112,41 @@ def metrics():
                     headers={"Cache-Control": "no-store"})
 
 
+class _Timing:
+    """WSGI middleware timing every request: cheaper than Flask's before/after hooks (it is on
+    every scan's path). The family is the request's route family from its path: the page or
+    API word after the session (``api/checkins``, ``dashboard``, ``c`` for self check-in),
+    only words that the app's own URL rules contain, so the labels stay few."""
+
+    def __init__(self, wsgi_app, words: frozenset):
+        self.wsgi_app, self.words = wsgi_app, words
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        try:
+            return self.wsgi_app(environ, start_response)
+        finally:
+            LATENCY.labels(self.family(environ.get("PATH_INFO", "")),
+                           environ.get("REQUEST_METHOD", "")).observe(
+                time.perf_counter() - started)
+
+    def family(self, path: str) -> str:
+        parts = path.strip("/").split("/")
+        api = parts[:2] == ["api", "v1"]
+        if api:
+            parts = parts[2:]
+        if len(parts) >= 3 and parts[0] == "sessions" and parts[1].isdigit():
+            word = parts[2]  # /sessions/<id>/<word>...
+        else:
+            word = parts[0] if parts and parts[0] else "home"
+        word = word if word in self.words else "other"
+        return f"api/{word}" if api else word
+
+
 def init_app(app) -> None:
     if os.environ.get("METRICS_TOKEN"):
         app.config["METRICS_TOKEN"] = os.environ["METRICS_TOKEN"]
     app.add_url_rule("/metrics", "metrics", metrics)
-
-    @app.before_request
-    def start_clock():
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def observe(response):
-        started = g.get("started")
-        if started is not None:
-            family = request.blueprint or request.endpoint or "none"
-            LATENCY.labels(family, request.method).observe(time.perf_counter() - started)
-        return response
-
+    words = frozenset(part for rule in app.url_map.iter_rules()
+                      for part in rule.rule.strip("/").split("/") if part and "<" not in part)
+    app.wsgi_app = _Timing(app.wsgi_app, words)

@@ -79,5 +79,7 @@ def download(job_id: str):
     path = files.folder(current_app) / job.file_name if job.file_name else None
     if job.state != DONE or path is None or not path.is_file():
         abort(404)
-    return send_file(path, mimetype=files.MIMETYPES[job.format], as_attachment=True,
-                     download_name=files.download_name(job), max_age=0)
+    response = send_file(path, mimetype=files.MIMETYPES[job.format], as_attachment=True,
+                         download_name=files.download_name(job), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"  # rosters, phone numbers, QR codes
+    return response
