@@ -127,9 +127,13 @@ SETUP_SCHEMAS = {
             venue_kind=VENUE_KIND, headcount_only=BOOLEAN)},
         parent_session_id={**ID, "description": "makes it a follow-on class of that session"}),
     "RosterFile": _object(["file"], file={"type": "string", "format": "binary",
-                                          "description": "CSV or XLSX, the roster columns"}),
+                                          "description": "CSV or XLSX, the roster columns"},
+                          mode={"type": "string", "enum": ["add", "update"],
+                                "description": "update: rows matching someone on the roster "
+                                               "by member number or phone update them"}),
     "RosterImported": _object(["session_id", "imported"], session_id=INTEGER,
-                              imported=INTEGER),
+                              imported=INTEGER, added=INTEGER, updated=INTEGER,
+                              unchanged=INTEGER),
     "BadRows": _object(["error"], error=_object(
         ["code", "message", "rows"], code={"type": "string", "enum": ["bad_rows"]},
         message=STRING, rows={"type": "array", "items": _object(
