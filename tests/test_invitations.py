@@ -155,3 +155,30 @@ def test_posters_follow_the_public_address_and_warn_about_loopback(app, db, invi
         del app.config["PUBLIC_BASE_URL"]
     result = runner.invoke(args=["print-posters", str(session.id), "-o", str(target)])
     assert result.exit_code == 0 and "Warning: the posters' QR codes point at" in result.output
+
+
+def test_invitations_export_job_and_large_sessions_offer_it(app, db, invited, make_user,
+                                                           login):
+    from attendance.accounts import users as accounts
+
+    session, people, _ = invited
+    organizer = make_user(role="organizer")
+    headers = {"Authorization": f"Bearer {accounts.issue_api_token(db, organizer, now=NOW)}"}
+    db.commit()
+    client = app.test_client()
+    answer = client.post(f"/api/v1/sessions/{session.id}/exports",
+                         json={"what": "invitations", "format": "pdf"}, headers=headers)
+    assert answer.status_code == 202, answer.get_json()
+    state = client.get(f"/api/v1/jobs/{answer.get_json()['job']['id']}",
+                       headers=headers).get_json()
+    assert (state["state"], state["result"]) == ("done", {"count": 2}), state
+    file = client.get(state["download"], headers=headers)
+    assert "Trương Thị Hường" in text_of(file.data) and "GIẤY MỜI" in text_of(file.data)
+    file.close()
+    browser = login(organizer)
+    app.config["JOBS_DIRECT_CARDS"] = 4  # a quarter of it: one letter
+    try:
+        page = browser.get(f"/sessions/{session.id}/invitations.pdf")
+        assert page.status_code == 200 and not page.data.startswith(b"%PDF")
+    finally:
+        app.config["JOBS_DIRECT_CARDS"] = 2000

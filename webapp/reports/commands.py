@@ -23,7 +23,8 @@ from ..extensions import db
               help="summary: figures and lists; absentees; late; outcomes: learning outcomes.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
-@click.option("--signer", default="", help="Name under the signature block of a PDF.")
+@click.option("--signer", default="", help="Name under the signature block of a PDF "
+              "(default: the session's signer).")
 @click.option("--csv-dialect", "dialect", type=click.Choice(DIALECTS), default="excel",
               show_default=True,
               help='CSV: "excel" (",", 95.56) or "excel-vn" (";", 95,56) for Excel set to '
@@ -39,7 +40,7 @@ def export_command(session_id, what, fmt, output, signer, dialect):
         write = _outcomes_writer(session, fmt, now, dialect)
     else:
         letterhead = letterhead_for(session, on=now.astimezone(session.zone).date())
-        if signer:  # else the session's own signer, when it has one
+        if signer:  # else the session's own signer
             letterhead.signer_name = signer
 
         def write(out):
