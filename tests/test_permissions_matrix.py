@@ -89,11 +89,10 @@ GET = {
     "cards.person_png": VENUE_WRITE, "roster.edit": VENUE_MANAGE,
     "checkin.attendance_detail": VENUE_READ_ALL,
     # The member registry and follow-on classes: organizers (scoped to units: tests of
-    # attendance.members and the pages' tests); the world has no member and no class: 404.
+    # attendance.members and the pages' tests); the world's session is no class: 404.
     "members.index": MANAGE, "members.add": MANAGE, "members.import_file": MANAGE,
     "members.export": MANAGE, "members.template": MANAGE, "roster.from_members": MANAGE,
-    "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
-    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "members.edit": MANAGE, "members.move": MANAGE,
     "classes.index": MANAGE, "classes.add": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
 }
@@ -107,8 +106,7 @@ POST = {
     "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
-    "classes.add": MANAGE, "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
-    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "classes.add": MANAGE, "members.edit": MANAGE, "members.move": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
@@ -151,7 +149,7 @@ def _args(rule, world, index=1):
               "user_id": world["other_user"].id, "unit_id": world["unit"].id,
               "member_id": world["member"].id,
               "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
-              "what": "summary", "token_id": 1, "member_id": 1,
+              "what": "summary", "token_id": 1,
               "parent_id": world["session"].id, "class_id": world["session"].id}
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.endpoint}: give the matrix a value for {missing}"
