@@ -69,5 +69,5 @@ def mark_class(db: Session, cls: StudySession, choices: dict[int, tuple[str, str
     venue = cls.venues[0]
     for person, status, reason in wanted:
         marks.mark(db, venue=venue, person=person, status=status, reason=reason, now=now,
-                   actor=actor)
+                   actor=actor, as_of=cls.starts_at)  # the class's roll, kept after it
     return len(wanted)

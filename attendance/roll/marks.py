@@ -36,10 +36,13 @@ def _guard(actor: User, venue: Venue) -> None:
 
 
 def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetime,
-         actor: User, reason: str = "", nonce: str | None = None) -> Attendance:
-    """Set a person's status at this venue (the coordinator's tick), made at ``now``: present
-    or late only while check-in was open then, and never over a check-in at another venue
-    (``checkin.rule.check_roll_mark``)."""
+         actor: User, reason: str = "", nonce: str | None = None,
+         as_of: datetime | None = None) -> Attendance:
+    """Set a person's status at this venue (the coordinator's tick), made at ``now`` and
+    counting as of ``as_of`` (default ``now``; a follow-on class's roll, written up after the
+    class, counts as of the class): present or late only if check-in was open then, and never
+    over a check-in at another venue (``checkin.rule.check_roll_mark``)."""
+    as_of = now if as_of is None else as_of
     _guard(actor, venue)
     if person.session_id != venue.session_id:
         raise ValidationError({"person_id": "bad_choice"})
@@ -56,11 +59,11 @@ def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetim
                                              Attendance.person_id == person.id))
     # The check-in rule's word on a mark: the window, and a check-in elsewhere stays.
     rule.check_roll_mark(venue.session, venue, status, row and row.status,
-                         row and row.venue_id, now)
+                         row and row.venue_id, as_of)
     before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
     if row is None:
         row = Attendance(session_id=venue.session_id, person_id=person.id, venue_id=venue.id,
-                         status=status, method="roll", at=now, recorded_by_id=actor.id,
+                         status=status, method="roll", at=as_of, recorded_by_id=actor.id,
                          nonce=nonce, absence_reason=reason)
         db.add(row)
     else:
