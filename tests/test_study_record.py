@@ -2,7 +2,7 @@
 
 from attendance.models import AuditEntry
 from attendance.outcomes.study_record import study_record
-from attendance.permissions import can_manage_unit
+from attendance.permissions import can_manage_lineage
 
 from .cascade_data import build_town
 from .factories import NOW
@@ -31,11 +31,11 @@ def test_scope_is_the_members_unit_and_above():
     class U:
         role, unit_id = "organizer", None
     user = U()
-    assert can_manage_unit(user, [5, 2, 1])
+    assert can_manage_lineage(user, [5, 2, 1])
     user.unit_id = 2
-    assert can_manage_unit(user, [5, 2, 1]) and not can_manage_unit(user, [7, 3, 1])
+    assert can_manage_lineage(user, [5, 2, 1]) and not can_manage_lineage(user, [7, 3, 1])
     user.role = "viewer"
-    assert not can_manage_unit(user, [5, 2, 1])
+    assert not can_manage_lineage(user, [5, 2, 1])
 
 
 def test_page_for_organizers_covering_the_unit_and_audited(db, login, make_user, client):

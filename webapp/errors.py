@@ -145,6 +145,10 @@ MESSAGES = {
     "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
     "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
+    # Background jobs
+    "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
+    "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
+    "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
@@ -212,8 +216,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
+        from . import metrics
+
         if not error.connection_invalidated:
+            metrics.database_error("other")
             return server_error(error)
+        metrics.database_error("connection_lost")
         # The database server restarted or dropped the connection: the pool has been emptied
         # and the next request connects afresh. Nothing was written; the client may retry.
         app.logger.warning("database connection lost: %s", error.orig)

@@ -5,6 +5,7 @@ from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, STAFF, UNIT_ROLE
 from .base import Base, UTCDateTime
 from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
                        STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .jobs import DONE, FAILED, JOB_STATES, QUEUED, RUNNING, Job
 from .makeup import MakeupAttendance, MakeupSession
 from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITTED,
                        NOT_SUBMITTED, QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, REPORT_COUNTS,
@@ -25,6 +26,8 @@ __all__ = [
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue",
+    # background jobs
+    "DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "Job",
     # the member registry
     "ACTIVE", "EXEMPT", "MEMBER_STATUSES", "MOVED", "Member", "MemberMove",
     # learning outcomes

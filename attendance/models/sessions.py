@@ -43,8 +43,8 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    letterhead: Mapped[str] = mapped_column(String(200), default="")  # "THỊ ỦY ĐỨC PHỔ"
-    place: Mapped[str] = mapped_column(String(100), default="")  # "Đức Phổ", for dates
+    letterhead: Mapped[str] = mapped_column(String(200), default="")  # "THỊ ỦY X", as printed
+    place: Mapped[str] = mapped_column(String(100), default="")  # "X", before the date of its documents
     symbol: Mapped[str] = mapped_column(String(20), default="")  # "TU", "ĐU", "CB"
     member_count: Mapped[int | None] = mapped_column(Integer)  # số đảng viên, as declared
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # giải thể, sáp nhập

@@ -8,7 +8,7 @@ from attendance.checkin.batch import ScanItem, record_scans
 from attendance.ids import row_id
 from attendance.permissions import may_ever_check_in
 
-from .. import limits
+from .. import limits, metrics
 from ..auth import request_actor
 from ..database import autocommit_engine
 from ..errors import json_error
@@ -53,6 +53,8 @@ def post_checkins(session_id: int):
                             last_contact=_parse_time(item.get("last_contact")))
                    for item in items])
     limits.count_refusals(actor.id, sum(r.outcome == "rejected" for r in results))
+    metrics.count_scans(results, [getattr(venues.get(row_id(item.get("venue_id"))), "kind", "")
+                                  for item in items])
     messages: dict = {}
     # server_time: what the device keeps as its last contact, and sends back with its scans
     return {"results": [scan_json(r, messages) for r in results], "server_time": now.isoformat()}
