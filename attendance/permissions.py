@@ -19,6 +19,11 @@ def can_read_venue(user: User, venue: Venue) -> bool:
     return user.role in (STAFF, COORDINATOR) and user.venue_id == venue.id
 
 
+def may_ever_check_in(user: User) -> bool:
+    """Whether the role takes attendance anywhere at all (viewers and reporters never do)."""
+    return user.role in (ORGANIZER, STAFF, COORDINATOR)
+
+
 def can_check_in_at(user: User, venue: Venue) -> bool:
     """Record attendance at a venue: organizers anywhere, staff and coordinators at their own."""
     if user.role == ORGANIZER:

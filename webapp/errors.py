@@ -139,6 +139,9 @@ MESSAGES = {
     "class_before_session": _l("Lớp ở cơ sở không được học trước hội nghị."),
     # Bridge-point roll and make-up study
     "other_venue": _l("Người này thuộc danh sách của địa điểm khác."),
+    "checked_in_elsewhere": _l("Người này đã điểm danh tại địa điểm khác; không ghi đè."),
+    "not_on_venue_roster": _l("Người này không có trong danh sách của địa điểm này; hãy quét thẻ."),
+    "may_not_check_in": _l("Tài khoản này không được điểm danh."),
     "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
     "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
@@ -148,8 +151,8 @@ MESSAGES = {
     "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 
-STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "unauthorized": 401,
-          "too_large": 413,
+STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
+          "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
 
 

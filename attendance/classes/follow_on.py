@@ -18,6 +18,7 @@ from attendance.errors import Forbidden, ValidationError
 from attendance.members.registry import subtree
 from attendance.members.rosters import add_members
 from attendance.models import HALL, Category, ExpectedCount, StudySession, Unit, User, Venue
+from attendance.models.sessions import WINDOW_OPEN
 from attendance.permissions import can_manage_unit, unit_is_under
 from attendance.sessions import facts
 from attendance.text import clean
@@ -80,6 +81,9 @@ def create_class(db: Session, parent: StudySession, *, unit_id: int | None,
     db.add_all([ExpectedCount(venue=venue, category=members, expected=added),
                 ExpectedCount(venue=venue, category=guests, expected=0)])
     db.flush()
+    # A class has no door: its roll is the secretary's record, often written after the class,
+    # so its check-in is open by hand from the moment it exists (the rule then takes the marks).
+    facts.set_checkin_window(db, cls, WINDOW_OPEN, now=now, actor=actor)
     audit.record(db, now=now, actor=actor, action="session.follow_on", session_id=cls.id,
                  target=cls, parent_session_id=parent.id, unit_id=unit.id, members=added)
     return cls

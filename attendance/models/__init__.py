@@ -14,14 +14,15 @@ from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITT
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
 from .people import Person
 from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
-                       UNIT_KINDS, VENUE_KINDS, Category, Document,
+                       UNIT_KINDS, VENUE_KINDS, WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN, Category, Document,
                        ExpectedCount, StudySession, Unit, Venue)
 
 __all__ = [
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
-    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
+    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER", "WINDOW_AUTO",
+    "WINDOW_CLOSED", "WINDOW_OPEN",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
+from attendance.checkin import rule
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import (
     ABSENT_EXCUSED,
@@ -36,7 +37,9 @@ def _guard(actor: User, venue: Venue) -> None:
 
 def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetime,
          actor: User, reason: str = "", nonce: str | None = None) -> Attendance:
-    """Set a person's status at this venue (the coordinator's tick)."""
+    """Set a person's status at this venue (the coordinator's tick), made at ``now``: present
+    or late only while check-in was open then, and never over a check-in at another venue
+    (``checkin.rule.check_roll_mark``)."""
     return mark_many(db, venue=venue, marks=[(person, status, reason)], now=now, actor=actor,
                      nonce=nonce)[0]
 
@@ -67,6 +70,11 @@ def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]]
         raise ValidationError({"person_id": "bad_choice"})
     existing = {row.person_id: row for row in db.scalars(select(Attendance).where(
         Attendance.session_id == venue.session_id, Attendance.person_id.in_(ids)))}
+    for person, status, _ in checked:
+        row = existing.get(person.id)
+        # The check-in rule's word on a mark: the window, and a check-in elsewhere stays.
+        rule.check_roll_mark(venue.session, venue, status, row and row.status,
+                             row and row.venue_id, now)
     rows = []
     for person, status, reason in checked:
         row = existing.get(person.id)

@@ -1,7 +1,7 @@
 """background jobs: long exports and large imports, their state, progress and file
 
-Revision ID: 0008_jobs_background
-Revises: 0007_outcomes_scan
+Revision ID: 0009_jobs_background
+Revises: 0008_rule_times
 Create Date: 2026-12-01 23:45:00
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0008_jobs_background'
-down_revision = '0007_outcomes_scan'
+revision = '0009_jobs_background'
+down_revision = '0008_rule_times'
 branch_labels = None
 depends_on = None
 
