@@ -77,7 +77,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
                                   handle, session, part, url_for_venue), size=500)
         return {"count": len(drawn)}
     if what == "outcomes":
-        from ..reports.outcomes import export_outcomes
+        from ..reports.outcomes_export import export_outcomes
 
         export_outcomes(db, session, fmt, out, now=now)
         return {}

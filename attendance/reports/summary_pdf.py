@@ -16,7 +16,7 @@ from ..models import HALL, StudySession
 from . import lists
 from .document import PartyDocument, dateline_date, number_format, percent_format
 from .letterhead import letterhead_for
-from .summary_export import figures, local_time
+from .summary_cells import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong, rate
 from .wording import lower_first, plan_citation, session_name
 
