@@ -182,7 +182,7 @@ def judge(key: bytes, session: StudySession, venue: Venue | None, actor: User | 
     Returns (person id, card version or None for a pick by id); raises CheckInError."""
     if venue is None or venue.session_id != session.id:
         raise CheckInError("wrong_venue_session")
-    if actor is not None and not permissions.can_check_in_at(actor, venue):
+    if actor is not None and not permissions.can_check_in_at(actor, venue, session):
         raise CheckInError("not_allowed_here")
     if token is None:
         return person_id, None

@@ -1,7 +1,7 @@
 """All models, importable from one place."""
 
-from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, STAFF, UNIT_ROLES, VENUE_ROLES,
-                       VIEWER, ApiToken, User)
+from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, SCOPED_ROLES, STAFF, UNIT_ROLES,
+                       VENUE_ROLES, VIEWER, ApiToken, User, VenueAssignment)
 from .base import Base, UTCDateTime
 from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
                        STATUSES, Attendance, AuditEntry, ScanAttempt)
@@ -19,11 +19,12 @@ from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGAN
 __all__ = [
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
-    "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
+    "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "SCOPED_ROLES", "STAFF",
+    "STATUSES",
     "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
-    "Unit", "User", "Venue",
+    "Unit", "User", "Venue", "VenueAssignment",
     # the member registry
     "ACTIVE", "EXEMPT", "MEMBER_STATUSES", "MOVED", "Member", "MemberMove",
     # learning outcomes

@@ -5,12 +5,12 @@ from datetime import datetime, timezone
 
 from flask import abort, render_template, send_file
 
-from attendance import permissions
-from attendance.models import StudySession
+from flask_login import current_user, login_required
+
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_outcomes
 
-from ..auth import role_required
 from ..extensions import db
+from ..loading import session_or_404
 
 _MIMETYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -20,17 +20,17 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def page(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     outcomes = build_outcomes(db.session, session, now=_now())
     return render_template("outcomes/consolidated.html", session=session, outcomes=outcomes,
                            formats=FORMATS)
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def download(session_id: int, fmt: str):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     if fmt not in FORMATS:
         abort(404)
     out = io.BytesIO()

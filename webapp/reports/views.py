@@ -5,15 +5,14 @@ from datetime import datetime, timezone
 from itertools import islice
 
 from flask import abort, render_template, send_file
+from flask_login import current_user, login_required
 
-from attendance import permissions
 from attendance.figures.summary import summarize
-from attendance.models import StudySession
 from attendance.reports import lists
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
-from ..auth import role_required
 from ..extensions import db
+from ..loading import session_or_404
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 MIMETYPES = {
@@ -25,9 +24,9 @@ FILE_NAMES = {"summary": "tong-hop-diem-danh", "absentees": "danh-sach-vang-mat"
               "late": "danh-sach-di-muon"}
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def summary(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
     return render_template("reports/summary.html", session=session,
@@ -37,11 +36,11 @@ def summary(session_id: int):
                            whats=WHATS, formats=FORMATS)
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def download(session_id: int, what: str, fmt: str):
+    session = session_or_404(current_user, session_id, read_all=True)
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
-    session = db.session.get(StudySession, session_id) or abort(404)
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc))

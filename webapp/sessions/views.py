@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from attendance import sessions
 from attendance.errors import ValidationError
 from attendance.models import StudySession
-from attendance.permissions import can_manage
+from attendance.permissions import can_manage, reads_scope, session_actions
 
 from ..auth import role_required
 from ..extensions import db
+from ..loading import session_or_404
 from .forms import MODES, PlainForm, SessionForm, show_errors
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
@@ -26,18 +27,15 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def load(session_id: int) -> StudySession:
-    """The session, or 404; 403 when the user may not see it (another venue's session)."""
-    session = db.session.get(StudySession, session_id) or abort(404)
-    if not sessions.can_see_session(current_user, session):
-        abort(403)
-    return session
+def load(session_id: int, *, manage: bool = False) -> StudySession:
+    return session_or_404(current_user, session_id, manage=manage)
 
 
 @login_required
 def index():
     return render_template("sessions/index.html", rows=sessions.visible_sessions(
-        db.session, current_user), can_manage=can_manage(current_user))
+        db.session, current_user), can_manage=can_manage(current_user),
+        reads_scope=reads_scope(current_user))
 
 
 @login_required
@@ -45,14 +43,15 @@ def show(session_id: int):
     session = load(session_id)
     venues = sessions.visible_venues(current_user, session)
     grids = sessions.expected_grids(session, venues)
-    kinds = {venue.kind for venue in venues} if not can_manage(current_user) else None
+    may = session_actions(current_user, session, venues)
+    kinds = {venue.kind for venue in venues} if not may.manage else None
     return render_template(
         "sessions/show.html", session=session, venues=venues, grids=grids,
         totals=sessions.expected_totals(grids), checkin_open=session.checkin_open(now()),
         late_after=session.late_after,
         window_opens=session.starts_at - timedelta(minutes=session.checkin_opens_minutes),
         window_closes=session.starts_at + timedelta(minutes=session.checkin_closes_minutes),
-        can_manage=can_manage(current_user), window_form=PlainForm(),
+        may=may, window_form=PlainForm(),
         categories={kind: session.categories_for(kind) for kind in ("hall", "bridge_point")
                     if kinds is None or kind in kinds},
         links={name for name in LINKS if name in current_app.view_functions})
@@ -79,7 +78,7 @@ def new():
 
 @role_required(can_manage)
 def edit(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = SessionForm(data=SessionForm.initial(sessions.session_values(session), session.zone)
                        if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -98,7 +97,7 @@ def edit(session_id: int):
 
 @role_required(can_manage)
 def window(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = PlainForm()
     if form.validate_on_submit():
         try:
