@@ -173,3 +173,15 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return sign_in
+
+
+@pytest.fixture
+def bearer(db):
+    """Headers with a fresh API token of ``user``."""
+    from attendance.accounts import users as accounts
+
+    def headers(user):
+        token = accounts.issue_api_token(db, user, now=factories.NOW)
+        db.commit()
+        return {"Authorization": f"Bearer {token}"}
+    return headers
