@@ -10,8 +10,7 @@ assigned to; reporters report for their unit, in sessions organized above or at 
 from dataclasses import dataclass
 
 from .accounts import scope as scopes
-from .models import (COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, StudySession, Unit, User,
-                     Venue)
+from .models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER, StudySession, Unit, User, Venue
 
 
 def in_unit_scope(user: User, unit_id: int | None) -> bool:

@@ -1,20 +1,73 @@
 """All models, importable from one place."""
 
-from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, SCOPED_ROLES, STAFF, UNIT_ROLES,
-                       VENUE_ROLES, VIEWER, ApiToken, User, VenueAssignment)
+from .accounts import (
+                       COORDINATOR,
+                       ORGANIZER,
+                       REPORTER,
+                       ROLES,
+                       SCOPED_ROLES,
+                       STAFF,
+                       UNIT_ROLES,
+                       VENUE_ROLES,
+                       VIEWER,
+                       ApiToken,
+                       User,
+                       VenueAssignment,
+)
 from .base import Base, UTCDateTime
-from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
-                       STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .checkins import (
+                       ABSENT_EXCUSED,
+                       ABSENT_UNEXCUSED,
+                       ATTENDED,
+                       LATE,
+                       METHODS,
+                       PRESENT,
+                       STATUSES,
+                       Attendance,
+                       AuditEntry,
+                       ScanAttempt,
+)
 from .makeup import MakeupAttendance, MakeupSession
-from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITTED,
-                       NOT_SUBMITTED, QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, REPORT_COUNTS,
-                       REPORT_STATES, REPORTED, RETURNED, SUBMITTED, Essay, OutcomeSettings,
-                       Quiz, QuizQuestion, QuizSubmission, ResultReport)
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
+from .outcomes import (
+                       ACCEPTED,
+                       DEFAULT_GRADES,
+                       DEFAULT_THRESHOLD,
+                       LATE_SUBMITTED,
+                       NOT_SUBMITTED,
+                       QUIZ_CLOSED,
+                       QUIZ_DRAFT,
+                       QUIZ_OPEN,
+                       REPORT_COUNTS,
+                       REPORT_STATES,
+                       REPORTED,
+                       RETURNED,
+                       SUBMITTED,
+                       Essay,
+                       OutcomeSettings,
+                       Quiz,
+                       QuizQuestion,
+                       QuizSubmission,
+                       ResultReport,
+)
 from .people import Person
-from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
-                       UNIT_KINDS, VENUE_KINDS, Category, Document,
-                       ExpectedCount, StudySession, Unit, Venue)
+from .sessions import (
+                       BRIDGE_POINT,
+                       CELL,
+                       COMMITTEE,
+                       FRONT,
+                       HALL,
+                       OFFICE,
+                       ORGANIZATION,
+                       UNIT_KINDS,
+                       VENUE_KINDS,
+                       Category,
+                       Document,
+                       ExpectedCount,
+                       StudySession,
+                       Unit,
+                       Venue,
+)
 
 __all__ = [
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",

@@ -6,8 +6,17 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..accounts import scope as scopes
-from ..models import (HALL, ORGANIZER, REPORTER, VENUE_KINDS, VIEWER, Category, StudySession,
-                      User, Venue)
+from ..models import (
+    HALL,
+    ORGANIZER,
+    REPORTER,
+    VENUE_KINDS,
+    VIEWER,
+    Category,
+    StudySession,
+    User,
+    Venue,
+)
 from ..permissions import can_read_venue
 
 

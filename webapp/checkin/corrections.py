@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from attendance import permissions
 from attendance.checkin import corrections
 from attendance.errors import DomainError
 from attendance.models import (
@@ -22,8 +23,6 @@ from attendance.models import (
 from attendance.text import fold
 
 from ..errors import flash_error
-from attendance import permissions
-
 from ..extensions import db
 from ..loading import session_or_404
 

@@ -4,7 +4,6 @@ import io
 from datetime import datetime, timezone
 
 from flask import abort, render_template, send_file
-
 from flask_login import current_user, login_required
 
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_outcomes

@@ -15,7 +15,7 @@ from attendance.models import REPORT_COUNTS, StudySession
 from attendance.outcomes import reports as rr
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
 from .forms import ReviewForm, UnitsForm, parse_date, report_form
@@ -151,14 +151,10 @@ def _report_page(session, result_report, form, may_edit):
 
 
 def _put_errors(form, error: ValidationError) -> None:
+    # "grade:<name>" is the field of that grade; the others by their own name.
     grade_index = {grade: field for grade, field in getattr(form, "grade_fields", [])}
-    for name, code in error.errors.items():
-        field = grade_index.get(name.removeprefix("grade:")) if name.startswith("grade:") \
-            else getattr(form, name, None)
-        if field is not None:
-            field.errors = [message(code, **error.params)]
-        else:
-            flash(message(code, **error.params), "error")
+    put_form_errors(form, error, lambda name: grade_index.get(name.removeprefix("grade:"))
+                    if name.startswith("grade:") else name)
 
 
 @role_required(permissions.can_manage)

@@ -14,7 +14,7 @@ from attendance.outcomes import quiz as quiz_service
 from attendance.printing import qr
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, put_form_errors
 from ..extensions import db
 from ..loading import session_or_404, venue_or_404
 from .forms import QuizForm
@@ -49,8 +49,7 @@ def edit(session_id: int):
                                    now=_now(), actor=current_user)
         except ValidationError as error:
             db.session.rollback()
-            for name, code in error.errors.items():
-                getattr(form, name).errors = [message(code, **error.params)]
+            put_form_errors(form, error)
             status = 422
         except DomainError as error:
             db.session.rollback()

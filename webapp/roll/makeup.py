@@ -6,19 +6,17 @@ from datetime import datetime, timezone
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from attendance import permissions
 from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
 from attendance.figures.summary import summarize
-from attendance.models import StudySession, Unit
 from attendance.roll import makeup as service
 
+from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
-from ..sessions.forms import show_errors
 from .forms import MakeupForm
 
 
@@ -44,7 +42,7 @@ def makeup(session_id: int):
                     actor=current_user._get_current_object())
             except ValidationError as error:
                 db.session.rollback()
-                show_errors(form, error)
+                put_form_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("Đã ghi buổi học bù."), "success")

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from attendance import permissions
 from attendance.errors import DomainError
-from attendance.models import StudySession, Venue
+from attendance.models import Venue
 from attendance.roll import marks as roll
 from attendance.roll.batch import record_mark
 from attendance.roll.sheet import roll_sheet

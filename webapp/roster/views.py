@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from attendance.errors import DomainError, ValidationError
 from attendance.models import StudySession
 from attendance.permissions import can_manage, can_manage_session, can_read_all, session_actions
-from attendance.sessions import visible_venues
 from attendance.roster import people as roster
+from attendance.sessions import visible_venues
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import person_or_404, session_or_404
 from .forms import PersonForm, RemoveForm
@@ -111,7 +111,6 @@ def remove(session_id: int, person_id: int):
 
 
 def _put_errors(form: PersonForm, error: ValidationError) -> None:
-    for name, code in error.errors.items():
-        field = getattr(form, name, None) or form.full_name
-        field.errors = [*field.errors, message(code)]
+    # Fields the form lacks show on the name, the row's first field.
+    put_form_errors(form, error, lambda name: getattr(form, name, None) or form.full_name)
     flash(message("validation"), "error")

@@ -12,9 +12,9 @@ from attendance.models import Category, Venue
 from attendance.permissions import can_manage
 
 from ..auth import role_required
-from ..errors import message
+from ..errors import message, put_form_errors
 from ..extensions import db
-from .forms import CategoryForm, PlainForm, VenueForm, show_errors
+from .forms import CategoryForm, PlainForm, VenueForm
 from .views import load, now
 
 
@@ -40,7 +40,7 @@ def _save(form, call, ok_text, session, rename=None):
         call()
     except ValidationError as error:
         db.session.rollback()
-        show_errors(form, error, rename)
+        put_form_errors(form, error, rename)
         return None
     db.session.commit()
     flash(ok_text, "success")

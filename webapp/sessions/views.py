@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,9 +13,10 @@ from attendance.models import StudySession
 from attendance.permissions import can_manage, reads_scope, session_actions
 
 from ..auth import role_required
+from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
-from .forms import MODES, PlainForm, SessionForm, show_errors
+from .forms import MODES, PlainForm, SessionForm
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
 LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
@@ -68,7 +69,7 @@ def new():
                                               **form.session_fields(zone))
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error, form.rename())
+            put_form_errors(form, error, form.rename())
         else:
             db.session.commit()
             flash(_("Đã tạo hội nghị. Hãy thêm địa điểm và thành phần."), "success")
@@ -87,7 +88,7 @@ def edit(session_id: int):
                                     **form.session_fields(session.zone))
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error, form.rename())
+            put_form_errors(form, error, form.rename())
         else:
             db.session.commit()
             flash(_("Đã lưu thông tin hội nghị."), "success")
@@ -105,7 +106,7 @@ def window(session_id: int):
                                         now=now(), actor=current_user)
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error)
+            put_form_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã đổi chế độ điểm danh."), "success")

@@ -17,7 +17,7 @@ from attendance.permissions import can_manage
 from attendance.sessions.overview import scoped
 
 from ..auth import forget_tokens, role_required
-from ..errors import field_messages, flash_error
+from ..errors import flash_error, put_form_errors
 from ..extensions import db
 from ..loading import user_or_404
 from .forms import ROLE_LABELS, PasswordForm, TokenForm, UserForm
@@ -65,8 +65,7 @@ def create():
             password=form.password.data, full_name=form.full_name.data or "",
             venue_id=form.venue_id.data, unit_id=form.unit_id.data, now=_now(), actor=_actor())
     except ValidationError as error:
-        for field, text in field_messages(error).items():
-            form[field].errors.append(text)
+        put_form_errors(form, error)
         return _index_page(form, 400)
     db.session.commit()
     flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
@@ -123,7 +122,7 @@ def reset_password(user_id: int):
         accounts.reset_password(db.session, user, form.password.data, now=_now(),
                                 actor=_actor())
     except ValidationError as error:
-        form.password.errors.extend(field_messages(error).values())
+        put_form_errors(form, error)
         return _show_page(user, password_form=form, status=400)
     db.session.commit()
     flash(_("Đã đặt lại mật khẩu."), "success")
