@@ -22,6 +22,8 @@ MESSAGES = {
     "server_error": _l("Đã có lỗi hệ thống. Thao tác chưa được thực hiện; xin thử lại."),
     "database_unavailable": _l("Vừa mất kết nối tới cơ sở dữ liệu. Thao tác chưa được thực "
                                "hiện; xin thử lại sau giây lát."),
+    "link_invalid": _l("Liên kết đăng nhập không đúng, đã hết hạn hoặc đã được dùng. Xin Ban "
+                       "Tổ chức in lại danh sách tài khoản."),
     # Fields
     "required": _l("Không được để trống."),
     "too_long": _l("Quá dài."),

@@ -93,3 +93,11 @@ def scoped_users(query, user: User):
     their scope; accounts without a unit only for the instance's administrators."""
     units = of(user).units
     return query if units is None else query.where(User.unit_id.in_(units))
+
+
+def forget_loaded(db: Session) -> None:
+    """After assignments changed in bulk: every user object this session holds loads its
+    scope again on next use."""
+    for obj in list(db.identity_map.values()):
+        if isinstance(obj, User):
+            forget(obj)
