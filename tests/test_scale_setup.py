@@ -2,6 +2,7 @@
 one-time sign-in links, a session copied to a new date. Rules without HTTP, then the pages."""
 
 
+import io
 import subprocess
 import time
 from datetime import timedelta
@@ -195,3 +196,37 @@ def test_two_hundred_points_with_coordinators_from_the_tree(db, capsys):
         print(f"\n200 bridge points with coordinators from the tree: {seconds:.2f} s")
     assert len(lines) == 201 and len(set(tokens)) == 201
     assert seconds < 30
+
+
+# Roster import: a venue or category matched without its diacritics is shown, not taken silently
+
+ROSTER_HEADER = "Họ và tên,Chức vụ,Đơn vị,Thành phần,Địa điểm,Số điện thoại,Đảng viên"
+
+
+def _roster(*rows: str) -> bytes:
+    return "\r\n".join([ROSTER_HEADER, *rows]).encode()
+
+
+def test_the_preview_names_what_a_loosely_spelt_venue_matched(db):
+    from attendance.roster.imports import build_preview
+
+    session = gen_session(db)
+    preview = build_preview(db, session, _roster(
+        "Lê Văn A,,,Đảng ủy viên,diem cau phuong 1,0912345601,có",
+        "Lê Văn B,,,Đảng ủy viên,Điểm cầu phường 1,0912345602,có",
+        "Lê Văn C,,,dang uy vien,ĐIỂM CẦU PHƯỜNG 2,0912345603,có"), "r.csv")
+    assert preview.ok
+    assert [row.matched for row in preview.rows] == [
+        {"venue": "Điểm cầu phường 1"}, {},
+        {"venue": "Điểm cầu phường 2", "category": "Đảng ủy viên"}]
+
+
+def test_the_import_page_shows_the_loose_match(db, client, login):
+    session = gen_session(db)
+    organizer = gen_user(db, role="organizer")
+    db.commit()
+    login(organizer)
+    page = client.post(f"/sessions/{session.id}/roster/import", data={
+        "file": (io.BytesIO(_roster("Lê Văn A,,,Đảng ủy viên,diem cau phuong 1,0912345601,có")),
+                 "r.csv")}, content_type="multipart/form-data").get_data(as_text=True)
+    assert "khớp Điểm cầu phường 1" in page

@@ -52,6 +52,9 @@ class PreviewRow:
     values: dict[str, str]  # as read, by field name
     errors: list[str]  # error codes, empty when the row is good
     person: dict  # checked values, ready to save
+    # Names the file spelt otherwise (without diacritics, other case) and what they matched,
+    # by field: shown in the preview so that a loose match is seen, not silently taken.
+    matched: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,10 +93,20 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
             data_row["party_member"] = values["party_member"]
         person, errors = checker.check(data_row)
         checker.remember(person)
-        preview.rows.append(PreviewRow(number, values, list(errors.values()), person))
+        preview.rows.append(PreviewRow(number, values, list(errors.values()), person,
+                                       _loose_matches(session, values, person)))
     if not preview.rows:
         raise DomainError("empty_file")
     return preview
+
+
+def _loose_matches(session: StudySession, values: dict, person: dict) -> dict[str, str]:
+    found = {"venue": next((v.name for v in session.venues
+                            if v.id == person.get("venue_id")), None),
+             "category": next((c.name for c in session.categories
+                               if c.id == person.get("category_id")), None)}
+    return {name: matched for name, matched in found.items()
+            if matched is not None and clean(values.get(name, "")) != matched}
 
 
 def import_roster(db: Session, session: StudySession, preview: Preview, *, now: datetime,
