@@ -138,3 +138,29 @@ def session_actions(user: User, session: StudySession, venues: list[Venue]) -> S
         roll=bool(venues), unit_reports=read_all or reports_for_own_unit(user),
         essays=can_manage_session(user, session) or reports_for_own_unit(user),
         scan_at=scan_at)
+
+
+def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:
+    """Whether ``unit`` is the unit ``ancestor_id`` or lies below it (walks the loaded tree)."""
+    seen = 0
+    while unit is not None and seen < 64:  # a tree deeper than 64 levels is a cycle
+        if unit.id == ancestor_id:
+            return True
+        unit, seen = unit.parent, seen + 1
+    return False
+
+
+def _covers(user: User, lineage) -> bool:
+    """``lineage`` is the unit's id and its ancestors' ids (attendance.outcomes.tree.lineage):
+    a user with no unit covers everything, else their unit must be among them."""
+    return user.unit_id is None or user.unit_id in lineage
+
+
+def can_manage_lineage(user: User, lineage) -> bool:
+    """``can_manage_unit`` for a unit known by its lineage of ids (no loaded tree needed)."""
+    return user.role == ORGANIZER and _covers(user, lineage)
+
+
+def can_read_lineage(user: User, lineage) -> bool:
+    """Read a unit's figures: organizers and viewers whose scope covers it."""
+    return reads_scope(user) and _covers(user, lineage)

@@ -37,12 +37,14 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
     if role not in ROLES:
         errors["role"] = "role_invalid"
     venue = db.get(Venue, venue_id) if venue_id is not None and role in VENUE_ROLES else None
-    if venue_id is not None and role in VENUE_ROLES and venue is None:
-        errors["venue_id"] = "bad_choice"
     if role in UNIT_ROLES and unit_id is None:
         errors["unit_id"] = "unit_required"
-    elif unit_id is not None and db.get(Unit, unit_id) is None:
-        errors["unit_id"] = "bad_choice"
+    # A number given from outside (the CLI, a form) may name nothing: say so, rather than let
+    # the foreign key fail at commit.
+    if venue_id is not None and role in VENUE_ROLES and venue is None:
+        errors["venue_id"] = "venue_not_found"
+    if unit_id is not None and db.get(Unit, unit_id) is None:
+        errors["unit_id"] = "unit_not_found"
     elif actor is not None and not permissions.in_unit_scope(actor, unit_id):
         # A scoped organizer creates accounts inside their subtree only (none without a unit).
         errors["unit_id"] = "unit_required" if unit_id is None else "bad_choice"

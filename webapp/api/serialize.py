@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from attendance.models import Category, Document, ExpectedCount, StudySession, Venue
+from attendance.models import Category, Document, ExpectedCount, StudySession, Unit, Venue
 
 
 def iso(value: datetime | None, session: StudySession) -> str | None:
@@ -41,6 +41,12 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
         "starts_at": iso(session.starts_at, session), "ends_at": iso(session.ends_at, session),
         "timezone": session.timezone, "late_grace_minutes": session.late_grace_minutes,
         "checkin_open": session.checkin_open(now),
+        "organizer_unit": ({"id": session.organizer_unit.id, "name": session.organizer_unit.name}
+                           if session.organizer_unit is not None else None),
+        "plan": {"number": session.plan_number,
+                 "date": session.plan_date.isoformat() if session.plan_date else None,
+                 "issuer": session.plan_issuer},
+        "parent_session_id": session.parent_session_id,
         "venues": [venue_json(v) for v in venues],
         "categories": [category_json(c) for c in categories],
         "expected": [{"venue_id": e.venue_id, "category_id": e.category_id,
@@ -54,3 +60,8 @@ def roster_person_json(row) -> dict:
             "unit": row.unit_name, "category_id": row.category_id, "venue_id": row.venue_id,
             "phone_last4": row.phone[-4:] if row.phone else None,
             "card_version": row.card_version}
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent_id": unit.parent_id, "place": unit.place}

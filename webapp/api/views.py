@@ -39,8 +39,8 @@ def sessions():
 
 def _readable_venues(session: StudySession, actor) -> list[Venue]:
     venues = [v for v in session.venues if can_read_venue(actor, v, session)]
-    if not venues:
-        abort(403)  # a reporter: the session's facts are theirs, its venues are not
+    if not venues and not can_read_all(actor, session):
+        abort(403)  # organizers and viewers read a session that has no venue yet
     return venues
 
 

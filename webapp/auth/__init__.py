@@ -51,7 +51,8 @@ def init_app(app) -> None:
     def account_links():
         # The navigation's decision, made where every permission is: the template shows it.
         signed_in = current_user.is_authenticated
-        return {"may_manage_users": signed_in and permissions.can_manage(current_user)}
+        return {"may_manage_users": signed_in and permissions.can_manage(current_user),
+                "may_see_units": signed_in and permissions.reads_scope(current_user)}
 
     @app.after_request
     def commit_token_use(response):

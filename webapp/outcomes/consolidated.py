@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from flask import abort, render_template, send_file
 from flask_login import current_user, login_required
 
-from attendance.reports.outcomes import FORMATS, build_outcomes, export_outcomes
+from attendance.reports.outcomes import (FORMATS, build_outcomes, export_cascade_csv,
+                                         export_outcomes)
 
 from ..extensions import db
 from ..loading import session_or_404
@@ -37,3 +38,13 @@ def download(session_id: int, fmt: str):
     out.seek(0)
     return send_file(out, mimetype=_MIMETYPES[fmt], as_attachment=True,
                      download_name=f"bao-cao-ket-qua-hoc-tap-{session.id}.{fmt}")
+
+
+@login_required
+def units_csv(session_id: int):
+    session = session_or_404(current_user, session_id, read_all=True)
+    out = io.BytesIO()
+    export_cascade_csv(db.session, session, out)
+    out.seek(0)
+    return send_file(out, mimetype=_MIMETYPES["csv"], as_attachment=True,
+                     download_name=f"ket-qua-hoc-tap-theo-don-vi-{session.id}.csv")

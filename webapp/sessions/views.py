@@ -7,10 +7,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from attendance import sessions
+from attendance import sessions, units
 from attendance.errors import ValidationError
-from attendance.models import StudySession
+from attendance.models import StudySession, Unit
 from attendance.permissions import can_manage, reads_scope, session_actions
+from attendance.reports.letterhead import default_recipients
 
 from ..auth import role_required
 from ..errors import put_form_errors
@@ -58,10 +59,27 @@ def show(session_id: int):
         links={name for name in LINKS if name in current_app.view_functions})
 
 
+def _identity_defaults(unit: Unit | None) -> dict:
+    """What the form offers before the organizer types: their unit, its plan issuer and the
+    recipients its place in the tree suggests (the organizer edits them freely)."""
+    if unit is None:
+        return {}
+    issuer = f"Ban Thường vụ {unit.name}" if unit.kind == "committee" else unit.name
+    return dict(organizer_unit_id=unit.id, plan_issuer=issuer,
+                recipients="\n".join(default_recipients(unit)))
+
+
+def _render_form(form, session):
+    form.offer_units(units.unit_tree(db.session, root_id=current_user.unit_id))
+    return render_template("sessions/form.html", form=form, session=session, modes=MODES)
+
+
 @role_required(can_manage)
 def new():
     zone = ZoneInfo(sessions.SESSION_TIMEZONE)
-    form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2])
+    own = db.session.get(Unit, current_user.unit_id) if current_user.unit_id else None
+    form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2],
+                                 **_identity_defaults(own))
                        if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -74,13 +92,16 @@ def new():
             db.session.commit()
             flash(_("Đã tạo hội nghị. Hãy thêm địa điểm và thành phần."), "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/form.html", form=form, session=None, modes=MODES)
+    return _render_form(form, None)
 
 
 @role_required(can_manage)
 def edit(session_id: int):
     session = load(session_id, manage=True)
-    form = SessionForm(data=SessionForm.initial(sessions.session_values(session), session.zone)
+    values = sessions.session_values(session)
+    if not values["recipients"]:
+        values["recipients"] = "\n".join(default_recipients(session.organizer_unit))
+    form = SessionForm(data=SessionForm.initial(values, session.zone)
                        if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -93,7 +114,7 @@ def edit(session_id: int):
             db.session.commit()
             flash(_("Đã lưu thông tin hội nghị."), "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/form.html", form=form, session=session, modes=MODES)
+    return _render_form(form, session)
 
 
 @role_required(can_manage)

@@ -2,16 +2,16 @@
 instead of one venue on the account; each existing account's venue becomes its assignment, and
 the venue's unit becomes the account's unit when it had none
 
-Revision ID: 0007_scope_assignments
-Revises: 0006_members
+Revision ID: 0008_scope_assignments
+Revises: 0007_outcomes_scan
 Create Date: 2026-12-01 23:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_scope_assignments'
-down_revision = '0006_members'
+revision = '0008_scope_assignments'
+down_revision = '0007_outcomes_scan'
 branch_labels = None
 depends_on = None
 
