@@ -230,3 +230,43 @@ def test_the_import_page_shows_the_loose_match(db, client, login):
         "file": (io.BytesIO(_roster("Lê Văn A,,,Đảng ủy viên,diem cau phuong 1,0912345601,có")),
                  "r.csv")}, content_type="multipart/form-data").get_data(as_text=True)
     assert "khớp Điểm cầu phường 1" in page
+
+
+# Bridge points from a file -------------------------------------------------------------------
+
+POINTS_HEADER = "Tên điểm cầu,Mã đơn vị,Địa chỉ,Người phụ trách,Số điện thoại"
+
+
+def test_points_from_a_file_all_rows_or_none(db):
+    from attendance.sessions import point_files
+
+    town, children = _tree(db, 2)
+    organizer = gen_user(db, role="organizer", unit_id=town.id)
+    session = gen_session(db, bridge_points=0, organizer_unit_id=town.id)
+    good = "\r\n".join([POINTS_HEADER, "Điểm cầu phường 1,TX-001,Hội trường phường 1,Lê Văn A,0912345678",
+                        "Điểm cầu thôn Xa,,Nhà văn hóa thôn,,"]).encode()
+    bad = "\r\n".join([POINTS_HEADER, "Điểm cầu phường 1,TX-001,,,",
+                       "Điểm cầu phường 1,NOPE,,,12", ",TX-002,,,"]).encode()
+    with pytest.raises(point_files.PointImportError) as refused:
+        point_files.import_points(db, session, bad, "p.csv", now=NOW, actor=organizer)
+    assert [(r.number, r.errors) for r in refused.value.rows] == [
+        (3, ["name_taken", "unit_not_found", "bad_phone"]), (4, ["required"])]
+    assert len(session.venues) == 1  # nothing made
+    made = point_files.import_points(db, session, good, "p.csv", now=NOW, actor=organizer)
+    assert [(v.name, v.unit_id, v.address, v.coordinator_name, v.coordinator_phone)
+            for v in made] == [
+        ("Điểm cầu phường 1", children[0].id, "Hội trường phường 1", "Lê Văn A", "0912345678"),
+        ("Điểm cầu thôn Xa", None, "Nhà văn hóa thôn", "", "")]
+
+
+def test_points_file_page_names_bad_rows(db, client, login):
+    organizer = gen_user(db, role="organizer")
+    session = gen_session(db, bridge_points=0)
+    db.commit()
+    login(organizer)
+    data = "\r\n".join([POINTS_HEADER, ",,,,"  , "Điểm cầu A,,,,abc"]).encode()
+    response = client.post(f"/sessions/{session.id}/points-import", data={
+        "file": (io.BytesIO(data), "p.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Dòng 3 (Điểm cầu A)" in response.get_data(as_text=True)
+    assert client.get(f"/sessions/{session.id}/points-template.csv").status_code == 200

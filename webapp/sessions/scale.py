@@ -11,13 +11,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from attendance.accounts.links import link_expires
-from attendance.errors import ValidationError
+from attendance.errors import DomainError, ValidationError
 from attendance.printing.credentials import CredentialLine, build_credentials
 from attendance.sessions import coordinators as coordinator_service
-from attendance.sessions import scale
+from attendance.sessions import point_files, scale
 
 from ..auth.links import link_url
-from ..errors import put_form_errors
+from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
 from .forms import LocalDateField, LocalTimeField, Marked, PlainForm
@@ -41,8 +41,6 @@ def _now() -> datetime:
 def points_from_units(session_id: int):
     session = session_or_404(current_user, session_id, manage=True)
     form = PlainForm()
-    units = scale.committees_below(db.session, current_user, session)
-    taken = {v.unit_id for v in session.venues}
     if form.validate_on_submit():
         wanted = [int(i) for i in request.form.getlist("unit_id") if i.isdigit()]
         try:
@@ -55,8 +53,49 @@ def points_from_units(session_id: int):
             db.session.commit()
             flash(_("Đã tạo %(count)s điểm cầu.", count=len(made)), "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/points_from_units.html", session=session, form=form,
-                           units=units, taken=taken)
+    return _points_page(session, form)
+
+
+def _points_page(session, form, bad_rows=None, status=200):
+    return render_template(
+        "sessions/points_from_units.html", session=session, form=form, bad_rows=bad_rows,
+        units=scale.committees_below(db.session, current_user, session),
+        taken={v.unit_id for v in session.venues}), status
+
+
+@login_required
+def import_points(session_id: int):
+    """POST a CSV/XLSX of bridge points (name, unit code, address, coordinator, phone)."""
+    session = session_or_404(current_user, session_id, manage=True)
+    form = PlainForm()
+    upload = request.files.get("file")
+    if not form.validate_on_submit() or upload is None or not upload.filename:
+        flash(message("required"), "error")
+        return _points_page(session, form, status=400)
+    try:
+        made = point_files.import_points(db.session, session, upload.read(), upload.filename,
+                                         now=_now(), actor=current_user)
+    except point_files.PointImportError as error:
+        db.session.rollback()
+        flash_error(error)
+        bad = [(row.number, row.values.get("name", ""), "; ".join(message(c) for c in row.errors))
+               for row in error.rows]
+        return _points_page(session, form, bad_rows=bad, status=422)
+    except DomainError as error:
+        db.session.rollback()
+        flash_error(error)
+        return _points_page(session, form, status=422)
+    db.session.commit()
+    flash(_("Đã tạo %(count)s điểm cầu.", count=len(made)), "success")
+    return redirect(url_for("sessions.show", session_id=session.id))
+
+
+@login_required
+def points_template(session_id: int):
+    session_or_404(current_user, session_id, manage=True)
+    return point_files.template_csv(), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": "attachment; filename=mau-diem-cau.csv"}
 
 
 @login_required
