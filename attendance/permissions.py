@@ -40,6 +40,11 @@ def can_manage_unit(user: User, unit: Unit | None) -> bool:
     return user.role == ORGANIZER and in_unit_scope(user, unit.id if unit else None)
 
 
+def may_ever_check_in(user: User) -> bool:
+    """Whether the role takes attendance anywhere at all (viewers and reporters never do)."""
+    return user.role in (ORGANIZER, STAFF, COORDINATOR)
+
+
 def can_see_unit(user: User, unit: Unit | None) -> bool:
     return user.role in (ORGANIZER, VIEWER) and in_unit_scope(user, unit.id if unit else None)
 

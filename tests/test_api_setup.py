@@ -133,6 +133,14 @@ def test_roster_file_all_rows_or_none(app, db, tree):
     elsewhere = _client(app, db, role="organizer", unit_id=other.id)
     assert send(ROSTER, who=elsewhere).status_code == 404
     done = send(ROSTER)
-    assert done.status_code == 201 and done.get_json() == {"session_id": session_id,
-                                                           "imported": 2}
+    assert done.status_code == 201 and done.get_json() == {
+        "session_id": session_id, "imported": 2, "added": 2, "updated": 0, "unchanged": 0}
+    # Sent again in "add and update" mode: the same people, matched, nothing doubled.
+    again = client.post(url, data={"file": (io.BytesIO(ROSTER.encode()), "r.csv"),
+                                   "mode": "update"}, content_type="multipart/form-data")
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["unchanged"] == 2 and again.get_json()["imported"] == 0
+    assert client.post(url, data={"file": (io.BytesIO(ROSTER.encode()), "r.csv"),
+                                  "mode": "merge"}, content_type="multipart/form-data"
+                       ).get_json()["error"]["fields"] == {"mode": "Lựa chọn không hợp lệ."}
     assert client.get(url).get_json()["people"][0]["full_name"] == "Nguyễn Văn An"

@@ -111,3 +111,24 @@ def test_an_export_reads_back_unchanged(db, units, writer, name):
     data = writer(member_rows(db.query(Member).order_by(Member.id).all()))
     preview = build_preview(db, data, name, now=NOW, actor=None)
     assert [row.action for row in preview.rows] == ["unchanged"] * 3
+
+
+def test_a_row_without_a_number_matching_an_earlier_numbered_row_is_a_duplicate(db, units):
+    again = AN[:3] + [""] + AN[4:]  # the same person, the number left out
+    preview = build_preview(db, csv_file(AN, again), "dv.csv", now=NOW, actor=None)
+    assert [row.errors for row in preview.rows] == [[], ["duplicate_row"]]
+
+
+def test_exports_never_carry_formulas(db, units):
+    import io as _io
+
+    import openpyxl
+
+    _import(db, csv_file(["=HYPERLINK(\"http://x\")", "PH-1"]))
+    rows = member_rows(db.query(Member).all())
+    import csv as _csv
+
+    first = next(iter(_csv.reader(to_csv(rows).decode("utf-8-sig").splitlines()[1:])))[0]
+    assert first.startswith("'=HYPERLINK")
+    sheet = openpyxl.load_workbook(_io.BytesIO(to_xlsx(rows))).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")

@@ -13,6 +13,7 @@ Outcomes: "ok" (served, or a 400/redirect that is not to the login page: allowed
 
 import pytest
 
+from attendance import jobs
 from attendance.models import Member, Unit
 from attendance.roll import marks as roll
 
@@ -99,6 +100,10 @@ GET = {
     "members.edit": MANAGE, "members.move": MANAGE,
     "classes.index": MANAGE, "classes.add": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    # A summary export job still queued: its page and state for readers, no file yet.
+    "jobs.show": READ_ALL, "jobs_api.get_job": READ_ALL,
+    "jobs_api.download": _row(MISSING, NO, NO, NO, MISSING, LOGIN),
+    "metrics": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),  # no METRICS_TOKEN
 }
 
 # POSTs that are cheap to send with an empty form: allowed (any answer) or refused.
@@ -140,9 +145,11 @@ def world(db, make_session, make_person, make_user):
     other_user = make_user(role="coordinator", venue=other)
     marks = [roll.mark(db, venue=p.venue, person=p, status="absent_excused", reason="ốm",
                        now=factories.NOW, actor=users["organizer"]) for p in people]
+    job = jobs.create_export(db, session, what="summary", fmt="csv", venue_id=None,
+                             actor=users["organizer"], now=factories.NOW)
     db.commit()
     return dict(session=session, venues=(hall, own, other), people=people, users=users,
-                attendances=marks,
+                attendances=marks, job=job,
                 unit=unit, member=member, other_user=other_user,
                 category=session.categories[0])
 
@@ -156,7 +163,8 @@ def _args(rule, world, index=1):
               "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
               "what": "summary", "token_id": 1, "token": "not-a-link",
               "member_id": world["member"].id,
-              "parent_id": world["session"].id, "class_id": world["session"].id}
+              "parent_id": world["session"].id, "class_id": world["session"].id,
+              "job_id": world["job"].id}
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.endpoint}: give the matrix a value for {missing}"
     return {name: values[name] for name in rule.arguments}
@@ -245,6 +253,8 @@ POST_ELSEWHERE = {
     "roster.remove": "tests/test_roster_pages.py",
     "roster.import_confirm": "tests/test_roster_pages.py",
     "cards.reissue": "tests/test_cards.py",
+    "jobs.start": "tests/test_jobs.py", "jobs_api.post_export": "tests/test_jobs.py",
+    "jobs.import_confirm": "tests/test_jobs.py",
     "users.deactivate": "tests/test_users_page.py", "users.reactivate": "tests/test_users_page.py",
     "users.reset_password": "tests/test_users_page.py",
     "users.issue_token": "tests/test_users_page.py",

@@ -4,9 +4,9 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, classes, cli, errors, i18n, limits, members, outcomes,
-               quiz, reports, roll, roster, security, selfcheckin, sessions, summary, units, users,
-               views)
+from . import (api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
+               metrics, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
+               summary, units, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -41,5 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     outcomes.init_app(app)
     quiz.init_app(app)
+    jobs.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

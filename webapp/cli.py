@@ -52,10 +52,17 @@ def seed_demo_command(start, if_empty):
         except ValueError:
             raise click.BadParameter('use "YYYY-MM-DD HH:MM"', param_hint="--start")
         starts_at = local.replace(tzinfo=ZoneInfo(demo.TIMEZONE))
-    result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+    try:
+        result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+    except ValidationError as error:  # e.g. a --start far outside the years sessions take
+        for field, text in field_messages(error).items():
+            click.echo(f"{'--start' if field.endswith('_at') else field}: {text}", err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"Demo session {result.session.id}: {result.session.title}")
     click.echo(f"  {len(result.session.venues)} venues, {result.people} people")
+    click.echo(f"  {result.members} members in the registry, {result.classes} follow-on "
+               "classes in the cells")
     click.echo("Demo logins (username / password):")
     for username, role, password in result.logins:
         click.echo(f"  {username:<14} {role:<12} {password}")

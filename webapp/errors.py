@@ -141,13 +141,20 @@ MESSAGES = {
     "class_before_session": _l("Lớp ở cơ sở không được học trước hội nghị."),
     # Bridge-point roll and make-up study
     "other_venue": _l("Người này thuộc danh sách của địa điểm khác."),
+    "checked_in_elsewhere": _l("Người này đã điểm danh tại địa điểm khác; không ghi đè."),
+    "not_on_venue_roster": _l("Người này không có trong danh sách của địa điểm này; hãy quét thẻ."),
+    "may_not_check_in": _l("Tài khoản này không được điểm danh."),
     "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
     "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
+    # Background jobs
+    "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
+    "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
+    "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 
-STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "unauthorized": 401,
-          "too_large": 413,
+STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
+          "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
 
 
@@ -225,8 +232,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
+        from . import metrics
+
         if not error.connection_invalidated:
+            metrics.database_error("other")
             return server_error(error)
+        metrics.database_error("connection_lost")
         # The database server restarted or dropped the connection: the pool has been emptied
         # and the next request connects afresh. Nothing was written; the client may retry.
         app.logger.warning("database connection lost: %s", error.orig)

@@ -17,8 +17,10 @@ from attendance import audit
 from attendance.errors import Forbidden, ValidationError
 from attendance.members.registry import subtree
 from attendance.members.rosters import add_members
-from attendance.models import (HALL, Category, ExpectedCount, StudySession, Unit, User, Venue)
+from attendance.models import HALL, Category, ExpectedCount, StudySession, Unit, User, Venue
+from attendance.models.sessions import WINDOW_OPEN
 from attendance.permissions import can_manage_unit, unit_is_under
+from attendance.sessions import facts
 from attendance.text import clean
 
 MEMBERS_CATEGORY = "Đảng viên của đơn vị"
@@ -53,26 +55,43 @@ def create_class(db: Session, parent: StudySession, *, unit_id: int | None,
     if errors:
         raise ValidationError(errors)
     starts_at = datetime.combine(held_on, starts, tzinfo=parent.zone)
-    cls = StudySession(
-        title=parent.title, plan_number=parent.plan_number, plan_date=parent.plan_date,
-        plan_issuer=parent.plan_issuer, document_id=parent.document_id, parent_session=parent,
-        organizer_unit=unit, starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=CLASS_HOURS), timezone=parent.timezone,
-        mode="Trực tiếp", report_deadline=parent.report_deadline, created_at=now)
+    # The session rules (times, identity: a follow-on class under a main session, its unit
+    # under the parent's and in the actor's scope) are the sessions service's.
+    deadline = parent.report_deadline
+    try:
+        cls = facts.create_session(
+            db, now=now, actor=actor, title=parent.title, plan_number=parent.plan_number,
+            plan_date=parent.plan_date, plan_issuer=parent.plan_issuer,
+            organizer_unit_id=unit.id, parent_session_id=parent.id, starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=CLASS_HOURS), mode="Trực tiếp",
+            # A class held after the deadline still reports: late, not refused.
+            report_deadline=deadline if deadline and deadline >= held_on else None)
+    except ValidationError as error:
+        raise ValidationError({_FIELDS.get(name, name): code
+                               for name, code in error.errors.items()}) from error
+    cls.document_id = parent.document_id  # the same document, not a copy
     venue = Venue(session=cls, kind=HALL, name=place, unit=unit, position=0,
                   code=secrets.token_hex(16))
     members = Category(session=cls, venue_kind=HALL, name=MEMBERS_CATEGORY, position=0)
     guests = Category(session=cls, venue_kind=HALL, name=GUESTS_CATEGORY, position=1)
-    db.add_all([cls, venue, members, guests])
+    db.add_all([venue, members, guests])
     db.flush()
     added, _ = add_members(db, cls, unit_ids=[unit.id], positions=[], venue_id=venue.id,
                            category_id=members.id, now=now, actor=actor)
     db.add_all([ExpectedCount(venue=venue, category=members, expected=added),
                 ExpectedCount(venue=venue, category=guests, expected=0)])
     db.flush()
+    # A class has no door: its roll is the secretary's record, often written after the class,
+    # so its check-in is open by hand from the moment it exists (the rule then takes the marks).
+    facts.set_checkin_window(db, cls, WINDOW_OPEN, now=now, actor=actor)
     audit.record(db, now=now, actor=actor, action="session.follow_on", session_id=cls.id,
                  target=cls, parent_session_id=parent.id, unit_id=unit.id, members=added)
     return cls
+
+
+# The sessions service's fields -> this form's.
+_FIELDS = {"starts_at": "held_on", "ends_at": "starts", "report_deadline": "held_on",
+           "parent_session_id": "unit_id", "organizer_unit_id": "unit_id"}
 
 
 def under_parent(unit: Unit, parent: StudySession) -> bool:

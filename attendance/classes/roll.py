@@ -1,6 +1,7 @@
 """A follow-on class's roll on one screen: each member present, or absent (with a reason when
 there is one). Every mark goes through the roll's own service, ``roll.marks.mark``, so the
-audit trail and the sign-off lock are the same as at any bridge point."""
+audit trail and the sign-off lock are the same as at any bridge point (``mark_many``: the
+same rule for a whole screen, written in one flush)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,8 +67,5 @@ def mark_class(db: Session, cls: StudySession, choices: dict[int, tuple[str, str
         raise ValidationError(errors)
     if not wanted:
         return 0
-    venue = cls.venues[0]
-    for person, status, reason in wanted:
-        marks.mark(db, venue=venue, person=person, status=status, reason=reason, now=now,
-                   actor=actor)
+    marks.mark_many(db, venue=cls.venues[0], marks=wanted, now=now, actor=actor)
     return len(wanted)

@@ -22,6 +22,7 @@ from attendance.errors import DomainError
 from attendance.members.registry import EDITABLE, MemberChecker, apply_changes, record_move
 from attendance.models import ACTIVE, EXEMPT, MOVED, Member, Unit, User
 from attendance.permissions import can_manage_unit
+from attendance.reports import cells
 from attendance.roster.imports import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS, read_table
 from attendance.text import fold
 
@@ -132,10 +133,11 @@ def _match(db: Session, preview: MemberPreview, actor: User | None) -> None:
                 continue
             existing = found[0] if found else None
         identity = existing.id if existing is not None else (number or key)
-        if identity in seen:
+        # A row without a number is also the same member as an earlier row of its key.
+        if identity in seen or (not number and ("key", key) in seen):
             row.errors.append("duplicate_row")
             continue
-        seen.add(identity)
+        seen.update({identity, ("key", key)})
         if existing is not None:
             row.existing = existing
             row.changes = _changes(row, existing, preview.columns)
@@ -233,8 +235,10 @@ def template_rows() -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
+    """CSV for Excel; text typed by people never becomes a formula (reports.cells)."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [[cells.csv_text(value) for value in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -243,7 +247,10 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     sheet = book.active
     sheet.title = "Đảng viên"
     for row in rows:
-        sheet.append(row)
+        sheet.append([cells.text(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cells.looks_like_formula(cell.value):
+                cell.data_type = "s"  # stored as text, never evaluated
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFGHI", (28, 14, 26, 18, 12, 14, 10, 16, 14)):

@@ -52,17 +52,18 @@ class MemberChecker:
         self._units: dict[tuple[str, object], Unit | None] = {}
 
     def unit(self, data: dict, errors: dict) -> Unit | None:
-        if "unit_code" in data:
-            key = ("code", clean(data["unit_code"]).upper())
-            query = select(Unit).where(func.upper(Unit.code) == key[1])
-        else:
-            key = ("id", data.get("unit_id"))
-            query = select(Unit).where(Unit.id == key[1]) if isinstance(key[1], int) else None
-        if not key[1]:
+        by_code = "unit_code" in data
+        value = clean(data["unit_code"]).upper() if by_code else data.get("unit_id")
+        if not value:
             errors["unit_id"] = "missing_unit"
             return None
+        key = ("code" if by_code else "id", value)
         if key not in self._units:
-            self._units[key] = self.db.scalar(query) if query is not None else None
+            if by_code:
+                query = select(Unit).where(func.upper(Unit.code) == value)
+                self._units[key] = self.db.scalar(query)
+            else:
+                self._units[key] = self.db.get(Unit, value) if isinstance(value, int) else None
         unit = self._units[key]
         if unit is None or unit.retired_at is not None:
             errors["unit_id"] = "unknown_unit"

@@ -15,18 +15,9 @@ from .accounts import (
                        VenueAssignment,
 )
 from .base import Base, UTCDateTime
-from .checkins import (
-                       ABSENT_EXCUSED,
-                       ABSENT_UNEXCUSED,
-                       ATTENDED,
-                       LATE,
-                       METHODS,
-                       PRESENT,
-                       STATUSES,
-                       Attendance,
-                       AuditEntry,
-                       ScanAttempt,
-)
+from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
+                       STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .jobs import DONE, FAILED, JOB_STATES, QUEUED, RUNNING, Job
 from .makeup import MakeupAttendance, MakeupSession
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
 from .outcomes import (
@@ -51,33 +42,21 @@ from .outcomes import (
                        ResultReport,
 )
 from .people import Person
-from .sessions import (
-                       BRIDGE_POINT,
-                       CELL,
-                       COMMITTEE,
-                       FRONT,
-                       HALL,
-                       OFFICE,
-                       ORGANIZATION,
-                       UNIT_KINDS,
-                       VENUE_KINDS,
-                       Category,
-                       Document,
-                       ExpectedCount,
-                       StudySession,
-                       Unit,
-                       Venue,
-)
+from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
+                       UNIT_KINDS, VENUE_KINDS, WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN, Category, Document,
+                       ExpectedCount, StudySession, Unit, Venue)
 
 __all__ = [
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "SCOPED_ROLES", "STAFF",
-    "STATUSES",
-    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
+    "STATUSES", "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER", "WINDOW_AUTO",
+    "WINDOW_CLOSED", "WINDOW_OPEN",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue", "VenueAssignment",
+    # background jobs
+    "DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "Job",
     # the member registry
     "ACTIVE", "EXEMPT", "MEMBER_STATUSES", "MOVED", "Member", "MemberMove",
     # learning outcomes

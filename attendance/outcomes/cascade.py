@@ -14,8 +14,8 @@ For each unit, counting its own members and those of every unit below it:
   (made up later or not: the result report's "vắng có lý do");
 - exempt: party members exempt from party activities (not counted in members);
 - key_cadres / key_cadres_taught: members flagged as key cadres (cán bộ chủ chốt);
-- non_members: distinct non-members (quần chúng) who attended or made up, counted at the unit
-  of their registry entry, else at their roster line's unit;
+- non_members: non-members (quần chúng) who attended or made up: a registry entry once, at
+  its unit; a roster line with no registry entry once per line, at the line's unit;
 - classes: the session and its follow-on classes organised in the unit's subtree, split into
   those held by committees (the key cadres' classes at the levels above the cells) and those
   held by cells;
@@ -26,17 +26,14 @@ Everything is counted by SQL aggregation (one statement): each member is judged 
 are grouped per unit, then summed over the tree's (ancestor, unit) pairs, which are few.
 """
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from attendance.models import (ABSENT_EXCUSED, ACTIVE, ATTENDED, CELL, EXEMPT, Attendance,
                                MakeupAttendance, Member, Person, StudySession, Unit)
-
-from attendance.text import fold
 
 from .tree import closure, family
 
@@ -108,67 +105,60 @@ class Cascade:
         return [u for u in self.units if u.finished]
 
 
-def _studied(session_ids):
-    """One row per member who studied: in_class, made_up and excused flags (0/1)."""
-    linked = Person.member_id.is_not(None)
-    attended = select(Person.member_id.label("member_id"),
-                      case((Attendance.status.in_(ATTENDED), 1), else_=0).label("in_class"),
-                      literal(0).label("made_up"),
-                      case((Attendance.status == ABSENT_EXCUSED, 1), else_=0).label("excused")) \
-        .join(Attendance, and_(Attendance.session_id == Person.session_id,
-                               Attendance.person_id == Person.id)) \
-        .where(Person.session_id.in_(session_ids), linked)
-    made_up = select(Person.member_id, literal(0), literal(1), literal(0)) \
-        .join(MakeupAttendance, MakeupAttendance.person_id == Person.id) \
-        .where(MakeupAttendance.session_id.in_(session_ids), linked)
-    rows = union_all(attended, made_up).subquery("studied_rows")
-    return select(rows.c.member_id, func.max(rows.c.in_class).label("in_class"),
-                  func.max(rows.c.made_up).label("made_up"),
-                  func.max(rows.c.excused).label("excused")) \
-        .group_by(rows.c.member_id).subquery("studied")
+def _made_up_by(person):
+    # With the session too, the join probes make-up's unique (session, person) index.
+    return and_(MakeupAttendance.session_id == person.session_id,
+                MakeupAttendance.person_id == person.id)
 
 
 def _member_figures(session_ids, units):
-    """Per unit: the registry's members and how many of them studied."""
-    s = _studied(session_ids)
-    to_teach = (Member.status == ACTIVE) & Member.party_member.is_(True)
-    taught = to_teach & or_(s.c.in_class == 1, s.c.made_up == 1)
+    """Per unit: the registry's members and how many of them studied, and the registry's
+    non-members reached. One pass over the members, their roster lines in the plan's sessions,
+    the lines' attendance and make-up (the rows a bare GROUP BY over them would read); a member
+    on several rosters is counted once by counting distinct members."""
+    linked = and_(Person.member_id == Member.id, Person.session_id.in_(session_ids))
+    came = Attendance.status.in_(ATTENDED)
+    studied = came | MakeupAttendance.id.is_not(None)
+    party = Member.party_member.is_(True)
+    to_teach = (Member.status == ACTIVE) & party
     key = Member.key_cadre.is_(True)
 
-    def count(condition):
-        return func.count(case((condition, 1)))
+    def members(condition):
+        return func.count(func.distinct(case((condition, Member.id))))
 
+    in_class = members(to_teach & came)
     return select(
         Member.unit_id.label("unit_id"),
-        count(to_teach).label("members"), count(taught).label("taught"),
-        count(to_teach & (s.c.in_class == 1)).label("in_class"),
-        count(to_teach & (s.c.in_class == 0) & (s.c.made_up == 1)).label("made_up"),
-        count(to_teach & (s.c.in_class == 0) & (s.c.excused == 1)).label("absent_excused"),
-        count((Member.status == EXEMPT) & Member.party_member.is_(True)).label("exempt"),
-        count(to_teach & key).label("key_cadres"), count(taught & key).label("key_cadres_taught"),
-    ).outerjoin(s, s.c.member_id == Member.id) \
+        members(to_teach).label("members"), members(to_teach & studied).label("taught"),
+        in_class.label("in_class"),
+        # Taught but in no class: made up only. Excused in a class and in no class: those
+        # with either, less those in a class.
+        (members(to_teach & studied) - in_class).label("made_up"),
+        (members(to_teach & (came | (Attendance.status == ABSENT_EXCUSED))) - in_class)
+        .label("absent_excused"),
+        members((Member.status == EXEMPT) & party).label("exempt"),
+        members(to_teach & key).label("key_cadres"),
+        members(to_teach & key & studied).label("key_cadres_taught"),
+        members(~party & studied).label("registry_non_members"),
+    ).select_from(Member).outerjoin(Person, linked) \
+        .outerjoin(Attendance, and_(Attendance.session_id == Person.session_id,
+                                    Attendance.person_id == Person.id)) \
+        .outerjoin(MakeupAttendance, _made_up_by(Person)) \
         .where(Member.unit_id.in_(select(units.c.unit_id))) \
         .group_by(Member.unit_id).subquery("member_figures")
 
 
-def _non_members(session_ids):
-    """Per unit: distinct non-members who attended or made up (a registry entry once, however
-    many classes; an unlinked roster line once per line)."""
-    came = select(Person.id.label("person_id")).join(
-        Attendance, and_(Attendance.session_id == Person.session_id,
-                         Attendance.person_id == Person.id)) \
-        .where(Person.session_id.in_(session_ids), Attendance.status.in_(ATTENDED))
-    made_up = select(MakeupAttendance.person_id).where(MakeupAttendance.session_id.in_(session_ids))
-    reached = union_all(came, made_up).subquery("reached")
-    member = Member.__table__.alias("reached_member")
-    non_member = or_(member.c.party_member.is_(False),
-                     and_(member.c.id.is_(None), Person.party_member.is_(False)))
-    who = case((Person.member_id.is_not(None), -Person.member_id), else_=Person.id)
-    unit = func.coalesce(member.c.unit_id, Person.unit_id)
-    return select(unit.label("unit_id"), func.count(func.distinct(who)).label("non_members")) \
-        .select_from(reached).join(Person, Person.id == reached.c.person_id) \
-        .outerjoin(member, member.c.id == Person.member_id) \
-        .where(non_member).group_by(unit).subquery("non_member_figures")
+def _unlinked_non_members(session_ids):
+    """Per unit: non-members on the rosters with no registry entry who attended or made up,
+    counted at their roster line's unit (one per line: nothing links two lines of one person)."""
+    reached = or_(Attendance.status.in_(ATTENDED), MakeupAttendance.id.is_not(None))
+    return select(Person.unit_id.label("unit_id"), func.count().label("non_members")) \
+        .outerjoin(Attendance, and_(Attendance.session_id == Person.session_id,
+                                    Attendance.person_id == Person.id)) \
+        .outerjoin(MakeupAttendance, _made_up_by(Person)) \
+        .where(Person.session_id.in_(session_ids), Person.member_id.is_(None),
+               Person.party_member.is_(False), reached) \
+        .group_by(Person.unit_id).subquery("non_member_figures")
 
 
 def _classes(session_ids):
@@ -188,7 +178,7 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
     root_id = root_id if root_id is not None else session.organizer_unit_id
     units, pairs = closure(root_id)
     session_ids = select(family(session.id).c.id)
-    m, n, c = _member_figures(session_ids, units), _non_members(session_ids), \
+    m, n, c = _member_figures(session_ids, units), _unlinked_non_members(session_ids), \
         _classes(session_ids)
     members, taught = func.coalesce(m.c.members, 0), func.coalesce(m.c.taught, 0)
     own_classes = func.coalesce(c.c.classes_committee, 0) + func.coalesce(c.c.classes_cells, 0)
@@ -198,24 +188,33 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
         units.c.unit_id, units.c.depth,
         *[func.coalesce(col, 0).label(col.name) for col in
           (m.c.members, m.c.taught, m.c.in_class, m.c.made_up, m.c.absent_excused, m.c.exempt,
-           m.c.key_cadres, m.c.key_cadres_taught, n.c.non_members, c.c.classes_committee,
-           c.c.classes_cells)],
+           m.c.key_cadres, m.c.key_cadres_taught, c.c.classes_committee, c.c.classes_cells)],
+        (func.coalesce(m.c.registry_non_members, 0) + func.coalesce(n.c.non_members, 0))
+        .label("non_members"),
         own_unfinished.label("unfinished")) \
         .outerjoin(m, m.c.unit_id == units.c.unit_id) \
         .outerjoin(n, n.c.unit_id == units.c.unit_id) \
         .outerjoin(c, c.c.unit_id == units.c.unit_id).subquery("per_unit")
-    rolled = select(pairs.c.ancestor_id, *[func.sum(per_unit.c[name]).label(name)
+    # Cast: PostgreSQL's sum of counts is numeric (Decimal in Python).
+    rolled = select(pairs.c.ancestor_id, *[cast(func.sum(per_unit.c[name]), Integer).label(name)
                                            for name in FIGURES]) \
         .join(per_unit, per_unit.c.unit_id == pairs.c.unit_id) \
         .group_by(pairs.c.ancestor_id).subquery("rolled")
-    rows = db.execute(
+    connection = db.connection()
+    if connection.dialect.name == "postgresql":
+        # The planner cannot know how deep the tree is and estimates the (ancestor, unit) pairs
+        # at millions: the cost then passes jit_above_cost and JIT compiling this statement
+        # takes seconds (7.3 s seen at a province) for a query that runs in tenths. Off for
+        # this transaction only.
+        connection.execute(text("SET LOCAL jit = off"))
+    rows = connection.execute(  # Core rows: no ORM work per unit
         select(Unit.id, Unit.name, Unit.code, Unit.kind, Unit.parent_id, units.c.depth,
                *[rolled.c[name] for name in FIGURES])
         .join(units, units.c.unit_id == Unit.id)
-        .join(rolled, rolled.c.ancestor_id == Unit.id)).all()
-    by_id = {row.id: UnitOutcome(row.id, row.name, row.code, row.kind, row.parent_id, row.depth,
-                                 *[int(getattr(row, name) or 0) for name in FIGURES])
-             for row in rows}
+        .join(rolled, rolled.c.ancestor_id == Unit.id).order_by(Unit.name, Unit.id)).all()
+    # Rows are in the dataclass's field order: built positionally (1,700 units at a province,
+    # 60,000 nationally: attribute look-ups by name cost more than the figures' query).
+    by_id = {row[0]: UnitOutcome(*row) for row in rows}
     root = db.get(Unit, root_id) if root_id is not None else None
     ordered = _tree_order(by_id, root_id)
     if root_id is not None and root_id in by_id:
@@ -231,19 +230,14 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
 
 
 def _tree_order(by_id: dict[int, UnitOutcome], root_id: int | None) -> list[UnitOutcome]:
-    """Parents before children, siblings by name: the order of the report's table."""
+    """Parents before children, siblings in the order given (by name, as the units page)."""
     children: dict[int | None, list[UnitOutcome]] = {}
     for outcome in by_id.values():
         parent = outcome.parent_id if outcome.parent_id in by_id else None
         children.setdefault(parent, []).append(outcome)
-    ordered, stack = [], sorted(children.get(None, []), key=_by_name, reverse=True)
+    ordered, stack = [], list(reversed(children.get(None, [])))
     while stack:
         outcome = stack.pop()
         ordered.append(outcome)
-        stack.extend(sorted(children.get(outcome.unit_id, []), key=_by_name, reverse=True))
+        stack.extend(reversed(children.get(outcome.unit_id, [])))
     return ordered
-
-
-def _by_name(outcome: UnitOutcome) -> list:
-    # "Chi bộ tổ dân phố 2" before "... 10", accents folded as the registry sorts.
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(outcome.name))]

@@ -13,14 +13,14 @@ from ..text import clean
 from .document import Letterhead
 
 # A committee's letterhead starts with its level; the party organisation (đảng bộ) above the
-# next level down is named by the matching territory: "TỈNH ỦY QUẢNG NGÃI" leads
-# "ĐẢNG BỘ TỈNH QUẢNG NGÃI", the line printed above each of its district committees.
+# next level down is named by the matching territory: "TỈNH ỦY X" leads
+# "ĐẢNG BỘ TỈNH X", the line printed above each of its district committees.
 _LEVELS = {"TỈNH ỦY": "TỈNH", "THÀNH ỦY": "THÀNH PHỐ", "THỊ ỦY": "THỊ XÃ", "HUYỆN ỦY": "HUYỆN",
            "QUẬN ỦY": "QUẬN", "ĐẢNG ỦY": ""}
 
 
 def committee_line(unit: Unit) -> str:
-    """The unit's own letterhead line, e.g. "THỊ ỦY ĐỨC PHỔ" (its name in capitals if unset)."""
+    """The unit's own letterhead line, e.g. "THỊ ỦY X" (its name in capitals if unset)."""
     return clean(unit.letterhead) or clean(unit.name).upper()
 
 

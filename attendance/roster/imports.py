@@ -25,7 +25,7 @@ from attendance.roster.people import RowChecker
 from attendance.text import clean, fold
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000  # far above a province (32,000 people); the file size (8 MB) binds first
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # office lists often carry a title and a date above the table
 

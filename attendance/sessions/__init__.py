@@ -18,6 +18,7 @@ __all__ = [
     "CATEGORY_DEFAULTS", "SESSION_DEFAULTS", "SESSION_TIMEZONE", "VENUE_DEFAULTS", "WINDOW_MODES", "ExpectedGrid",
     "add_category", "add_venue", "category_in_use", "count_field",
     "create_session", "expected_grids", "expected_totals", "remove_category", "remove_venue",
-    "session_values", "set_checkin_window", "set_up_session", "set_expected_counts", "update_category",
+    "session_values", "set_checkin_window", "set_up_session", "set_expected_counts",
+    "update_category",
     "update_session", "update_venue", "venue_in_use", "visible_sessions", "visible_venues",
 ]

@@ -76,11 +76,13 @@ def session_values(session: StudySession) -> dict:
 
 def set_checkin_window(db: Session, session: StudySession, mode: str, *, now: datetime,
                        actor: User | None) -> StudySession:
-    """Force check-in open or closed, or leave it to the clock (``StudySession.checkin_open``)."""
+    """Force check-in open or closed from ``now`` on, or leave it to the clock
+    (``checkin.rule.window_open``: scans made before ``now`` keep the window they were made in)."""
     check = Checks()
     check.choice("mode", mode, WINDOW_MODES)
     check.done()
     before, session.checkin_window = session.checkin_window, mode
+    session.checkin_window_since = None if mode == WINDOW_AUTO else now
     db.flush()
     audit.record(db, now=now, actor=actor, action="session.checkin_window",
                  session_id=session.id, target=session, before=before, after=mode)

@@ -108,9 +108,17 @@ def build_preview(db: Session, data: bytes, filename: str, *,
         found = _columns(table[0][1])
         missing = [HEADERS[name] for name in REQUIRED if name not in found]
         raise DomainError("missing_columns", columns=", ".join(missing))
-    preview = UnitPreview(filename=filename, columns=list(columns))
-    for number, cells in table[header_index + 1:]:
-        values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+    rows = [(number, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()})
+            for number, cells in table[header_index + 1:]]
+    return preview_rows(db, rows, filename, columns=list(columns), scope=scope)
+
+
+def preview_rows(db: Session, rows: list[tuple[int, dict[str, str]]], filename: str, *,
+                 columns: list[str] | None = None, scope: Unit | None = None) -> UnitPreview:
+    """The preview of rows already read ((row number, {field: text}), fields as HEADERS);
+    what ``build_preview`` does after reading a file, and what the demo loader calls."""
+    preview = UnitPreview(filename=filename, columns=columns or list(HEADERS))
+    for number, values in rows:
         if any(values.values()):
             if len(preview.rows) == MAX_UNITS:
                 raise DomainError("too_many_rows", limit=MAX_UNITS)

@@ -40,6 +40,8 @@ DATE_TIME = {"type": "string", "format": "date-time",
 VENUE_KIND = {"type": "string", "enum": ["hall", "bridge_point"]}
 
 SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": ID}
+JOB_ID = {"name": "job_id", "in": "path", "required": True,
+          "schema": {"type": "string", "minLength": 1, "maxLength": 32}}
 VENUE_ID_QUERY = {"name": "venue_id", "in": "query", "required": False, "schema": ID,
                   "allowEmptyValue": True,  # ?venue_id= is the same as no venue_id
                   "description": "One venue. Staff and coordinators: their own (the default); "
@@ -125,9 +127,13 @@ SETUP_SCHEMAS = {
             venue_kind=VENUE_KIND, headcount_only=BOOLEAN)},
         parent_session_id={**ID, "description": "makes it a follow-on class of that session"}),
     "RosterFile": _object(["file"], file={"type": "string", "format": "binary",
-                                          "description": "CSV or XLSX, the roster columns"}),
+                                          "description": "CSV or XLSX, the roster columns"},
+                          mode={"type": "string", "enum": ["add", "update"],
+                                "description": "update: rows matching someone on the roster "
+                                               "by member number or phone update them"}),
     "RosterImported": _object(["session_id", "imported"], session_id=INTEGER,
-                              imported=INTEGER),
+                              imported=INTEGER, added=INTEGER, updated=INTEGER,
+                              unchanged=INTEGER),
     "BadRows": _object(["error"], error=_object(
         ["code", "message", "rows"], code={"type": "string", "enum": ["bad_rows"]},
         message=STRING, rows={"type": "array", "items": _object(
@@ -270,6 +276,22 @@ OTHER_SCHEMAS = {
         kind=VENUE_KIND, readiness=STRING, signed_off=BOOLEAN,
         categories={"type": "array", "items": _ref("SummaryCategory")},
         totals=_ref("Figures")),
+    "ExportRequest": _object(
+        ["what", "format"],
+        what={"type": "string", "enum": ["cards", "invitations", "posters", "summary",
+                                         "absentees", "late", "outcomes"]},
+        format={"type": "string", "enum": ["pdf", "xlsx", "csv"]},
+        venue_id=_nullable(ID)),
+    "JobState": _object(["id", "state", "progress"], id=STRING,
+                        state={"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                        progress={**INTEGER, "minimum": 0, "maximum": 100}),
+    "ExportAccepted": _object(["job"], job=_ref("JobState")),
+    "Job": {"allOf": [_ref("JobState"), _object(
+        ["error", "download"],
+        error=_nullable(_object(["code", "message"], code=STRING, message=STRING)),
+        download=_nullable({**STRING, "description": "URL of the file once done"}),
+        what=STRING, format=STRING, session_id=INTEGER,
+        venue_id=_nullable(INTEGER), result={"type": "object"})]},
     "Summary": _object(["venues", "totals"], session_id=INTEGER,
                        venues={"type": "array", "items": _ref("SummaryVenue")},
                        totals=_ref("Figures")),
@@ -301,6 +323,28 @@ OTHER_PATHS = {
             "application/json": {"schema": _ref("RollRequest")}}},
         "responses": {"200": _ok("RollResponse", "One result per item, in order"),
                       **_errors(400, 401, 404)}}},
+    "/api/v1/sessions/{session_id}/exports": {"post": {
+        "operationId": "postExport", "tags": ["jobs"],
+        "summary": "Start a long export (cards, invitations, posters, summary, lists, "
+                   "outcomes) as a background job; poll GET /api/v1/jobs/{job_id}",
+        "parameters": [SESSION_ID],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": _ref("ExportRequest")}}},
+        "responses": {"202": _ok("ExportAccepted", "The job, queued"),
+                      **_errors(400, 401, 403, 404)}}},
+    "/api/v1/jobs/{job_id}": {"get": {
+        "operationId": "getJob", "tags": ["jobs"],
+        "summary": "A job's state, progress (0-100), error and, once done, its file's URL",
+        "parameters": [JOB_ID],
+        "responses": {"200": _ok("Job", "The job"), **_errors(401, 403, 404)}}},
+    "/api/v1/jobs/{job_id}/download": {"get": {
+        "operationId": "downloadJob", "tags": ["jobs"],
+        "summary": "The finished file of a job (same authorization as the session)",
+        "parameters": [JOB_ID],
+        "responses": {"200": {"description": "The file (PDF, XLSX or CSV)", "content": {
+            "application/pdf": {}, "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+            **_errors(401, 403, 404)}}},
     "/api/v1/sessions/{session_id}/summary": {"get": {
         "operationId": "getSummary", "tags": ["summary"],
         "summary": "Expected and actual attendance per venue and category",
@@ -331,7 +375,7 @@ SPEC = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
-             {"name": "summary"}, {"name": "outcomes"}],
+             {"name": "summary"}, {"name": "outcomes"}, {"name": "jobs"}],
     "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
     "components": {
         "securitySchemes": {

@@ -3,6 +3,7 @@
 
 from datetime import datetime
 
+from attendance.checkin import rule
 from attendance.models import Category, Document, ExpectedCount, StudySession, Unit, Venue
 
 
@@ -40,7 +41,7 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
         "id": session.id, "title": session.title,
         "starts_at": iso(session.starts_at, session), "ends_at": iso(session.ends_at, session),
         "timezone": session.timezone, "late_grace_minutes": session.late_grace_minutes,
-        "checkin_open": session.checkin_open(now),
+        "checkin_open": rule.window_open(session, now),
         "organizer_unit": ({"id": session.organizer_unit.id, "name": session.organizer_unit.name}
                            if session.organizer_unit is not None else None),
         "plan": {"number": session.plan_number,

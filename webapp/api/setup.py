@@ -206,9 +206,14 @@ def import_roster(session_id: int):
     if file is None:
         return json_error("validation", 400, text=f"file: {message('required')}",
                           fields={"file": message("required")})
+    mode = request.form.get("mode") or "add"  # "update": add and update (matched people)
+    if mode not in roster_import.MODES:
+        return json_error("validation", 400, text=f"mode: {message('bad_choice')}",
+                          fields={"mode": message("bad_choice")})
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     try:
-        preview = roster_import.build_preview(db.session, session, data, file.filename or "")
+        preview = roster_import.build_preview(db.session, session, data, file.filename or "",
+                                              mode=mode)
         if preview.bad_rows:
             return json_error("bad_rows", 422, text=message("bad_rows", count=len(
                 preview.bad_rows)), rows=[{"row": row.number, "errors": [
@@ -219,4 +224,5 @@ def import_roster(session_id: int):
         db.session.rollback()
         return json_error(error.code, text=message(error.code, **error.params))
     db.session.commit()
-    return {"session_id": session.id, "imported": count}, 201
+    return {"session_id": session.id, "imported": count, "added": preview.count("add"),
+            "updated": preview.count("update"), "unchanged": preview.count("unchanged")}, 201

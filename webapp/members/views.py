@@ -12,6 +12,7 @@ from attendance.errors import DomainError, ValidationError
 from attendance.members import registry
 from attendance.models import Member, Unit
 from attendance.permissions import can_manage
+from attendance.units.tree import unit_tree
 
 from ..auth import role_required
 from ..errors import message
@@ -30,11 +31,10 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def scope_units(scope: set[int] | None) -> list[Unit]:
-    query = select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.code)
-    if scope is not None:
-        query = query.where(Unit.id.in_(scope))
-    return list(db.session.scalars(query))
+def scope_units(user) -> list[tuple[Unit, str]]:
+    """The units in ``user``'s scope as the tree shows them: (unit, indented label)."""
+    rows = unit_tree(db.session, root_id=user.unit_id)
+    return [(row.unit, "\u00a0\u00a0" * row.depth + row.unit.name) for row in rows]
 
 
 def _load(member_id: int) -> Member:
@@ -47,9 +47,9 @@ def _load(member_id: int) -> Member:
 @role_required(can_manage)
 def index():
     scope = registry.scope_unit_ids(db.session, current_user)
-    units = scope_units(scope)
+    units = scope_units(current_user)
     unit_id = _int_arg("unit_id")
-    if unit_id is not None and unit_id not in {u.id for u in units}:
+    if unit_id is not None and unit_id not in {u.id for u, _ in units}:
         abort(404)
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     q = request.args.get("q", "")[:200]
@@ -65,8 +65,7 @@ def index():
 @role_required(can_manage)
 def add():
     form = MemberForm()
-    form.unit_id.choices = [(u.id, f"{u.code} · {u.name}") for u in scope_units(
-        registry.scope_unit_ids(db.session, current_user))]
+    form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)]
     if request.method == "GET" and _int_arg("unit_id"):
         form.unit_id.data = _int_arg("unit_id")
     if form.validate_on_submit():
@@ -107,8 +106,8 @@ def edit(member_id: int):
 def move(member_id: int):
     member = _load(member_id)
     form = MoveForm()
-    form.unit_id.choices = [(u.id, f"{u.code} · {u.name}") for u in scope_units(
-        registry.scope_unit_ids(db.session, current_user)) if u.id != member.unit_id]
+    form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)
+                            if u.id != member.unit_id]
     if form.validate_on_submit():
         try:
             registry.move_member(db.session, member, form.unit_id.data, now=_now(),

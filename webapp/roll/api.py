@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from attendance.ids import row_id
 from attendance.models import Venue
+from attendance.permissions import may_ever_check_in
 from attendance.roll.batch import MarkResult, record_mark
 
 from ..checkin.api import MAX_BATCH, _parse_time
@@ -17,6 +18,8 @@ from ..loading import api_view
 
 @api_view()
 def post_roll(session, actor):
+    if not may_ever_check_in(actor):  # the whole batch, before anything is written
+        return json_error("may_not_check_in", 403)
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH \

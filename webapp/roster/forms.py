@@ -84,7 +84,7 @@ class FromMembersForm(FlaskForm):
     category_id = SelectField(_l("Thành phần"), coerce=_to_id, validate_choice=False)
 
     def set_choices(self, session: StudySession, units) -> None:
-        self.unit_ids.choices = [(u.id, f"{u.code} · {u.name}") for u in units]
+        self.unit_ids.choices = [(u.id, label) for u, label in units]
         self.venue_id.choices = [(v.id, v.name) for v in session.venues]
         kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
         self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")

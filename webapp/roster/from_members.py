@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from attendance.errors import ValidationError
-from attendance.members.registry import scope_unit_ids
 from attendance.members.rosters import add_members
 from attendance.permissions import can_manage
 
@@ -23,7 +22,7 @@ from .views import load_session
 def from_members(session_id: int):
     session = load_session(session_id)
     form = FromMembersForm()
-    form.set_choices(session, scope_units(scope_unit_ids(db.session, current_user)))
+    form.set_choices(session, scope_units(current_user))
     if form.validate_on_submit():
         positions = [p for p in (form.positions.data or "").split(",") if p.strip()]
         try:

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from attendance.roster import imports as roster_import
 
 from ..auth import role_required
 from ..extensions import db
+from ..jobs import api as job_api
 from . import uploads
 from .forms import RosterConfirmForm as ConfirmForm, RosterUploadForm as UploadForm
 from .texts import change_text, file_problem, row_problems
@@ -34,6 +35,10 @@ def upload(session_id: int):
     file = form.file.data
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     filename = file.filename or ""
+    if current_app.config["JOBS_DIRECT_IMPORT_BYTES"] < len(data) <= roster_import.MAX_FILE_BYTES:
+        # Thousands of rows: checked (then imported) by the job worker, the page follows it.
+        job = job_api.start_import(session, data, filename, mode=form.mode.data or "add")
+        return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)
     try:
         preview = roster_import.build_preview(db.session, session, data, filename,
                                               mode=form.mode.data or "add")

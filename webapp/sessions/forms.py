@@ -160,7 +160,7 @@ class VenueForm(FlaskForm):
     kind = SelectField(_l("Loại địa điểm"), choices=KIND_CHOICES, default=BRIDGE_POINT,
                        validate_choice=False)
     name = StringField(_l("Tên địa điểm"), validators=[Marked()],
-                       description=_l("Ví dụ: Điểm cầu phường Phổ Hòa"))
+                       description=_l("Ví dụ: Điểm cầu phường 1"))
     address = StringField(_l("Địa chỉ"))
     unit_id = SelectField(_l("Đơn vị phụ trách"), validate_choice=False)
     coordinator_name = StringField(_l("Người điều phối"))

@@ -1,6 +1,6 @@
 """Session pages: thin handlers that load or 404, call one service, render or redirect."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from attendance import sessions, units
+from attendance.checkin import rule
 from attendance.errors import ValidationError
 from attendance.models import StudySession, Unit
 from attendance.permissions import can_manage, reads_scope, session_actions
@@ -49,10 +50,9 @@ def show(session_id: int):
     kinds = {venue.kind for venue in venues} if not may.manage else None
     return render_template(
         "sessions/show.html", session=session, venues=venues, grids=grids,
-        totals=sessions.expected_totals(grids), checkin_open=session.checkin_open(now()),
-        late_after=session.late_after,
-        window_opens=session.starts_at - timedelta(minutes=session.checkin_opens_minutes),
-        window_closes=session.starts_at + timedelta(minutes=session.checkin_closes_minutes),
+        totals=sessions.expected_totals(grids), checkin_open=rule.window_open(session, now()),
+        late_after=session.late_after, window_opens=rule.window_opens(session),
+        window_closes=rule.window_closes(session),
         may=may, window_form=PlainForm(),
         categories={kind: session.categories_for(kind) for kind in ("hall", "bridge_point")
                     if kinds is None or kind in kinds},

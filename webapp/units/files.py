@@ -16,8 +16,9 @@ from attendance.permissions import can_manage, reads_scope
 from ..auth import role_required
 from ..extensions import db
 from ..roster import uploads
-from ..roster.forms import ConfirmForm, UploadForm
+from ..roster.forms import ConfirmForm
 from ..roster.texts import file_problem
+from .forms import UnitsUploadForm as UploadForm
 from .texts import row_problems
 
 UPLOADS = "units"  # the key of unit files among the kept uploads

@@ -3,6 +3,7 @@ field errors."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -34,3 +35,8 @@ class UnitForm(FlaskForm):
         return {name: getattr(self, name).data for name in (
             "code", "name", "kind", "parent_id", "letterhead", "place", "symbol",
             "member_count")}
+
+
+class UnitsUploadForm(FlaskForm):
+    file = FileField(_l("Tệp đơn vị (CSV hoặc XLSX)"),
+                     validators=[FileRequired(_l("Hãy chọn một tệp CSV hoặc XLSX."))])

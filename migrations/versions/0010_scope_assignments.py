@@ -2,16 +2,16 @@
 instead of one venue on the account; each existing account's venue becomes its assignment, and
 the venue's unit becomes the account's unit when it had none
 
-Revision ID: 0008_scope_assignments
-Revises: 0007_outcomes_scan
+Revision ID: 0010_scope_assignments
+Revises: 0009_jobs_background
 Create Date: 2026-12-01 23:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_scope_assignments'
-down_revision = '0007_outcomes_scan'
+revision = '0010_scope_assignments'
+down_revision = '0009_jobs_background'
 branch_labels = None
 depends_on = None
 
