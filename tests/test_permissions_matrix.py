@@ -333,7 +333,8 @@ def _session_urls(app, world, session_id):
     values = {"session_id": session_id, "venue_id": world["theirs"].venues[1].id,
               "person_id": world["people"][1].id, "attendance_id": world["attendances"][1].id,
               "category_id": world["theirs"].categories[0].id,
-              "unit_id": world["units"][3].id, "fmt": "csv", "what": "summary", "token_id": 1}
+              "unit_id": world["units"][3].id, "fmt": "csv", "what": "summary", "token_id": 1,
+              "job_id": "not-a-job", "member_id": 1}
     urls = []
     from flask import url_for
     for rule in app.url_map.iter_rules():
