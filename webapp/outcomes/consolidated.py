@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from flask import abort, render_template, send_file
 from flask_login import current_user, login_required
 
-from attendance.reports.outcomes import (FORMATS, build_outcomes, export_cascade_csv,
-                                         export_outcomes)
+from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
+from attendance.reports.outcomes_export import export_outcomes
 
 from ..extensions import db
 from ..loading import session_or_404
