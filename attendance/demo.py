@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from attendance import demo_cascade, sessions, units
 from attendance.accounts import users as accounts
+from attendance.accounts.assignments import assign
 from attendance.errors import DomainError
 from attendance.outcomes import reports as result_reports
 
@@ -261,8 +262,8 @@ def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
         if user is None:
             accounts.create_user(db, username=username, role=role, password=DEMO_PASSWORD,
                                  full_name=full_name, venue_id=venue_id, unit_id=unit_id, now=now)
-        else:  # a second seed points the existing demo logins at the newest session
-            user.venue_id = venue_id
+        elif venue_id is not None:  # a second seed: the same accounts, the new session
+            assign(db, user, db.get(Venue, venue_id), now=now, actor=None)
         logins.append((username, role, DEMO_PASSWORD))
     return logins
 

@@ -4,6 +4,7 @@ DATABASE_URL, emptied between tests), its client and CLI runner, and factories."
 import os
 
 import pytest
+from flask import g
 from sqlalchemy import MetaData, create_engine, text
 
 from attendance.models import Base
@@ -83,10 +84,20 @@ def app_config(tmp_path):
     }
 
 
+def _fresh_login_cache() -> None:
+    """A test holds one app context from start to end, and Flask reuses it for every request
+    made meanwhile (by the test client or schemathesis); so Flask-Login's copy of the signed-in
+    user in ``g`` would outlive its request (a locked user or revoked token would linger, a
+    request without credentials would pass as the previous one's user). A server's requests
+    each get a fresh ``g``: so do these."""
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
     app = create_app(app_config)
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_login_cache)
     with app.app_context():
         if ON_POSTGRES:
             Base.metadata.create_all(_db.engine)
@@ -162,3 +173,15 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return sign_in
+
+
+@pytest.fixture
+def bearer(db):
+    """Headers with a fresh API token of ``user``."""
+    from attendance.accounts import users as accounts
+
+    def headers(user):
+        token = accounts.issue_api_token(db, user, now=factories.NOW)
+        db.commit()
+        return {"Authorization": f"Bearer {token}"}
+    return headers

@@ -121,9 +121,10 @@ def test_session_detail_for_a_coordinator_shows_only_their_venue(
     assert [v["id"] for v in body["venues"]] == [venue.id]
     assert {c["venue_kind"] for c in body["categories"]} == {"bridge_point"}
     assert {e["venue_id"] for e in body["expected"]} == {venue.id}
+    # A session they are not assigned to is outside their scope: not found, like no session.
     response = client.get(f"/api/v1/sessions/{second.id}", headers=headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
 
 
 def test_missing_session_is_a_json_404(client, make_user, bearer):
@@ -178,7 +179,7 @@ def test_roster_for_staff_defaults_to_their_venue_and_refuses_others(
     assert other.status_code == 403
     assert other.get_json()["error"]["code"] == "forbidden"
     assert client.get(f"/api/v1/sessions/{second.id}/roster",
-                      headers=headers).status_code == 403
+                      headers=headers).status_code == 404
 
 
 def test_roster_venue_must_belong_to_the_session(client, make_user, bearer, seeded):

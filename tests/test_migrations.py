@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.engine import make_url
 
-from attendance.models import Base
+from attendance.models import Base, User
 from webapp import create_app
 from webapp.config import _sqlalchemy_url
 from webapp.extensions import db
@@ -172,6 +172,9 @@ def test_data_filled_at_the_first_migration_is_intact_at_head(empty_database):
             (3, "late", (STARTS + timedelta(minutes=25)).replace(tzinfo=timezone.utc))]
         totals = summarize(db.session, session, list(session.venues)).totals
         assert (totals.expected, totals.present, totals.late) == (5, 2, 1)
+        # The staff account's one venue became its assignment for that venue's session.
+        staff = db.session.scalar(sa.select(User).where(User.username == "letan"))
+        assert [(a.session_id, a.venue_id) for a in staff.assignments] == [(1, 1)]
         db.session.remove()
         db.engine.dispose()
 

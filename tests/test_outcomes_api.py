@@ -45,7 +45,8 @@ def _scoped(make_user, role, unit):
 
 def test_scope_is_the_organizer_unit_and_below(client, db, make_user, town):
     ward_viewer = _scoped(make_user, "viewer", town.hoa)
-    assert _get(client, db, ward_viewer, town.session.id).status_code == 403
+    # The town's session lies above the ward viewer's scope: not there for them.
+    assert _get(client, db, ward_viewer, town.session.id).status_code == 404
     town_viewer = _scoped(make_user, "viewer", town.town)
     assert _get(client, db, town_viewer, town.session.id).status_code == 200
     reporter = make_user(role="reporter", unit_id=town.town.id)

@@ -48,11 +48,15 @@ VENUE_READ_ALL = {**VENUE_MANAGE, "viewer": (OK, OK, OK)}
 GET = {
     "healthz": PUBLIC, "static": PUBLIC, "checkin.service_worker": PUBLIC,
     "auth.login": PUBLIC, "api.openapi": PUBLIC,
+    # A one-time sign-in link: the token is the credential (a wrong one answers 400).
+    "auth.sign_in_link": PUBLIC,
     # Public by design: a participant's own phone, guarded by the venue's secret code.
     "selfcheckin.start": PUBLIC, "selfcheckin.walk_in": PUBLIC, "quiz.start": PUBLIC,
     "home": SIGNED_IN, "sessions.index": SIGNED_IN, "api.sessions": SIGNED_IN,
     "sessions.show": SIGNED_IN,  # reporters see the facts, staff/coordinators their venue
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.expected": MANAGE,
+    "sessions.points_from_units": MANAGE, "sessions.points_template": MANAGE,
+    "sessions.copy": MANAGE,
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
@@ -105,6 +109,8 @@ GET = {
 # POSTs that are cheap to send with an empty form: allowed (any answer) or refused.
 POST = {
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.window": MANAGE,
+    "sessions.points_from_units": MANAGE, "sessions.points_import": MANAGE,
+    "sessions.coordinators": MANAGE, "sessions.copy": MANAGE,
     "sessions.expected": MANAGE, "users.create": MANAGE, "roster.add": MANAGE,
     "roll.makeup": MANAGE, "units.add": MANAGE, "units.edit": MANAGE,
     "units.import_file": MANAGE,
@@ -154,9 +160,9 @@ def _args(rule, world, index=1):
               "person_id": world["people"][index].id,
               "attendance_id": world["attendances"][index].id, "category_id": world["category"].id,
               "user_id": world["other_user"].id, "unit_id": world["unit"].id,
-              "member_id": world["member"].id,
               "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
-              "what": "summary", "token_id": 1,
+              "what": "summary", "token_id": 1, "token": "not-a-link",
+              "member_id": world["member"].id,
               "parent_id": world["session"].id, "class_id": world["session"].id,
               "job_id": world["job"].id}
     missing = set(rule.arguments) - set(values)
@@ -288,3 +294,120 @@ def test_a_coordinator_can_neither_read_nor_change_another_point_through_the_api
     db.expire_all()
     assert theirs.venue_id == other.id
     assert world["attendances"][2].status == "absent_excused"  # untouched
+
+
+# Two committees on one server -----------------------------------------------------------------
+# Committee A's organizer and viewer (scoped to A's unit) ask for everything of committee B's
+# session: every route that names a session answers exactly as for a session that does not
+# exist (404 for the organizer), and no list, download or API answer shows B's rows.
+
+@pytest.fixture
+def two_committees(db, make_session, make_person, make_user):
+    a, b = (Unit(name=name, kind="committee", code=code)
+            for name, code in (("Thị ủy A", "A"), ("Thị ủy B", "B")))
+    db.add_all([a, b])
+    db.flush()
+    ward_a = Unit(name="Đảng ủy phường A1", kind="committee", code="A1", parent_id=a.id)
+    ward_b = Unit(name="Đảng ủy phường B1", kind="committee", code="B1", parent_id=b.id)
+    db.add_all([ward_a, ward_b])
+    db.commit()
+    theirs = make_session(title="Hội nghị của B", organizer_unit_id=b.id)
+    ours = make_session(title="Hội nghị của A", organizer_unit_id=a.id)
+    people = [make_person(theirs, venue=v, full_name=f"Người của B {i}")
+              for i, v in enumerate(theirs.venues)]
+    b_organizer = make_user(role="organizer", unit_id=b.id, username="tochuc-b")
+    marks = [roll.mark(db, venue=p.venue, person=p, status="absent_excused", reason="ốm",
+                       now=factories.NOW, actor=b_organizer) for p in people]
+    db.commit()
+    return dict(
+        theirs=theirs, ours=ours, people=people, attendances=marks, units=(a, b, ward_a, ward_b),
+        b_coordinator=make_user(role="coordinator", venue=theirs.venues[1], username="dc-b"),
+        b_organizer=b_organizer,
+        a_organizer=make_user(role="organizer", unit_id=a.id, username="tochuc-a"),
+        a_viewer=make_user(role="viewer", unit_id=a.id, username="xem-a"),
+        ward_organizer=make_user(role="organizer", unit_id=ward_a.id, username="tochuc-a1"))
+
+
+def _session_urls(app, world, session_id):
+    """Every GET and POST route that names a session, with B's venue, person, attendance."""
+    values = {"session_id": session_id, "venue_id": world["theirs"].venues[1].id,
+              "person_id": world["people"][1].id, "attendance_id": world["attendances"][1].id,
+              "category_id": world["theirs"].categories[0].id,
+              "unit_id": world["units"][3].id, "fmt": "csv", "what": "summary", "token_id": 1,
+              "job_id": "not-a-job", "member_id": 1}
+    urls = []
+    from flask import url_for
+    for rule in app.url_map.iter_rules():
+        if "session_id" not in rule.arguments:
+            continue
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+        for method in sorted({"GET", "POST"} & rule.methods):
+            urls.append((rule.endpoint, method, url))
+    return urls
+
+
+def _answer(client, method, url) -> str:
+    response = client.open(url, method=method)
+    response.close()
+    return outcome(response)
+
+
+@pytest.mark.parametrize("who", ["a_organizer", "a_viewer"])
+def test_nothing_of_another_committee_is_found(app, client, two_committees, who):
+    world = two_committees
+    client.post("/login", data={"username": world[who].username,
+                                "password": factories.PASSWORD})
+    missing_id = world["theirs"].id + 1000
+    theirs = _session_urls(app, world, world["theirs"].id)
+    nowhere = dict(((e, m), u) for e, m, u in _session_urls(app, world, missing_id))
+    assert len(theirs) > 60  # every session route, pages, downloads and API alike
+    wrong = {}
+    for endpoint, method, url in theirs:
+        seen, baseline = (_answer(client, method, u) for u in (url, nowhere[endpoint, method]))
+        if seen != baseline or (who == "a_organizer" and seen != MISSING):
+            wrong[f"{method} {endpoint}"] = (seen, baseline)
+    assert wrong == {}, "(B's session, a session that does not exist)"
+    db_people = world["people"]
+    for listing in ("/sessions/", "/api/v1/sessions", "/users/"):
+        text = client.get(listing).get_data(as_text=True)
+        assert "Hội nghị của B" not in text and "tochuc-b" not in text and "dc-b" not in text
+        assert all(p.full_name not in text for p in db_people)
+    assert client.get(f"/users/{world['b_coordinator'].id}").status_code in (403, 404)
+    # Their own committee's session is theirs.
+    assert client.get(f"/sessions/{world['ours'].id}").status_code == 200
+    assert "Hội nghị của A" in client.get("/sessions/").get_data(as_text=True)
+
+
+def test_a_token_of_one_committee_changes_nothing_in_another(
+        db, client, two_committees, bearer):
+    world = two_committees
+    headers = bearer(world["a_organizer"])
+    theirs, person = world["theirs"], world["people"][1]
+    base = f"/api/v1/sessions/{theirs.id}"
+    scan = {"nonce": "a-1", "venue_id": theirs.venues[1].id, "person_id": person.id,
+            "method": "manual"}
+    assert client.post(f"{base}/checkins", json={"items": [scan]},
+                       headers=headers).status_code == 404
+    mark = {"nonce": "a-2", "venue_id": theirs.venues[1].id, "person_id": person.id,
+            "status": "present"}
+    assert client.post(f"{base}/roll", json={"items": [mark]}, headers=headers).status_code == 404
+    assert client.get(f"{base}/roster", headers=headers).status_code == 404
+    assert client.get(f"{base}/summary", headers=headers).status_code == 404
+    listed = client.get("/api/v1/sessions", headers=headers).get_json()["sessions"]
+    assert [s["title"] for s in listed] == ["Hội nghị của A"]
+    db.expire_all()
+    assert world["attendances"][1].status == "absent_excused"
+
+
+def test_a_scope_is_the_unit_and_below_never_above(client, login, two_committees,
+                                                   make_session):
+    world = two_committees
+    ward_session = make_session(title="Lớp của phường A1",
+                                organizer_unit_id=world["units"][2].id)
+    login(world["ward_organizer"])
+    assert client.get(f"/sessions/{ward_session.id}").status_code == 200
+    assert client.get(f"/sessions/{world['ours'].id}").status_code == 404  # the town's: above
+    client.post("/logout")
+    login(world["a_organizer"])
+    assert client.get(f"/sessions/{ward_session.id}").status_code == 200  # below the town

@@ -38,11 +38,11 @@ def test_staff_at_another_venue_is_forbidden(client, login, make_session, make_u
     assert client.get(f"/sessions/{session.id}/scan?venue_id={bridge_point.id}").status_code == 403
 
 
-def test_staff_of_another_session_is_forbidden(client, login, make_session, make_user):
+def test_staff_of_another_session_do_not_find_it(client, login, make_session, make_user):
     session, other = make_session(), make_session()
     login(make_user(role="staff", venue=other.venues[0]))
 
-    assert client.get(f"/sessions/{session.id}/scan").status_code == 403
+    assert client.get(f"/sessions/{session.id}/scan").status_code == 404
 
 
 def test_coordinator_gets_their_bridge_point_with_its_categories(client, login, make_session,

@@ -66,7 +66,7 @@ def test_coordinator_sees_only_their_venue_and_session(db, make_session, make_us
     assert "Điểm cầu phường 1" in page
     assert "Điểm cầu phường 2" not in page and "Hội trường UBND thị xã" not in page
     assert "Thường trực Thị ủy" not in page  # hall categories are not theirs
-    assert client.get(f"/sessions/{other.id}").status_code == 403
+    assert client.get(f"/sessions/{other.id}").status_code == 404  # outside their scope
     assert client.get(f"/sessions/{mine.id}/expected").status_code == 403
     assert client.get("/sessions/999999").status_code == 404
 

@@ -67,9 +67,13 @@ def test_token_use_is_stamped_at_most_once_per_five_minutes(db):
     row = db.scalar(select(ApiToken).where(ApiToken.user_id == clerk.id))
     assert row.last_used_at is None
     accounts.user_for_token(db, token, now=NOW)
+    assert row.last_used_at is None  # noted, written when the request is done
+    assert accounts.stamp_token_uses(db)
     assert row.last_used_at == NOW
     accounts.user_for_token(db, token, now=NOW + timedelta(minutes=4))
+    assert not accounts.stamp_token_uses(db)
     assert row.last_used_at == NOW
     accounts.user_for_token(db, token, now=NOW + timedelta(minutes=5))
+    assert accounts.stamp_token_uses(db)
     assert row.last_used_at == NOW + timedelta(minutes=5)
     assert accounts.user_for_token(db, "dc_not-a-token", now=NOW) is None

@@ -22,6 +22,8 @@ MESSAGES = {
     "server_error": _l("Đã có lỗi hệ thống. Thao tác chưa được thực hiện; xin thử lại."),
     "database_unavailable": _l("Vừa mất kết nối tới cơ sở dữ liệu. Thao tác chưa được thực "
                                "hiện; xin thử lại sau giây lát."),
+    "link_invalid": _l("Liên kết đăng nhập không đúng, đã hết hạn hoặc đã được dùng. Xin Ban "
+                       "Tổ chức in lại danh sách tài khoản."),
     # Fields
     "required": _l("Không được để trống."),
     "too_long": _l("Quá dài."),
@@ -169,6 +171,20 @@ def message(code: str, **params) -> str:
 
 def field_messages(error: ValidationError) -> dict[str, str]:
     return {field: message(code) for field, code in error.errors.items()}
+
+
+def put_form_errors(form, error: ValidationError, rename=None) -> None:
+    """The one mapping of a service's field errors onto a form: each code's message on the
+    field of that name (``rename``: a dict or a function from the service's field name to the
+    form's field, or None), and flashed when no field of the form shows it."""
+    for name, code in error.errors.items():
+        target = rename(name) if callable(rename) else (rename or {}).get(name, name)
+        field = getattr(form, target, None) if isinstance(target, str) else target
+        text = message(code, **error.params)
+        if field is None or not hasattr(field, "errors"):
+            flash(text, "error")
+            continue
+        field.errors = [*(field.errors or []), text]
 
 
 def status_for(code: str) -> int:

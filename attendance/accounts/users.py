@@ -4,14 +4,16 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from attendance import audit
+from attendance import audit, permissions
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, Unit, User, Venue
 from attendance.text import clean
+
+from .assignments import assign
 
 MIN_PASSWORD = 8
 # last_used_at is informative only: writing it on every request would cost a write per scan.
@@ -34,27 +36,35 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
         errors["username"] = "username_taken"
     if role not in ROLES:
         errors["role"] = "role_invalid"
-    if role in VENUE_ROLES and venue_id is None:
-        errors["venue_id"] = "venue_required"
+    venue = db.get(Venue, venue_id) if venue_id is not None and role in VENUE_ROLES else None
     if role in UNIT_ROLES and unit_id is None:
         errors["unit_id"] = "unit_required"
     # A number given from outside (the CLI, a form) may name nothing: say so, rather than let
     # the foreign key fail at commit.
-    if venue_id is not None and role in VENUE_ROLES and db.get(Venue, venue_id) is None:
+    if venue_id is not None and role in VENUE_ROLES and venue is None:
         errors["venue_id"] = "venue_not_found"
     if unit_id is not None and db.get(Unit, unit_id) is None:
         errors["unit_id"] = "unit_not_found"
+    elif actor is not None and not permissions.in_unit_scope(actor, unit_id):
+        # A scoped organizer creates accounts inside their subtree only (none without a unit).
+        errors["unit_id"] = "unit_required" if unit_id is None else "bad_choice"
+    if venue is not None and actor is not None \
+            and not permissions.can_manage_session(actor, venue.session):
+        errors["venue_id"] = "bad_choice"
     if len(password) < MIN_PASSWORD:
         errors["password"] = "password_too_short"
     if errors:
         raise ValidationError(errors)
+    if venue is not None and unit_id is None:
+        unit_id = venue.unit_id  # a coordinator belongs to the unit of their point
     user = User(username=username, role=role, password_hash=hash_password(password),
-                full_name=clean(full_name), venue_id=venue_id if role in VENUE_ROLES else None,
-                unit_id=unit_id, created_at=now, active=True)
+                full_name=clean(full_name), unit_id=unit_id, created_at=now, active=True)
     db.add(user)
     db.flush()
     audit.record(db, now=now, actor=actor, action="user.create", target=user,
-                 role=role, venue_id=user.venue_id, unit_id=user.unit_id)
+                 role=role, venue_id=venue.id if venue else None, unit_id=user.unit_id)
+    if venue is not None:
+        assign(db, user, venue, now=now, actor=actor)
     return user
 
 
@@ -99,8 +109,10 @@ def revoke_api_token(db: Session, api_token: ApiToken, *, now: datetime,
 def user_for_token(db: Session, token: str, *, now: datetime) -> User | None:
     """The active user a live token belongs to, or None.
 
-    ``last_used_at`` is set at most once per TOKEN_TOUCH_INTERVAL and left unflushed: the
-    caller commits when ``db.dirty`` says it was touched (the request loader does)."""
+    Its use is noted at most once per TOKEN_TOUCH_INTERVAL, to be written by
+    ``stamp_token_uses`` when the request is done (not here: a row changed now would be
+    flushed by the request's next query and hold SQLite's write lock while the check-in API
+    writes on a connection of its own)."""
     # One query for token and user: this runs on every API request, check-ins included.
     found = db.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
         ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))).first()
@@ -108,8 +120,16 @@ def user_for_token(db: Session, token: str, *, now: datetime) -> User | None:
         return None
     row = found.ApiToken
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now  # last, after every lazy load, so it stays in db.dirty
+        db.info.setdefault("tokens_used", {})[row.id] = now
     return row.user
+
+
+def stamp_token_uses(db: Session) -> bool:
+    """Write the last uses ``user_for_token`` noted; flushes. True when there were any."""
+    used = db.info.pop("tokens_used", None) or {}
+    for token_id, at in used.items():
+        db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+    return bool(used)
 
 
 def set_active(db: Session, user: User, active: bool, *, now: datetime,

@@ -13,8 +13,8 @@ from attendance.models import STATUSES, Attendance, User, Venue
 from attendance.text import clean
 
 
-def _check(actor: User, reason: str) -> str:
-    if not permissions.can_manage(actor):
+def _check(actor: User, attendance: Attendance, reason: str) -> str:
+    if not permissions.can_manage_session(actor, attendance.person.session):
         raise Forbidden()
     reason = clean(reason)
     if not reason:
@@ -26,7 +26,7 @@ def _check(actor: User, reason: str) -> str:
 
 def undo_checkin(db: Session, attendance: Attendance, *, now: datetime, actor: User,
                  reason: str) -> None:
-    reason = _check(actor, reason)
+    reason = _check(actor, attendance, reason)
     audit.record(db, now=now, actor=actor, action="attendance.undo",
                  session_id=attendance.session_id, target=attendance, reason=reason,
                  person_id=attendance.person_id, venue_id=attendance.venue_id,
@@ -38,7 +38,7 @@ def undo_checkin(db: Session, attendance: Attendance, *, now: datetime, actor: U
 def correct_attendance(db: Session, attendance: Attendance, *, now: datetime, actor: User,
                        reason: str, status: str | None = None,
                        venue: Venue | None = None) -> Attendance:
-    reason = _check(actor, reason)
+    reason = _check(actor, attendance, reason)
     if status is not None and status not in STATUSES:
         raise ValidationError({"status": "bad_choice"})
     if venue is not None and venue.session_id != attendance.session_id:

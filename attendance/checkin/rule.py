@@ -104,7 +104,7 @@ def check_venue(session, venue, actor) -> None:
     (``actor`` None: the participant themself, from the venue's poster)."""
     if venue is None or venue.session_id != session.id:
         raise CheckInError("wrong_venue_session")
-    if actor is not None and not permissions.can_check_in_at(actor, venue):
+    if actor is not None and not permissions.can_check_in_at(actor, venue, session):
         raise CheckInError("not_allowed_here")
 
 

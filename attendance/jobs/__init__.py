@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError, Forbidden, ValidationError
 from ..models import DONE, FAILED, QUEUED, RUNNING, Job, StudySession, User
-from ..permissions import can_manage, can_read_all
+from ..permissions import can_manage_session, can_read_all
 
 FORMATS = ("pdf", "xlsx", "csv")
 EXPORTS = {
@@ -30,15 +30,16 @@ KEEP = timedelta(hours=24)  # a finished file is kept this long, then deleted
 STALE = timedelta(hours=2)  # no job runs this long: one "running" that long was cut off
 
 
-def may_run(user: User, what: str) -> bool:
-    """The same rule as the direct downloads: QR material and imports need an organizer."""
+def may_run(user: User, what: str, session: StudySession) -> bool:
+    """The same rule as the direct downloads: QR material and imports need an organizer of
+    the session, the rest a reader of all its venues."""
     if what in PRINTED or what == ROSTER_IMPORT:
-        return can_manage(user)
-    return can_read_all(user)
+        return can_manage_session(user, session)
+    return can_read_all(user, session)
 
 
 def may_see(user: User, job: Job) -> bool:
-    return may_run(user, job.what)
+    return may_run(user, job.what, job.session)
 
 
 def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
@@ -55,7 +56,7 @@ def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
         errors["venue_id"] = "bad_choice"
     if errors:
         raise ValidationError(errors)
-    if not may_run(actor, what):
+    if not may_run(actor, what, session):
         raise Forbidden()
     return _create(db, session, what=what, fmt=fmt, venue_id=venue_id, actor=actor, now=now,
                    params=params)
@@ -64,7 +65,7 @@ def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
 def create_import(db: Session, session: StudySession, *, upload: str, filename: str,
                   actor: User, now: datetime, confirm: bool, mode: str = "add") -> Job:
     """A roster file to check (``confirm`` False: the preview) or to import (True)."""
-    if not may_run(actor, ROSTER_IMPORT):
+    if not may_run(actor, ROSTER_IMPORT, session):
         raise Forbidden()
     return _create(db, session, what=ROSTER_IMPORT, fmt="import" if confirm else "check",
                    venue_id=None, actor=actor, now=now,

@@ -2,20 +2,22 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
-from .sessions import Unit, Venue
+from .sessions import StudySession, Unit, Venue
 
 ORGANIZER = "organizer"  # Văn phòng / Ban Tuyên giáo
-STAFF = "staff"  # entrance staff at one venue
-COORDINATOR = "coordinator"  # one bridge point
+STAFF = "staff"  # entrance staff: a venue per session
+COORDINATOR = "coordinator"  # a bridge point per session
 REPORTER = "reporter"  # one unit's result report
-VIEWER = "viewer"  # reads everything, changes nothing
+VIEWER = "viewer"  # reads everything in its scope, changes nothing
 ROLES = (ORGANIZER, STAFF, COORDINATOR, REPORTER, VIEWER)
 VENUE_ROLES = (STAFF, COORDINATOR)
 UNIT_ROLES = (REPORTER,)
+# Roles whose unit is a scope (the unit and everything below it); without a unit, the instance.
+SCOPED_ROLES = (ORGANIZER, VIEWER)
 
 
 class User(Base):
@@ -26,14 +28,15 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
-    venue_id: Mapped[int | None] = mapped_column(
-        ForeignKey("venues.id", ondelete="SET NULL"))
+    # Organizers and viewers: their scope (None: the whole instance). Reporters: the unit they
+    # report for. Staff and coordinators: the unit they belong to, across sessions.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    venue: Mapped[Venue | None] = relationship(foreign_keys=[venue_id])
     unit: Mapped[Unit | None] = relationship()
+    assignments: Mapped[list["VenueAssignment"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
 
     # Flask-Login's protocol, kept here as plain attributes (no Flask import).
     @property
@@ -45,6 +48,27 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class VenueAssignment(Base):
+    """Where a staff member or coordinator works in one session: one venue per session. The
+    account outlives the session; next month's session gets an assignment of its own."""
+
+    __tablename__ = "venue_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The session is the venue's, kept here so "one venue per session" is a constraint.
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="assignments")
+    venue: Mapped[Venue] = relationship()
+    session: Mapped[StudySession] = relationship()
 
 
 class ApiToken(Base):

@@ -55,7 +55,7 @@ def record_makeup(db: Session, *, session: StudySession, held_on: date | None,
                   person_ids: list[int], now: datetime, actor: User, unit_id: int | None = None,
                   note: str = "") -> MakeupSession:
     """Record a make-up sitting and who attended it; audited; flushes."""
-    if not permissions.can_manage(actor):
+    if not permissions.can_manage_session(actor, session):
         raise Forbidden()
     errors = {}
     if not isinstance(held_on, date):

@@ -150,7 +150,7 @@ def sign_off(db: Session, *, venue: Venue, now: datetime, actor: User) -> Venue:
 
 
 def reopen(db: Session, *, venue: Venue, now: datetime, actor: User, reason: str) -> Venue:
-    if not permissions.can_manage(actor):
+    if not permissions.can_manage_session(actor, venue.session):
         raise Forbidden()
     reason = clean(reason)
     if not reason:

@@ -58,6 +58,9 @@ class PreviewRow:
     action: str = reimport.ADD  # in "add and update" mode: add, update or unchanged
     existing: Person | None = None  # the person an update changes
     changes: list[str] = field(default_factory=list)
+    # Names the file spelt otherwise (without diacritics, other case) and what they matched,
+    # by field: shown in the preview so that a loose match is seen, not silently taken.
+    matched: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,10 +118,19 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
         if action == reimport.ADD:
             checker.remember(person)
         preview.rows.append(PreviewRow(number, values, list(errors.values()), person, action,
-                                       existing, changes))
+                                       existing, changes, _loose_matches(session, values, person)))
     if not preview.rows:
         raise DomainError("empty_file")
     return preview
+
+
+def _loose_matches(session: StudySession, values: dict, person: dict) -> dict[str, str]:
+    found = {"venue": next((v.name for v in session.venues
+                            if v.id == person.get("venue_id")), None),
+             "category": next((c.name for c in session.categories
+                               if c.id == person.get("category_id")), None)}
+    return {name: matched for name, matched in found.items()
+            if matched is not None and clean(values.get(name, "")) != matched}
 
 
 def import_roster(db: Session, session: StudySession, preview: Preview, *, now: datetime,

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from attendance import audit
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import (
-    VENUE_ROLES,
     Attendance,
     Category,
     Person,
@@ -23,9 +22,9 @@ from attendance.models import (
     User,
     Venue,
 )
-from attendance.members.links import MemberLinker
 from attendance.members.fields import parse_birth_date
-from attendance.permissions import can_read_all
+from attendance.members.links import MemberLinker
+from attendance.permissions import assigned_venue_id, can_read_all
 from attendance.text import clean, fold, normalize_phone
 
 MAX_NAME = 200
@@ -239,10 +238,10 @@ def remove_person(db: Session, person: Person, *, now: datetime, actor: User | N
 def visible_venue_id(user: User, session: StudySession, venue_id: int | None) -> int | None:
     """The venue filter a user's roster list must use: organizers and viewers choose freely
     (None = all venues); staff and coordinators always see their own venue only."""
-    if can_read_all(user):
+    if can_read_all(user, session):
         return venue_id
-    own = user.venue_id if user.role in VENUE_ROLES else None
-    if own is None or own not in {v.id for v in session.venues}:
+    own = assigned_venue_id(user, session)
+    if own is None:
         raise Forbidden()
     if venue_id is not None and venue_id != own:
         raise Forbidden()

@@ -9,14 +9,14 @@ from .categories import (CATEGORY_DEFAULTS, add_category, category_in_use, count
                          remove_category, set_expected_counts, update_category)
 from .facts import (SESSION_DEFAULTS, SESSION_TIMEZONE, WINDOW_MODES, create_session, session_values,
                     set_checkin_window, update_session)
-from .overview import (ExpectedGrid, can_see_session, expected_grids, expected_totals,
+from .overview import (ExpectedGrid, expected_grids, expected_totals,
                        visible_sessions, visible_venues)
 from .setup import set_up_session
 from .venues import VENUE_DEFAULTS, add_venue, remove_venue, update_venue, venue_in_use
 
 __all__ = [
     "CATEGORY_DEFAULTS", "SESSION_DEFAULTS", "SESSION_TIMEZONE", "VENUE_DEFAULTS", "WINDOW_MODES", "ExpectedGrid",
-    "add_category", "add_venue", "can_see_session", "category_in_use", "count_field",
+    "add_category", "add_venue", "category_in_use", "count_field",
     "create_session", "expected_grids", "expected_totals", "remove_category", "remove_venue",
     "session_values", "set_checkin_window", "set_up_session", "set_expected_counts",
     "update_category",

@@ -2,21 +2,42 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ..models import HALL, REPORTER, VENUE_KINDS, Category, StudySession, User, Venue
-from ..permissions import can_read_all, can_read_venue
+from ..accounts import scope as scopes
+from ..models import (
+    HALL,
+    ORGANIZER,
+    REPORTER,
+    VENUE_KINDS,
+    VIEWER,
+    Category,
+    StudySession,
+    User,
+    Venue,
+)
+from ..permissions import can_read_venue
 
 
 def visible_venues(user: User, session: StudySession) -> list[Venue]:
-    """All venues for organizers and viewers; staff and coordinators only their own."""
-    return [venue for venue in session.venues if can_read_venue(user, venue)]
+    """All venues for organizers and viewers of the session; staff and coordinators only
+    their own."""
+    return [venue for venue in session.venues if can_read_venue(user, venue, session)]
 
 
-def can_see_session(user: User, session: StudySession) -> bool:
-    # Reporters see the facts of every session (they report on them) but no venue.
-    return can_read_all(user) or user.role == REPORTER or bool(visible_venues(user, session))
+def scoped(query: Select, user: User) -> Select:
+    """``query`` (over StudySession) narrowed to the sessions ``user`` may see: the same rule
+    as permissions.can_see_session, as SQL."""
+    scope = scopes.of(user)
+    if user.role in (ORGANIZER, VIEWER):
+        if scope.units is None:
+            return query
+        return query.where(StudySession.organizer_unit_id.in_(scope.units))
+    if user.role == REPORTER:
+        return query.where(StudySession.organizer_unit_id.is_(None)
+                           | StudySession.organizer_unit_id.in_(scope.ancestors))
+    return query.where(StudySession.id.in_(list(scope.venue_by_session)))
 
 
 def visible_sessions(db: Session, user: User) -> list[tuple[StudySession, int]]:
@@ -26,10 +47,7 @@ def visible_sessions(db: Session, user: User) -> list[tuple[StudySession, int]]:
     query = (select(StudySession, func.coalesce(venue_count.c.n, 0))
              .outerjoin(venue_count, venue_count.c.session_id == StudySession.id)
              .order_by(StudySession.starts_at.desc(), StudySession.id.desc()))
-    if not (can_read_all(user) or user.role == REPORTER):
-        own = select(Venue.session_id).where(Venue.id == user.venue_id)
-        query = query.where(StudySession.id.in_(own.scalar_subquery()))
-    return [(session, count) for session, count in db.execute(query)]
+    return [(session, count) for session, count in db.execute(scoped(query, user))]
 
 
 @dataclass

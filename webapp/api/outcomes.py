@@ -2,13 +2,12 @@
 session's organizer unit (attendance.outcomes.cascade), the figures the consolidated report
 shows. Organizers and viewers whose scope covers the organizer unit."""
 
-from flask import abort
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from attendance.models import StudySession
 from attendance.outcomes.cascade import Cascade, UnitOutcome, cascade_outcomes
 
 from ..extensions import db
+from ..loading import session_or_404
 from ..outcomes.scope import require_unit_readable
 
 
@@ -42,6 +41,6 @@ def outcomes_json(cascade: Cascade) -> dict:
 
 @login_required
 def get_outcomes(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id)
     require_unit_readable(session.organizer_unit_id)
     return outcomes_json(cascade_outcomes(db.session, session))

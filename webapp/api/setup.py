@@ -10,12 +10,13 @@ from flask_login import current_user, login_required
 
 from attendance import sessions, units
 from attendance.errors import DomainError, ValidationError
-from attendance.models import ORGANIZER, VIEWER, StudySession, Unit
-from attendance.permissions import can_manage, can_manage_unit
+from attendance.models import ORGANIZER, VIEWER, Unit
+from attendance.permissions import can_manage
 from attendance.roster import imports as roster_import
 
 from ..errors import json_error, message
 from ..extensions import db
+from ..loading import session_or_404
 from . import serialize
 from .views import session as session_view
 
@@ -199,11 +200,8 @@ def create_session():
 
 @login_required
 def import_roster(session_id: int):
-    if not can_manage(current_user):
-        abort(403)
-    session = db.session.get(StudySession, session_id) or abort(404)
-    if not can_manage_unit(current_user, session.organizer_unit):
-        abort(404)  # another committee's session is not there for this organizer
+    # Another committee's session is not there for this organizer (404); a viewer's is 403.
+    session = session_or_404(current_user, session_id, manage=True)
     file = request.files.get("file")
     if file is None:
         return json_error("validation", 400, text=f"file: {message('required')}",

@@ -1,7 +1,7 @@
 """Read API: sessions, one session's set-up, the roster snapshot an offline scanner keeps.
 
-Organizers and viewers read everything; staff and coordinators only their own venue (and so
-only its session). Errors are JSON ({"error": {"code", "message"}}) by webapp.errors for every
+Organizers and viewers read every session in their scope; staff and coordinators only their
+own venue of the sessions they are assigned to. Errors are JSON ({"error": {"code", "message"}}) by webapp.errors for every
 /api/ path; Flask-Login answers 401 there when neither a Bearer token nor a login is given."""
 
 from datetime import datetime, timezone
@@ -13,8 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from attendance.models import ExpectedCount, Person, StudySession, Venue
 from attendance.permissions import can_read_all, can_read_venue
+from attendance.sessions.overview import scoped
 
 from ..extensions import db
+from ..loading import api_view
 from . import serialize
 from .openapi import SPEC
 
@@ -25,10 +27,8 @@ def openapi():
 
 @login_required
 def sessions():
-    query = select(StudySession).options(selectinload(StudySession.document))
-    if not can_read_all(current_user):
-        # Staff and coordinators: the session of their venue. Others (reporters): none.
-        query = query.join(Venue).where(Venue.id == current_user.venue_id)
+    query = scoped(select(StudySession).options(selectinload(StudySession.document)),
+                   current_user)
     found = db.session.scalars(query.order_by(StudySession.starts_at.desc(),
                                               StudySession.id.desc())).all()
     counts = dict(db.session.execute(
@@ -37,21 +37,16 @@ def sessions():
     return {"sessions": [serialize.session_item_json(s, counts.get(s.id, 0)) for s in found]}
 
 
-def _session_or_404(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
-
-
-def _readable_venues(session: StudySession) -> list[Venue]:
-    venues = [v for v in session.venues if can_read_venue(current_user, v)]
-    if not venues and not can_read_all(current_user):
+def _readable_venues(session: StudySession, actor) -> list[Venue]:
+    venues = [v for v in session.venues if can_read_venue(actor, v, session)]
+    if not venues and not can_read_all(actor, session):
         abort(403)  # organizers and viewers read a session that has no venue yet
     return venues
 
 
-@login_required
-def session(session_id: int):
-    study_session = _session_or_404(session_id)
-    venues = _readable_venues(study_session)
+@api_view()
+def session(study_session, actor):
+    venues = _readable_venues(study_session, actor)
     kinds = {v.kind for v in venues}
     expected = db.session.scalars(
         select(ExpectedCount).where(ExpectedCount.venue_id.in_([v.id for v in venues]))
@@ -61,7 +56,7 @@ def session(session_id: int):
         categories=[c for c in study_session.categories if c.venue_kind in kinds])
 
 
-def _roster_venues(study_session: StudySession) -> tuple[list[Venue], int | None]:
+def _roster_venues(study_session: StudySession, actor) -> tuple[list[Venue], int | None]:
     """?venue_id= picks one venue (403 if not the caller's); without it, all the caller
     may read: every venue for organizers and viewers (venue_id None), their own for staff
     and coordinators."""
@@ -70,21 +65,20 @@ def _roster_venues(study_session: StudySession) -> tuple[list[Venue], int | None
         if not raw.isdigit():
             abort(400)
         venue = next((v for v in study_session.venues if v.id == int(raw)), None) or abort(404)
-        if not can_read_venue(current_user, venue):
+        if not can_read_venue(actor, venue, study_session):
             abort(403)
         return [venue], venue.id
-    venues = _readable_venues(study_session)
-    return venues, None if can_read_all(current_user) else venues[0].id
+    venues = _readable_venues(study_session, actor)
+    return venues, None if can_read_all(actor, study_session) else venues[0].id
 
 
-@login_required
-def roster(session_id: int):
-    study_session = _session_or_404(session_id)
-    venues, venue_id = _roster_venues(study_session)
+@api_view()
+def roster(study_session, actor):
+    venues, venue_id = _roster_venues(study_session, actor)
     query = select(Person.id, Person.full_name, Person.position, Person.unit_name,
                    Person.category_id, Person.venue_id, Person.phone, Person.card_version
                    ).where(Person.session_id == study_session.id)
-    if venue_id is not None or not can_read_all(current_user):
+    if venue_id is not None or not can_read_all(actor, study_session):
         query = query.where(Person.venue_id.in_([v.id for v in venues]))
     rows = db.session.execute(query.order_by(Person.venue_id, Person.search_name,
                                              Person.id)).all()
@@ -94,4 +88,3 @@ def roster(session_id: int):
         "generated_at": serialize.iso(datetime.now(timezone.utc), study_session),
         "people": [serialize.roster_person_json(row) for row in rows],
     }
-

@@ -6,6 +6,8 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from attendance import permissions
+from attendance.accounts import scope as scopes
 from attendance.accounts import users as accounts
 from attendance.models import User
 
@@ -45,11 +47,22 @@ def init_app(app) -> None:
         target = request.full_path if request.query_string else request.path
         return redirect(url_for("auth.login", next=target))
 
-    @app.before_request
-    def forget_loaded_user():
-        # Flask-Login caches the user in g, which lives as long as the app context; tests
-        # run many requests in one context, so a locked user or revoked token would linger.
-        g.pop("_login_user", None)
+    @app.context_processor
+    def account_links():
+        # The navigation's decision, made where every permission is: the template shows it.
+        signed_in = current_user.is_authenticated
+        return {"may_manage_users": signed_in and permissions.can_manage(current_user),
+                "may_see_units": signed_in and permissions.reads_scope(current_user)}
+
+    @app.after_request
+    def commit_token_use(response):
+        # A token's last use (noted while the user was loaded, once per 5 minutes) is
+        # written when the view is done: views that only read commit nothing, and the
+        # check-in API writes on a connection of its own.
+        if "tokens_used" in db.session.info and response.status_code < 500 \
+                and accounts.stamp_token_uses(db.session):
+            db.session.commit()
+        return response
 
     @app.before_request
     def check_csrf():
@@ -64,14 +77,12 @@ def token_user(token: str) -> User | None:
     and at most the cache's TTL old (a revoked token stops working within that time)."""
 
     def load():
-        # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds.
+        # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds,
+        # with the user's scope, so that permission checks on the copy need no query.
         user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
         if user is None:
             return None
-        copy = transient(User, columns(user))
-        if db.session.dirty:
-            db.session.commit()
-        return copy
+        return scopes.attach(transient(User, columns(user)), scopes.load(db.session, user))
     return current_app.extensions["diemcau.tokens"].get(accounts.token_digest(token), load)
 
 

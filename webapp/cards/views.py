@@ -18,17 +18,16 @@ from ..auth import role_required
 from ..checkin import card_key
 from ..extensions import db
 from ..jobs import views as job_views
+from ..loading import person_or_404, session_or_404
 from . import cards_pdf, invitations_pdf, now, pdf_name, posters_pdf
 
 
 def _session(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
+    return session_or_404(current_user, session_id, manage=True)
 
 
 def _person(session_id: int, person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or person.session_id != session_id:
-        abort(404)
+    person = person_or_404(session_or_404(current_user, session_id), person_id)
     if not card_service.may_see_card(current_user, person):
         abort(403)
     return person

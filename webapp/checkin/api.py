@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from flask import request
 
+from attendance import permissions
 from attendance.checkin.batch import ScanItem, record_scans
 from attendance.ids import row_id
 from attendance.permissions import may_ever_check_in
@@ -28,7 +29,7 @@ def post_checkins(session_id: int):
     if limits.refusals_exhausted(actor.id):
         return json_error("rate_limited", 429)
     session = session_copy(session_id)
-    if session is None:
+    if session is None or not permissions.can_see_session(actor, session):
         return json_error("not_found", 404)
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from attendance import permissions
 from attendance.checkin import corrections
 from attendance.errors import DomainError
 from attendance.models import (
@@ -19,19 +20,17 @@ from attendance.models import (
     User,
     Venue,
 )
-from attendance.permissions import can_manage, can_read_all
 from attendance.text import fold
 
 from ..errors import flash_error
 from ..extensions import db
+from ..loading import session_or_404
 
 PER_PAGE = 50
 
 
-def _session(session_id: int) -> StudySession:
-    if not can_read_all(current_user):
-        abort(403)
-    return db.session.get(StudySession, session_id) or abort(404)
+def _session(session_id: int, *, manage: bool = False) -> StudySession:
+    return session_or_404(current_user, session_id, read_all=True, manage=manage)
 
 
 @login_required
@@ -61,6 +60,7 @@ def attendance_detail(session_id: int, attendance_id: int):
     if row is None or row.session_id != session.id:
         abort(404)
     return render_template("checkin/attendance_detail.html", session=session, row=row,
+                           can_correct=permissions.can_manage_session(current_user, session),
                            statuses=STATUSES, **_history(session.id, row.person_id))
 
 
@@ -81,9 +81,7 @@ def _history(session_id: int, person_id: int) -> dict:
 
 @login_required
 def correct(session_id: int, attendance_id: int):
-    if not can_manage(current_user):
-        abort(403)
-    session = _session(session_id)
+    session = _session(session_id, manage=True)
     row = db.session.get(Attendance, attendance_id)
     if row is None or row.session_id != session.id:
         abort(404)

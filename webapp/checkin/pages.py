@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from attendance import permissions
-from attendance.models import ATTENDED, Attendance, StudySession
+from attendance.models import ATTENDED, Attendance
 
 from ..extensions import db
+from ..loading import session_or_404
 
 # What the service worker keeps so the station page and the roll page reload without a
 # connection.
@@ -22,22 +23,21 @@ SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR
 
 @login_required
 def scan(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
-    venues = [v for v in session.venues if permissions.can_check_in_at(current_user, v)]
+    session = session_or_404(current_user, session_id)
+    venues = [v for v in session.venues if permissions.can_check_in_at(current_user, v, session)]
     if not venues:
         abort(403)
-    if current_user.role != "organizer":
-        venue_id = request.args.get("venue_id", type=int)
-        if venue_id is not None and venue_id != current_user.venue_id:
+    may_pick = permissions.may_pick_venue(current_user, session)
+    venue_id = request.args.get("venue_id", type=int)
+    venue = next((v for v in venues if v.id == venue_id), None)
+    if not may_pick:
+        if venue_id is not None and venue is None:
             abort(403)  # staff and coordinators scan at their own venue only
         venue = venues[0]
-    else:
-        venue_id = request.args.get("venue_id", type=int)
-        venue = next((v for v in venues if v.id == venue_id), None)
-        if venue is None:
-            if venue_id is not None:
-                abort(404)
-            return render_template("checkin/pick_venue.html", session=session, venues=venues)
+    elif venue is None:
+        if venue_id is not None:
+            abort(404)
+        return render_template("checkin/pick_venue.html", session=session, venues=venues)
     checked_in = db.session.scalar(
         select(func.count()).select_from(Attendance)
         .where(Attendance.session_id == session.id, Attendance.venue_id == venue.id,
@@ -45,7 +45,7 @@ def scan(session_id: int):
     return render_template("checkin/scan.html", session=session, venue=venue,
                            categories=session.categories_for(venue.kind),
                            category_names={str(c.id): c.name for c in session.categories},
-                           checked_in=checked_in, may_pick=current_user.role == "organizer",
+                           checked_in=checked_in, may_pick=may_pick,
                            messages=scanner_messages())
 
 

@@ -3,34 +3,26 @@
 from datetime import datetime, timezone
 
 from flask import request
-from flask_login import current_user
 
 from attendance.checkin.walkins import check_in_walk_in
-from attendance.models import StudySession
 
 from ..errors import json_error
 from ..extensions import db
+from ..loading import api_view
 from . import card_key
 from .api import _parse_time
 from .serialize import scan_json
 
 
-def post_walkin(session_id: int):
-    if not current_user.is_authenticated:
-        return json_error("unauthorized", 401)
-    session = db.session.get(StudySession, session_id)
-    if session is None:
-        return json_error("not_found", 404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return json_error("bad_request", 400)
+@api_view(body=True)
+def post_walkin(session, actor, body: dict):
     venue = next((v for v in session.venues if v.id == body.get("venue_id")), None)
     if venue is None:
         return json_error("wrong_venue_session", 400)
     person, result = check_in_walk_in(
         db.session, key=card_key(), session=session, venue=venue,
         nonce=str(body.get("nonce") or ""), now=datetime.now(timezone.utc),
-        actor=current_user._get_current_object(), scanned_at=_parse_time(body.get("scanned_at")),
+        actor=actor, scanned_at=_parse_time(body.get("scanned_at")),
         device=(request.headers.get("X-Device") or request.user_agent.string or "")[:100],
         full_name=_text(body, "full_name"), position=_text(body, "position"),
         unit_name=_text(body, "unit"), category_id=body.get("category_id"),

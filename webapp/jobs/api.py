@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 from flask import abort, current_app, request, send_file
 from flask_login import current_user, login_required
 
-from attendance import jobs
+from attendance import jobs, permissions
 from attendance.errors import ValidationError
 from attendance.ids import row_id
 from attendance.models import DONE, Job, StudySession
 
 from ..extensions import db
+from ..loading import session_or_404
 from . import files, queue
 from .serialize import job_json
 
@@ -44,7 +45,7 @@ def start_import(session: StudySession, data: bytes, filename: str, *, mode: str
 
 @login_required
 def post_export(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationError({"what": "required"})
@@ -63,6 +64,8 @@ def load_job(job_id: str) -> Job:
     job = db.session.get(Job, job_id) if len(job_id) <= 32 else None
     if job is None:
         abort(404)
+    if not permissions.can_see_session(current_user, job.session):
+        abort(404)  # another committee's job is not there
     if not jobs.may_see(current_user, job):
         abort(403)
     return job

@@ -2,7 +2,7 @@
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from attendance import jobs
@@ -10,13 +10,13 @@ from attendance.errors import DomainError
 from attendance.models import DONE, StudySession
 
 from ..errors import flash_error, message
-from ..extensions import db
+from ..loading import session_or_404
 from .api import load_job, start_export, start_import
 from .serialize import job_json
 
 
 def _session(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
+    return session_or_404(current_user, session_id)
 
 
 @login_required

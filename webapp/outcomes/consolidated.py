@@ -4,15 +4,14 @@ import io
 from datetime import datetime, timezone
 
 from flask import abort, render_template, request, send_file
+from flask_login import current_user, login_required
 
-from attendance import permissions
-from attendance.models import StudySession
 from attendance.reports.csv import DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
 from attendance.reports.outcomes_export import export_outcomes
 
-from ..auth import role_required
 from ..extensions import db
+from ..loading import session_or_404
 
 _MIMETYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -22,17 +21,17 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def page(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     outcomes = build_outcomes(db.session, session, now=_now())
     return render_template("outcomes/consolidated.html", session=session, outcomes=outcomes,
                            formats=FORMATS)
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def download(session_id: int, fmt: str):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     if fmt not in FORMATS:
         abort(404)
     dialect = request.args.get("dialect", "excel")
@@ -45,9 +44,9 @@ def download(session_id: int, fmt: str):
                      download_name=f"bao-cao-ket-qua-hoc-tap-{session.id}.{fmt}")
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def units_csv(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     out = io.BytesIO()
     export_cascade_csv(db.session, session, out)
     out.seek(0)

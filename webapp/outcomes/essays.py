@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from attendance import permissions
+from attendance.accounts import scope as scopes
 from attendance.errors import DomainError, ValidationError
-from attendance.models import REPORTER, Person, StudySession, Unit
+from attendance.models import Person, StudySession
 from attendance.outcomes import essays
 
 from ..errors import flash_error, message
 from ..extensions import db
+from ..loading import session_or_404
 from .forms import FileForm
 
 PER_PAGE = 100
@@ -27,10 +29,10 @@ def _now() -> datetime:
 
 def _scope(session_id: int) -> tuple[StudySession, int | None]:
     """The session and the unit the user is limited to (None: everyone)."""
-    session = db.session.get(StudySession, session_id) or abort(404)
-    if permissions.can_manage(current_user):
+    session = session_or_404(current_user, session_id)
+    if permissions.can_manage_session(current_user, session):
         return session, request.args.get("unit", type=int)
-    if current_user.role == REPORTER and current_user.unit_id:
+    if permissions.reports_for_own_unit(current_user):
         return session, current_user.unit_id
     abort(403)
 
@@ -38,7 +40,7 @@ def _scope(session_id: int) -> tuple[StudySession, int | None]:
 @login_required
 def page(session_id: int):
     session, unit_id = _scope(session_id)
-    limit_to = None if permissions.can_manage(current_user) else unit_id
+    limit_to = None if permissions.can_manage_session(current_user, session) else unit_id
     if request.method == "POST":
         entries = {}
         for key, value in request.form.items():
@@ -70,8 +72,8 @@ def _render(session: StudySession, unit_id: int | None, **context):
                                      .limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)))
     written = essays.essays_by_person(db.session, session, [p.id for p in people])
     counts = essays.counts_by_unit(db.session, session)
-    units = list(db.session.scalars(select(Unit).order_by(Unit.name))) \
-        if permissions.can_manage(current_user) else []
+    units = scopes.visible_units(db.session, current_user) \
+        if permissions.can_manage_session(current_user, session) else []
     return render_template(
         "outcomes/essays.html", session=session, people=people, written=written,
         grades=essays.grades(db.session, session), unit_id=unit_id, units=units,
@@ -91,7 +93,7 @@ def _sum(counts: dict) -> dict:
 @login_required
 def import_file(session_id: int):
     session, unit_id = _scope(session_id)
-    limit_to = None if permissions.can_manage(current_user) else unit_id
+    limit_to = None if permissions.can_manage_session(current_user, session) else unit_id
     form = FileForm()
     form.validate()
     upload = form.file.data

@@ -7,16 +7,17 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from attendance import permissions
+from attendance.accounts import scope as scopes
 from attendance.errors import DomainError, ValidationError
-from attendance.models import REPORT_COUNTS, REPORTER, StudySession, Unit
+from attendance.models import REPORT_COUNTS, StudySession
 from attendance.outcomes import reports as rr
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
+from ..loading import session_or_404
 from .forms import ReviewForm, UnitsForm, parse_date, report_form
 
 _MIMETYPES = {"pdf": "application/pdf",
@@ -27,8 +28,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _session(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
+def _session(session_id: int, **wanted) -> StudySession:
+    return session_or_404(current_user, session_id, **wanted)
 
 
 def plans_folder() -> Path:
@@ -38,22 +39,23 @@ def plans_folder() -> Path:
 @login_required
 def tracking(session_id: int):
     session = _session(session_id)
-    if current_user.role == REPORTER:
+    if permissions.reports_for_own_unit(current_user):
         return redirect(url_for(".report", session_id=session.id, unit_id=current_user.unit_id))
-    if not permissions.can_read_all(current_user):
+    if not permissions.can_read_all(current_user, session):
         abort(403)
     rows = rr.tracking(db.session, session, now=_now())
     return render_template("outcomes/tracking.html", session=session, rows=rows,
                            overdue=[r for r in rows if r.overdue],
                            waiting=[r for r in rows if not r.report.reported],
-                           can_manage=permissions.can_manage(current_user))
+                           can_manage=permissions.can_manage_session(current_user, session))
 
 
 @role_required(permissions.can_manage)
 def units(session_id: int):
-    session = _session(session_id)
+    session = _session(session_id, manage=True)
     settings = rr.settings_for(db.session, session)
-    all_units = list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name)))
+    all_units = sorted(scopes.visible_units(db.session, current_user),
+                       key=lambda u: (u.kind, u.name))
     form = UnitsForm()
     form.units.choices = [(u.id, u.name) for u in all_units]
     if request.method == "GET":
@@ -86,7 +88,7 @@ def units(session_id: int):
 def report(session_id: int, unit_id: int):
     session = _session(session_id)
     may_edit = permissions.can_report_for(current_user, unit_id)
-    if not may_edit and not permissions.can_read_all(current_user):
+    if not may_edit and not permissions.can_read_all(current_user, session):
         abort(403)
     result_report = rr.report_for(db.session, session, unit_id)
     grades = rr.settings_for(db.session, session).essay_grades
@@ -147,24 +149,20 @@ def _report_page(session, result_report, form, may_edit, facts=None):
     return render_template("outcomes/report.html", session=session, report=result_report,
                            facts=facts, outcome=facts["outcome"],
                            form=form, editable=editable, review_form=ReviewForm(formdata=None),
-                           can_review=permissions.can_manage(current_user),
+                           can_review=permissions.can_manage_session(current_user, session),
                            can_download=may_edit, late=rr.is_late(session, _now()))
 
 
 def _put_errors(form, error: ValidationError) -> None:
+    # "grade:<name>" is the field of that grade; the others by their own name.
     grade_index = {grade: field for grade, field in getattr(form, "grade_fields", [])}
-    for name, code in error.errors.items():
-        field = grade_index.get(name.removeprefix("grade:")) if name.startswith("grade:") \
-            else getattr(form, name, None)
-        if field is not None:
-            field.errors = [message(code, **error.params)]
-        else:
-            flash(message(code, **error.params), "error")
+    put_form_errors(form, error, lambda name: grade_index.get(name.removeprefix("grade:"))
+                    if name.startswith("grade:") else name)
 
 
 @role_required(permissions.can_manage)
 def review(session_id: int, unit_id: int):
-    session = _session(session_id)
+    session = _session(session_id, manage=True)
     result_report = rr.report_for(db.session, session, unit_id)
     form = ReviewForm()
     form.validate()

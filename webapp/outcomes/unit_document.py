@@ -10,13 +10,13 @@ from flask_login import current_user, login_required
 
 from attendance import permissions
 from attendance.errors import DomainError, ValidationError
-from attendance.models import StudySession
 from attendance.outcomes import reports as rr
 from attendance.outcomes import signed_copy
 from attendance.reports.unit_report_pdf import write_unit_report
 
 from ..errors import flash_error, message
 from ..extensions import db
+from ..loading import session_or_404
 from .reports import plans_folder
 
 
@@ -25,7 +25,7 @@ def _now() -> datetime:
 
 
 def _report(session_id: int, unit_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id)
     if not permissions.can_report_for(current_user, unit_id):
         abort(403)
     return session, rr.report_for(db.session, session, unit_id)

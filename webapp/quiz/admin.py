@@ -14,8 +14,9 @@ from attendance.outcomes import quiz as quiz_service
 from attendance.printing import qr
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, put_form_errors
 from ..extensions import db
+from ..loading import session_or_404, venue_or_404
 from .forms import QuizForm
 
 EXAMPLE = ("Kết luận 57-KL/TW được ban hành năm nào?\n- 2021\n* 2023\n- 2024\n\n"
@@ -26,13 +27,13 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _session(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
+def _session(session_id: int, **wanted) -> StudySession:
+    return session_or_404(current_user, session_id, **wanted)
 
 
 @role_required(permissions.can_manage)
 def edit(session_id: int):
-    session = _session(session_id)
+    session = _session(session_id, manage=True)
     quiz = quiz_service.quiz_for(db.session, session)
     form = QuizForm()
     status = 200
@@ -48,8 +49,7 @@ def edit(session_id: int):
                                    now=_now(), actor=current_user)
         except ValidationError as error:
             db.session.rollback()
-            for name, code in error.errors.items():
-                getattr(form, name).errors = [message(code, **error.params)]
+            put_form_errors(form, error)
             status = 422
         except DomainError as error:
             db.session.rollback()
@@ -66,7 +66,7 @@ def edit(session_id: int):
 
 @role_required(permissions.can_manage)
 def state(session_id: int):
-    session = _session(session_id)
+    session = _session(session_id, manage=True)
     quiz = quiz_service.quiz_for(db.session, session) or abort(404)
     try:
         quiz_service.set_state(db.session, quiz, request.form.get("state", ""), now=_now(),
@@ -81,18 +81,16 @@ def state(session_id: int):
     return redirect(url_for(".edit", session_id=session.id))
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def results(session_id: int):
-    session = _session(session_id)
+    session = _session(session_id, read_all=True)
     quiz = quiz_service.quiz_for(db.session, session) or abort(404)
     return render_template("quiz/results.html", session=session, quiz=quiz,
                            results=quiz_service.results(db.session, quiz))
 
 
 def _venue(session_id: int, venue_id: int) -> Venue:
-    venue = db.session.get(Venue, venue_id)
-    if venue is None or venue.session_id != session_id:
-        abort(404)
+    venue = venue_or_404(_session(session_id), venue_id)
     if not permissions.can_check_in_at(current_user, venue):
         abort(403)
     return venue

@@ -12,7 +12,7 @@ from attendance.errors import DomainError, ValidationError
 from attendance.models import Venue
 from attendance.outcomes import quiz as quiz_service
 
-from ..errors import message
+from ..errors import message, put_form_errors
 from ..extensions import db
 from .forms import AnswerForm, FindForm
 
@@ -42,8 +42,7 @@ def start(code: str):
         matches = selfcheckin.find_self(db.session, venue.session, name=form.name.data,
                                         digits=form.digits.data)
     except ValidationError as error:
-        for name, code_ in error.errors.items():
-            getattr(form, name).errors = [message(code_)]
+        put_form_errors(form, error)
         return render_template("quiz/start.html", venue=venue, quiz=quiz, form=form), 422
     if not matches:
         return render_template("quiz/start.html", venue=venue, quiz=quiz, form=form,

@@ -5,17 +5,17 @@ from datetime import datetime, timezone
 from itertools import islice
 
 from flask import abort, current_app, render_template, request, send_file
+from flask_login import current_user, login_required
 
-from attendance import jobs, permissions
+from attendance import jobs
 from attendance.figures.summary import summarize
-from attendance.models import StudySession
 from attendance.reports import lists
 from attendance.reports.csv import DIALECTS
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
-from ..auth import role_required
 from ..extensions import db
 from ..jobs import views as job_views
+from ..loading import session_or_404
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
@@ -28,9 +28,9 @@ FILE_NAMES = {"summary": "tong-hop-diem-danh", "absentees": "danh-sach-vang-mat"
               "late": "danh-sach-di-muon"}
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def summary(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id, read_all=True)
     absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
     summary = summarize(db.session, session)
@@ -50,11 +50,11 @@ class _Page:
         self.has_prev, self.has_next = page > 1, page < pages
 
 
-@role_required(permissions.can_read_all)
+@login_required
 def download(session_id: int, what: str, fmt: str):
+    session = session_or_404(current_user, session_id, read_all=True)
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
-    session = db.session.get(StudySession, session_id) or abort(404)
     if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
         return job_views.offer(session, what, fmt)  # made in the background, with progress
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.

@@ -3,27 +3,23 @@
 from datetime import datetime, timezone
 
 from flask import request
-from flask_login import current_user
 from sqlalchemy import select
 
 from attendance.ids import row_id
+from attendance.models import Venue
 from attendance.permissions import may_ever_check_in
-from attendance.models import StudySession, Venue
 from attendance.roll.batch import MarkResult, record_mark
 
 from ..checkin.api import MAX_BATCH, _parse_time
 from ..errors import json_error, message
 from ..extensions import db
+from ..loading import api_view
 
 
-def post_roll(session_id: int):
-    if not current_user.is_authenticated:
-        return json_error("unauthorized", 401)
-    if not may_ever_check_in(current_user):  # the whole batch, before anything is written
+@api_view()
+def post_roll(session, actor):
+    if not may_ever_check_in(actor):  # the whole batch, before anything is written
         return json_error("may_not_check_in", 403)
-    session = db.session.get(StudySession, session_id)
-    if session is None:
-        return json_error("not_found", 404)
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH \
@@ -32,7 +28,7 @@ def post_roll(session_id: int):
     venue_ids = {row_id(item.get("venue_id")) for item in items} - {None}
     venues = {v.id: v for v in db.session.scalars(
         select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
-    now, actor = datetime.now(timezone.utc), current_user._get_current_object()
+    now = datetime.now(timezone.utc)
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
     results = [record_mark(
         db.session, session=session, venue=venues.get(row_id(item.get("venue_id"))),

@@ -6,30 +6,28 @@ from datetime import datetime, timezone
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from attendance import permissions
+from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
 from attendance.figures.summary import summarize
-from attendance.models import StudySession, Unit
 from attendance.roll import makeup as service
 
+from ..errors import put_form_errors
 from ..extensions import db
-from ..sessions.forms import show_errors
+from ..loading import session_or_404
 from .forms import MakeupForm
 
 
 @login_required
 def makeup(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
-    if not permissions.can_read_all(current_user):
-        abort(403)
-    may_record = permissions.can_manage(current_user)
+    session = session_or_404(current_user, session_id, read_all=True)
+    may_record = permissions.can_manage_session(current_user, session)
     absentees = service.absentees(db.session, session)
     form = MakeupForm()
     form.unit_id.choices = [SelectChoice(0, _("— Không chọn —"))] + [
-        SelectChoice(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.name))]
+        SelectChoice(u.id, u.name) for u in scopes.visible_units(db.session, current_user)]
     form.person_ids.choices = [SelectChoice(a.person.id, a.person.full_name) for a in absentees
                                if a.made_up_on is None]
     if form.is_submitted():
@@ -44,7 +42,7 @@ def makeup(session_id: int):
                     actor=current_user._get_current_object())
             except ValidationError as error:
                 db.session.rollback()
-                show_errors(form, error)
+                put_form_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("Đã ghi buổi học bù."), "success")

@@ -11,13 +11,14 @@ from flask_login import current_user, login_required
 
 from attendance import permissions
 from attendance.errors import DomainError
-from attendance.models import StudySession, Venue
+from attendance.models import Venue
 from attendance.roll import marks as roll
 from attendance.roll.batch import record_mark
 from attendance.roll.sheet import roll_sheet
 
 from ..errors import flash_error, message
 from ..extensions import db
+from ..loading import session_or_404, venue_or_404
 from .forms import READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
 
 
@@ -27,9 +28,7 @@ def _now() -> datetime:
 
 def _venue(session_id: int, venue_id: int) -> Venue:
     """The venue of this session, or 404; 403 unless the user may read it."""
-    venue = db.session.get(Venue, venue_id)
-    if venue is None or venue.session_id != session_id:
-        abort(404)
+    venue = venue_or_404(session_or_404(current_user, session_id), venue_id)
     if not permissions.can_read_venue(current_user, venue):
         abort(403)
     return venue
@@ -50,13 +49,14 @@ def _back(venue: Venue, anchor: str = ""):
 @login_required
 def index(session_id: int):
     """Staff and coordinators go to their own venue; organizers and viewers pick one."""
-    session = db.session.get(StudySession, session_id) or abort(404)
-    venues = [v for v in session.venues if permissions.can_read_venue(current_user, v)]
+    session = session_or_404(current_user, session_id)
+    venues = [v for v in session.venues if permissions.can_read_venue(current_user, v, session)]
     if not venues:
         abort(403)
-    if len(venues) == 1 and not permissions.can_read_all(current_user):
+    if len(venues) == 1 and not permissions.can_read_all(current_user, session):
         return _back(venues[0])
-    return render_template("roll/index.html", session=session, venues=venues)
+    return render_template("roll/index.html", session=session, venues=venues,
+                           may_makeup=permissions.can_read_all(current_user, session))
 
 
 @login_required
@@ -68,7 +68,7 @@ def page(session_id: int, venue_id: int):
     may_mark = permissions.can_check_in_at(current_user, venue)
     return render_template(
         "roll/page.html", session=venue.session, venue=venue, sheet=sheet, may_mark=may_mark,
-        locked=venue.signed_off_at is not None, may_reopen=permissions.can_manage(current_user),
+        locked=venue.signed_off_at is not None, may_reopen=permissions.can_manage_session(current_user, venue.session),
         reasons=roll.ABSENCE_REASONS, status_labels=STATUS_LABELS,
         readiness_labels=READINESS_LABELS, mark_form=MarkForm(), plain_form=PlainForm(),
         readiness_form=ReadinessForm(data={"readiness": venue.readiness,
@@ -155,7 +155,7 @@ def sign_off(session_id: int, venue_id: int):
 @login_required
 def reopen(session_id: int, venue_id: int):
     venue = _venue(session_id, venue_id)
-    if not permissions.can_manage(current_user):
+    if not permissions.can_manage_session(current_user, venue.session):
         abort(403)
     form = ReasonForm()
     if not form.validate_on_submit():

@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from attendance.errors import DomainError, ValidationError
-from attendance.models import Person, StudySession
-from attendance.permissions import can_manage, can_read_all
+from attendance.models import StudySession
+from attendance.permissions import can_manage, can_manage_session, can_read_all, session_actions
 from attendance.roster import people as roster
+from attendance.sessions import visible_venues
 
 from ..auth import role_required
-from ..errors import flash_error, message
+from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
+from ..loading import person_or_404, session_or_404
 from .forms import PersonForm, RemoveForm
 
 PER_PAGE = 50
@@ -23,15 +25,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def load_session(session_id: int) -> StudySession:
-    return db.session.get(StudySession, session_id) or abort(404)
-
-
-def _load_person(session_id: int, person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or person.session_id != session_id:
-        abort(404)
-    return person
+def load_session(session_id: int, *, manage: bool = True) -> StudySession:
+    return session_or_404(current_user, session_id, manage=manage)
 
 
 def _int_arg(name: str) -> int | None:
@@ -41,20 +36,21 @@ def _int_arg(name: str) -> int | None:
 
 @login_required
 def index(session_id: int):
-    session = load_session(session_id)
+    session = load_session(session_id, manage=False)
     venue_id = roster.visible_venue_id(current_user, session, _int_arg("venue_id"))
     category_id = _int_arg("category_id")
     q = request.args.get("q", "")[:200]
     page = db.paginate(roster.search_people(session.id, venue_id=venue_id,
                                             category_id=category_id, q=q),
                        page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
-    own_venue_only = not can_read_all(current_user)  # staff and coordinators
+    own_venue_only = not can_read_all(current_user, session)  # staff and coordinators
     return render_template(
         "roster/index.html", session=session, page=page, q=q, venue_id=venue_id,
         category_id=category_id, own_venue_only=own_venue_only,
         total=roster.count_people(db.session, session.id, venue_id if own_venue_only else None),
         venues=[v for v in session.venues if not own_venue_only or v.id == venue_id],
-        can_manage=can_manage(current_user))
+        can_manage=can_manage_session(current_user, session),
+        may=session_actions(current_user, session, visible_venues(current_user, session)))
 
 
 @role_required(can_manage)
@@ -79,7 +75,7 @@ def add(session_id: int):
 @role_required(can_manage)
 def edit(session_id: int, person_id: int):
     session = load_session(session_id)
-    person = _load_person(session_id, person_id)
+    person = person_or_404(session, person_id)
     form = PersonForm(obj=person)
     form.set_choices(session)
     if form.validate_on_submit():
@@ -99,7 +95,7 @@ def edit(session_id: int, person_id: int):
 
 @role_required(can_manage)
 def remove(session_id: int, person_id: int):
-    person = _load_person(session_id, person_id)
+    person = person_or_404(load_session(session_id), person_id)
     if not RemoveForm().validate_on_submit():
         abort(400)
     name = person.full_name
@@ -115,7 +111,6 @@ def remove(session_id: int, person_id: int):
 
 
 def _put_errors(form: PersonForm, error: ValidationError) -> None:
-    for name, code in error.errors.items():
-        field = getattr(form, name, None) or form.full_name
-        field.errors = [*field.errors, message(code)]
+    # Fields the form lacks show on the name, the row's first field.
+    put_form_errors(form, error, lambda name: getattr(form, name, None) or form.full_name)
     flash(message("validation"), "error")

@@ -12,15 +12,13 @@ from attendance.permissions import can_check_in_at
 from attendance.printing import qr
 
 from ..checkin import presence_key
-from ..extensions import db
+from ..loading import session_or_404, venue_or_404
 
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _venue(session_id: int, venue_id: int) -> Venue:
-    venue = db.session.get(Venue, venue_id)
-    if venue is None or venue.session_id != session_id:
-        abort(404)
+    venue = venue_or_404(session_or_404(current_user, session_id), venue_id)
     if not can_check_in_at(current_user, venue):
         abort(403)
     return venue

@@ -13,7 +13,7 @@ from attendance.models import Venue
 
 from ..checkin import card_key, presence_key
 from ..checkin.serialize import scan_message
-from ..errors import message
+from ..errors import message, put_form_errors
 from ..extensions import db
 from .forms import ConfirmForm, FindForm, WalkInForm, new_nonce
 
@@ -28,11 +28,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _put_errors(form, error: ValidationError) -> None:
-    for field, code in error.errors.items():
-        target = getattr(form, field, None)
-        if target is not None:
-            target.errors = [*target.errors, message(code)] if target.errors else [message(code)]
 
 
 def _page(venue: Venue, form, **context):
@@ -52,7 +47,7 @@ def start(code: str):
         matches = selfcheckin.find_self(db.session, venue.session, name=form.name.data,
                                         digits=form.digits.data)
     except ValidationError as error:
-        _put_errors(form, error)
+        put_form_errors(form, error)
         return _page(venue, form), 422
     if not matches:
         return _page(venue, form, not_found=True), 404
@@ -107,7 +102,7 @@ def walk_in(code: str):
             category_id=form.category_id.data)
     except ValidationError as error:
         db.session.rollback()
-        _put_errors(form, error)
+        put_form_errors(form, error)
         return _walk_in_page(venue, form), 422
     except DomainError as error:
         db.session.rollback()

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import venues, views
+from . import scale, venues, views
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 bp.add_url_rule("/", "index", views.index)
@@ -24,3 +24,12 @@ bp.add_url_rule("/<int:session_id>/categories/<int:category_id>/edit", "category
                 venues.category_edit, methods=["GET", "POST"])
 bp.add_url_rule("/<int:session_id>/categories/<int:category_id>/delete", "category_delete",
                 venues.category_delete, methods=["POST"])
+bp.add_url_rule("/<int:session_id>/points-from-units", "points_from_units",
+                scale.points_from_units, methods=["GET", "POST"])
+bp.add_url_rule("/<int:session_id>/points-import", "points_import", scale.import_points,
+                methods=["POST"])
+bp.add_url_rule("/<int:session_id>/points-template.csv", "points_template",
+                scale.points_template)
+bp.add_url_rule("/<int:session_id>/coordinators", "coordinators", scale.coordinators,
+                methods=["POST"])
+bp.add_url_rule("/<int:session_id>/copy", "copy", scale.copy, methods=["GET", "POST"])

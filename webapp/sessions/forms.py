@@ -1,16 +1,14 @@
 """Forms of the set-up pages. They only parse text (dates, times); the rules live in
-attendance.sessions, whose field errors ``show_errors`` puts back on the fields."""
+attendance.sessions, whose field errors ``put_form_errors`` puts back on the fields."""
 
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
-from attendance.errors import ValidationError
 from attendance.models import BRIDGE_POINT, HALL
 from attendance.text import clean
 
@@ -73,14 +71,6 @@ class LocalTimeField(StringField):
         return self.data if isinstance(self.data, time) else None
 
 
-def show_errors(form: FlaskForm, error: ValidationError, rename: dict | None = None) -> None:
-    """Put a service's field errors on the form's fields; flash those no field shows."""
-    for name, code in error.errors.items():
-        field = getattr(form, (rename or {}).get(name, name), None)
-        if field is None or not hasattr(field, "errors"):
-            flash(message(code), "error")
-            continue
-        field.errors = [*field.errors, message(code)]
 
 
 def _optional_id(value) -> int | None:

@@ -3,24 +3,24 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from attendance import sessions
+from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
-from attendance.models import Category, Unit, Venue
+from attendance.models import Category, Venue
 from attendance.permissions import can_manage
 
 from ..auth import role_required
-from ..errors import message
+from ..errors import message, put_form_errors
 from ..extensions import db
-from .forms import CategoryForm, PlainForm, VenueForm, show_errors
+from .forms import CategoryForm, PlainForm, VenueForm
 from .views import load, now
 
 
 def _part(model, session_id: int, part_id: int):
     """A venue or category of this session, or 404."""
-    session = load(session_id)
+    session = load(session_id, manage=True)
     part = db.session.get(model, part_id)
     if part is None or part.session_id != session.id:
         abort(404)
@@ -28,7 +28,7 @@ def _part(model, session_id: int, part_id: int):
 
 
 def _unit_choices() -> list[SelectChoice]:
-    units = db.session.scalars(select(Unit).order_by(Unit.name))
+    units = scopes.visible_units(db.session, current_user)
     return [SelectChoice("", "—")] + [SelectChoice(str(unit.id), unit.name) for unit in units]
 
 
@@ -40,7 +40,7 @@ def _save(form, call, ok_text, session, rename=None):
         call()
     except ValidationError as error:
         db.session.rollback()
-        show_errors(form, error, rename)
+        put_form_errors(form, error, rename)
         return None
     db.session.commit()
     flash(ok_text, "success")
@@ -49,7 +49,7 @@ def _save(form, call, ok_text, session, rename=None):
 
 @role_required(can_manage)
 def venue_new(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = VenueForm()
     form.unit_id.choices = _unit_choices()
     if request.method == "GET" and not any(v.is_hall for v in session.venues):
@@ -86,7 +86,7 @@ def venue_delete(session_id: int, venue_id: int):
 
 @role_required(can_manage)
 def category_new(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = CategoryForm()
     if request.method == "GET" and request.args.get("kind") in ("hall", "bridge_point"):
         form.venue_kind.data = request.args["kind"]
@@ -136,7 +136,7 @@ def _delete(call, ok_text, session, back):
 @role_required(can_manage)
 def expected(session_id: int):
     """The grid of expected counts, venue by category; saved all or nothing."""
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = PlainForm()
     grids = sessions.expected_grids(session, session.venues)
     values, errors = {}, {}

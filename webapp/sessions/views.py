@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,12 +11,14 @@ from attendance import sessions, units
 from attendance.checkin import rule
 from attendance.errors import ValidationError
 from attendance.models import StudySession, Unit
+from attendance.permissions import can_manage, reads_scope, session_actions
 from attendance.reports.letterhead import default_recipients
-from attendance.permissions import can_manage
 
 from ..auth import role_required
+from ..errors import put_form_errors
 from ..extensions import db
-from .forms import MODES, PlainForm, SessionForm, show_errors
+from ..loading import session_or_404
+from .forms import MODES, PlainForm, SessionForm
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
 LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
@@ -28,18 +30,15 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def load(session_id: int) -> StudySession:
-    """The session, or 404; 403 when the user may not see it (another venue's session)."""
-    session = db.session.get(StudySession, session_id) or abort(404)
-    if not sessions.can_see_session(current_user, session):
-        abort(403)
-    return session
+def load(session_id: int, *, manage: bool = False) -> StudySession:
+    return session_or_404(current_user, session_id, manage=manage)
 
 
 @login_required
 def index():
     return render_template("sessions/index.html", rows=sessions.visible_sessions(
-        db.session, current_user), can_manage=can_manage(current_user))
+        db.session, current_user), can_manage=can_manage(current_user),
+        reads_scope=reads_scope(current_user))
 
 
 @login_required
@@ -47,13 +46,14 @@ def show(session_id: int):
     session = load(session_id)
     venues = sessions.visible_venues(current_user, session)
     grids = sessions.expected_grids(session, venues)
-    kinds = {venue.kind for venue in venues} if not can_manage(current_user) else None
+    may = session_actions(current_user, session, venues)
+    kinds = {venue.kind for venue in venues} if not may.manage else None
     return render_template(
         "sessions/show.html", session=session, venues=venues, grids=grids,
         totals=sessions.expected_totals(grids), checkin_open=rule.window_open(session, now()),
         late_after=session.late_after, window_opens=rule.window_opens(session),
         window_closes=rule.window_closes(session),
-        can_manage=can_manage(current_user), window_form=PlainForm(),
+        may=may, window_form=PlainForm(),
         categories={kind: session.categories_for(kind) for kind in ("hall", "bridge_point")
                     if kinds is None or kind in kinds},
         links={name for name in LINKS if name in current_app.view_functions})
@@ -87,7 +87,7 @@ def new():
                                               **form.session_fields(zone))
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error, form.rename())
+            put_form_errors(form, error, form.rename())
         else:
             db.session.commit()
             flash(_("Đã tạo hội nghị. Hãy thêm địa điểm và thành phần."), "success")
@@ -97,7 +97,7 @@ def new():
 
 @role_required(can_manage)
 def edit(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     values = sessions.session_values(session)
     if not values["recipients"]:
         values["recipients"] = "\n".join(default_recipients(session.organizer_unit))
@@ -109,7 +109,7 @@ def edit(session_id: int):
                                     **form.session_fields(session.zone))
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error, form.rename())
+            put_form_errors(form, error, form.rename())
         else:
             db.session.commit()
             flash(_("Đã lưu thông tin hội nghị."), "success")
@@ -119,7 +119,7 @@ def edit(session_id: int):
 
 @role_required(can_manage)
 def window(session_id: int):
-    session = load(session_id)
+    session = load(session_id, manage=True)
     form = PlainForm()
     if form.validate_on_submit():
         try:
@@ -127,7 +127,7 @@ def window(session_id: int):
                                         now=now(), actor=current_user)
         except ValidationError as error:
             db.session.rollback()
-            show_errors(form, error)
+            put_form_errors(form, error)
         else:
             db.session.commit()
             flash(_("Đã đổi chế độ điểm danh."), "success")

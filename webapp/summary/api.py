@@ -1,36 +1,33 @@
 """GET /api/v1/sessions/{id}/summary: expected and actual attendance per venue and category."""
 
 from flask import request
-from flask_login import current_user
 
 from attendance import permissions
 from attendance.figures.summary import Summary, summarize
 from attendance.ids import row_id
-from attendance.models import StudySession, Venue
+from attendance.models import Venue
 
 from ..errors import json_error
 from ..extensions import db
+from ..loading import api_view
 
 
-def get_summary(session_id: int):
-    if not current_user.is_authenticated:
-        return json_error("unauthorized", 401)
-    session = db.session.get(StudySession, session_id)
-    if session is None:
-        return json_error("not_found", 404)
+@api_view()
+def get_summary(session, actor):
     raw = request.args.get("venue_id", "").strip()
     if raw and not raw.isdigit():
         return json_error("bad_request", 400)
     venue_id = row_id(int(raw)) if raw else None  # None too for ids no row can have
     # Load only the venues asked for or allowed: a national session has thousands.
-    if permissions.can_read_all(current_user):
+    if permissions.can_read_all(actor, session):
         wanted = db.session.get(Venue, venue_id) if venue_id else None
         venues = [wanted] if raw else list(session.venues)
     else:
-        own = db.session.get(Venue, current_user.venue_id) if current_user.venue_id else None
+        own_id = permissions.assigned_venue_id(actor, session)
+        own = db.session.get(Venue, own_id) if own_id else None
         venues = [own] if own is not None and (not raw or own.id == venue_id) else []
     venues = [v for v in venues if v is not None and v.session_id == session.id
-              and permissions.can_read_venue(current_user, v)]
+              and permissions.can_read_venue(actor, v, session)]
     if not venues:
         return json_error("forbidden", 403)
     return summary_json(summarize(db.session, session, venues))

@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 from attendance import permissions
 from attendance.figures import live
 from attendance.figures.summary import summarize
-from attendance.models import StudySession, Venue
+from attendance.models import StudySession
 
 from ..extensions import db
+from ..loading import session_or_404
 
 PER_PAGE = 50
 THRESHOLD = 95.0  # percent; below it a venue is highlighted
@@ -29,7 +30,7 @@ CACHE_SECONDS = 3.0
 
 @login_required
 def dashboard(session_id: int):
-    session = db.session.get(StudySession, session_id) or abort(404)
+    session = session_or_404(current_user, session_id)
     scope = _scope(session)
     query, kind = request.args.get("q", "").strip(), request.args.get("kind", "")
     kind = kind if kind in ("hall", "bridge_point") else ""
@@ -54,13 +55,12 @@ def dashboard(session_id: int):
 
 def _scope(session: StudySession) -> list[int] | None:
     """None for those who read every venue, else the one venue the user may read (or 403)."""
-    if permissions.can_read_all(current_user):
+    if permissions.can_read_all(current_user, session):
         return None
-    own = db.session.get(Venue, current_user.venue_id) if current_user.venue_id else None
-    if own is None or own.session_id != session.id \
-            or not permissions.can_read_venue(current_user, own):
+    own = permissions.assigned_venue_id(current_user, session)
+    if own is None:
         abort(403)
-    return [own.id]
+    return [own]
 
 
 def _overview(session_id: int, scope: list[int] | None) -> live.Overview:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from attendance import units
 from attendance.errors import DomainError
 from attendance.models import Unit
-from attendance.permissions import can_manage, can_read_all
+from attendance.permissions import can_manage, reads_scope
 
 from ..auth import role_required
 from ..extensions import db
@@ -89,7 +89,7 @@ def template(fmt: str):
     return _download(body, "don-vi-mau", fmt)
 
 
-@role_required(can_read_all)
+@role_required(reads_scope)
 def export(fmt: str):
     root = current_user.unit_id
     body = (units.export_xlsx(db.session, root_id=root) if fmt == "xlsx"

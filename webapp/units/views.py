@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from attendance import units
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Unit
-from attendance.permissions import can_manage, can_manage_unit, can_read_all, in_unit_scope
+from attendance.permissions import can_manage, can_manage_unit, can_see_unit, reads_scope
 
 from ..auth import role_required
 from ..errors import field_messages, flash_error
@@ -27,7 +27,7 @@ def _now() -> datetime:
 
 def load_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not in_unit_scope(current_user, unit):
+    if unit is None or not can_see_unit(current_user, unit):
         abort(404)
     return unit
 
@@ -37,7 +37,7 @@ def _scope_tree(include_retired: bool = False) -> list[units.TreeRow]:
                            include_retired=include_retired)
 
 
-@role_required(can_read_all)
+@role_required(reads_scope)
 def index():
     return render_template("units/index.html", rows=_scope_tree(), kinds=KIND_LABELS,
                            can_edit=can_manage(current_user))

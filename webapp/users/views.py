@@ -8,14 +8,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from attendance.accounts import assignments
+from attendance.accounts import scope as scopes
 from attendance.accounts import users as accounts
 from attendance.errors import Forbidden, ValidationError
-from attendance.models import ApiToken, StudySession, Unit, User
+from attendance.models import ApiToken, StudySession, User
 from attendance.permissions import can_manage
+from attendance.sessions.overview import scoped
 
 from ..auth import forget_tokens, role_required
-from ..errors import field_messages, flash_error
+from ..errors import flash_error, put_form_errors
 from ..extensions import db
+from ..loading import user_or_404
 from .forms import ROLE_LABELS, PasswordForm, TokenForm, UserForm
 
 
@@ -28,21 +32,21 @@ def _actor() -> User:
 
 
 def _user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return user_or_404(current_user, user_id)
 
 
 def _user_form() -> UserForm:
-    sessions = db.session.scalars(select(StudySession).options(
+    sessions = db.session.scalars(scoped(select(StudySession), current_user).options(
         selectinload(StudySession.venues)).order_by(StudySession.starts_at.desc())).all()
-    units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
-    return UserForm().offer(sessions, units)
+    return UserForm().offer(sessions, scopes.visible_units(db.session, current_user))
 
 
 def _index_page(form: UserForm, status: int = 200):
-    users = db.session.scalars(select(User).options(
-        selectinload(User.venue), selectinload(User.unit)).order_by(User.username)).all()
-    return render_template("users/index.html", users=users, form=form,
-                           roles=ROLE_LABELS), status
+    users = db.session.scalars(scopes.scoped_users(select(User), current_user).options(
+        selectinload(User.unit)).order_by(User.username)).all()
+    return render_template("users/index.html", users=users, form=form, roles=ROLE_LABELS,
+                           assignments=assignments.latest_assignments(db.session, users)
+                           ), status
 
 
 @role_required(can_manage)
@@ -61,8 +65,7 @@ def create():
             password=form.password.data, full_name=form.full_name.data or "",
             venue_id=form.venue_id.data, unit_id=form.unit_id.data, now=_now(), actor=_actor())
     except ValidationError as error:
-        for field, text in field_messages(error).items():
-            form[field].errors.append(text)
+        put_form_errors(form, error)
         return _index_page(form, 400)
     db.session.commit()
     flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
@@ -75,6 +78,7 @@ def _show_page(user: User, password_form: PasswordForm | None = None,
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
     return render_template("users/show.html", user=user, tokens=tokens, roles=ROLE_LABELS,
+                           assignments=assignments.latest_assignments(db.session, [user]),
                            password_form=password_form or PasswordForm(formdata=None),
                            token_form=token_form or TokenForm(formdata=None),
                            new_token=new_token), status
@@ -118,7 +122,7 @@ def reset_password(user_id: int):
         accounts.reset_password(db.session, user, form.password.data, now=_now(),
                                 actor=_actor())
     except ValidationError as error:
-        form.password.errors.extend(field_messages(error).values())
+        put_form_errors(form, error)
         return _show_page(user, password_form=form, status=400)
     db.session.commit()
     flash(_("Đã đặt lại mật khẩu."), "success")
