@@ -36,7 +36,7 @@ from .text import fold
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_START = datetime(2023, 10, 17, 7, 30, tzinfo=ZoneInfo(TIMEZONE))
-DEMO_PASSWORD = "diemcau2023"
+DEMO_PASSWORD = "diemcau-2023"  # organizers need 12 characters
 COMMITTEE = "Thị ủy Đức Phổ"
 
 WARDS = ["Nguyễn Nghiêm", "Phổ Hòa", "Phổ Minh", "Phổ Ninh", "Phổ Quang", "Phổ Thạnh",

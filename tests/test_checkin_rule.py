@@ -12,9 +12,9 @@ from attendance.checkin import tokens
 from attendance.checkin.scan import record_scan, scan_time
 from attendance.models import Attendance, ScanAttempt
 
-from .factories import NOW
+from .factories import NOW, SECRET_KEY
 
-KEY = tokens.derive_key("test-secret", "card")
+KEY = tokens.derive_key(SECRET_KEY, "card")
 
 
 def scan(db, session, person=None, *, venue=None, nonce, token=None, at=NOW, actor=None, **kw):

@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from . import (api, auth, cards, checkin, cli, errors, i18n, limits, outcomes, quiz, reports,
-               roll, roster, security, selfcheckin, sessions, summary, users, views)
+               roll, roster, security, selfcheckin, sessions, summary, throttle, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    throttle.init_app(app)
     views.init_app(app)
     sessions.init_app(app)
     roster.init_app(app)

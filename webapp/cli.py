@@ -130,7 +130,9 @@ COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_toke
 def init_app(app) -> None:
     from .backup import backup_command, restore_command
 
-    for command in COMMANDS + [backup_command, restore_command]:
+    from .auth.commands import COMMANDS as ACCESS_COMMANDS
+
+    for command in COMMANDS + ACCESS_COMMANDS + [backup_command, restore_command]:
         if command is not init_db_command:
             command.callback = _needs_schema(command.callback)
         app.cli.add_command(command)

@@ -37,6 +37,15 @@ MESSAGES = {
     "venue_required": _l("Vai trò này cần gắn với một địa điểm."),
     "unit_required": _l("Vai trò này cần gắn với một đơn vị."),
     "password_too_short": _l("Mật khẩu cần ít nhất 8 ký tự."),
+    "password_too_short_organizer": _l("Mật khẩu của người tổ chức cần ít nhất 12 ký tự."),
+    "password_too_common": _l("Mật khẩu này quá phổ biến, dễ bị đoán. Xin chọn mật khẩu khác."),
+    "bad_credentials": _l("Sai tên đăng nhập hoặc mật khẩu."),
+    "sign_in_wait": _l("Đã nhập sai nhiều lần. Xin đợi %(seconds)s giây rồi thử lại."),
+    "account_locked_out": _l("Tài khoản tạm khóa do nhập sai quá nhiều lần. Thử lại sau "
+                             "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
+    "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
+    "sign_in_address_blocked": _l("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Xin "
+                                  "đợi ít phút rồi thử lại."),
     "cannot_deactivate_self": _l("Không thể tự khóa tài khoản của chính mình."),
     "name_taken": _l("Tên này đã có trong hội nghị."),
     "in_use": _l("Đang được sử dụng, không thể xóa."),
@@ -85,7 +94,10 @@ MESSAGES = {
     "presence_required": _l("Mã tại chỗ không đúng hoặc đã hết hạn; hãy quét mã trên màn hình."),
     # Self check-in
     "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
-    "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này."),
+    "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này. Kiểm tra "
+                         "lại, hoặc đăng ký dự nếu bạn chưa có tên trong danh sách."),
+    "self_ambiguous": _l("Có hơn một người trùng họ tên và số điện thoại này. Xin gặp cán bộ "
+                         "đón tiếp tại cửa."),
     "signed_off": _l("Điểm cầu đã ký xác nhận; cần Ban Tổ chức mở lại để sửa."),
     # Roster rows
     "missing_name": _l("Thiếu họ và tên."),

@@ -93,7 +93,8 @@ class StudySession(Base):
     checkin_opens_minutes: Mapped[int] = mapped_column(Integer, default=90)  # before the start
     checkin_closes_minutes: Mapped[int] = mapped_column(Integer, default=240)  # after the start
     checkin_window: Mapped[str] = mapped_column(String(10), default=WINDOW_AUTO)
-    require_presence: Mapped[bool] = mapped_column(Boolean, default=False)
+    # on by default: without it a photo of the poster checks anyone in from home
+    require_presence: Mapped[bool] = mapped_column(Boolean, default=True)
     report_deadline: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

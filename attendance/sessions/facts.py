@@ -16,7 +16,7 @@ SESSION_TIMEZONE = "Asia/Ho_Chi_Minh"  # of new sessions (a column, so a later o
 SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
     late_grace_minutes=15, checkin_opens_minutes=90, checkin_closes_minutes=240,
-    report_deadline=None, presenter="", mode="", require_presence=False)
+    report_deadline=None, presenter="", mode="", require_presence=True)
 # ``document`` is None or dict(number, issuer, issued_on, title); its errors are keyed
 # document_number, document_issuer, document_issued_on, document_title.
 

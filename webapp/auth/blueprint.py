@@ -6,5 +6,6 @@ from . import views
 
 bp = Blueprint("auth", __name__)
 bp.add_url_rule("/login", "login", views.login, methods=["GET", "POST"])
+bp.add_url_rule("/login/code", "second_factor", views.second_factor, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", views.logout, methods=["POST"])
 bp.add_url_rule("/lang/<code>", "set_language", views.set_language, methods=["POST"])
