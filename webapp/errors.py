@@ -110,6 +110,9 @@ MESSAGES = {
     "missing_columns": _l("Thiếu cột bắt buộc."),
     "too_many_columns": _l("Tệp có quá nhiều cột (tối đa %(limit)s cột). Hãy chỉ giữ các cột của mẫu."),
     "unreadable_file": _l("Không đọc được tệp. Hãy dùng tệp CSV (UTF-8) hoặc XLSX."),
+    "archive_too_large": _l("Tệp nén chứa quá nhiều dữ liệu hoặc quá nhiều thành phần "
+                            "(có thể là tệp hỏng hoặc độc hại), nên không được đọc. Chưa có "
+                            "gì thay đổi."),
     "empty_file": _l("Tệp không có dòng dữ liệu nào."),
     "missing_category": _l("Thiếu thành phần."),
     "missing_venue": _l("Thiếu địa điểm."),
