@@ -2,7 +2,8 @@
 
 from flask import flash, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
 from attendance.errors import DomainError, ValidationError
@@ -166,6 +167,17 @@ def flash_error(error: DomainError) -> None:
     flash(message(error.code, **error.params), "error")
 
 
+def database_lost(error: Exception) -> bool:
+    """Whether an error means the database cannot be reached now (a 503 to retry), not a bug
+    (a 500): a dropped connection, a refused or failed connect, a server shutting down or
+    starting up (the DBAPI's OperationalError / InterfaceError), or no pooled connection free
+    in time."""
+    if isinstance(error, SATimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError)))
+
+
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -189,15 +201,24 @@ def init_app(app) -> None:
         return render_template("error.html", code=code, text=message(code)), error.code, headers
 
     @app.errorhandler(DBAPIError)
-    def database_error(error: DBAPIError):
-        if not error.connection_invalidated:
+    @app.errorhandler(SATimeoutError)
+    def database_error(error):
+        if not database_lost(error):
             return server_error(error)
-        # The database server restarted or dropped the connection: the pool has been emptied
-        # and the next request connects afresh. Nothing was written; the client may retry.
-        app.logger.warning("database connection lost: %s", error.orig)
+        # The database server restarted, dropped the connection, is starting up or cannot be
+        # reached at all: the pool has been emptied and the next request connects afresh.
+        # Nothing was written; the client may retry.
+        app.logger.warning("database unavailable: %s", getattr(error, "orig", error))
         from .extensions import db
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: nothing to roll back
+            db.session.close()
         headers = {"Retry-After": "1"}
+        # The page must not reach for the database again (the signed-in user's row)
+        from flask import g
+        from .extensions import login_manager
+        g._login_user = login_manager.anonymous_user()
         if wants_json():
             return *json_error("database_unavailable"), headers
         return render_template("error.html", code="database_unavailable",
