@@ -138,3 +138,19 @@ def test_the_generated_instance_key_is_accepted(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x'}"})
     assert len(app.config["SECRET_KEY"]) == 64
+
+
+def test_totp_commands_enable_with_a_current_code_and_disable(runner, db, make_user,
+                                                               monkeypatch):
+    user = make_user(username="vanphong")
+    refused = runner.invoke(args=["totp-enable", "vanphong", "--code", "000000"])
+    assert refused.exit_code == 1 and "nothing changed" in refused.output
+    monkeypatch.setattr(signin, "new_totp_secret", lambda: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    code = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now()
+    result = runner.invoke(args=["totp-enable", "vanphong", "--code", code])
+    assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 3 + 10
+    db.refresh(user)
+    assert user.totp_secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    assert runner.invoke(args=["totp-disable", "vanphong"]).exit_code == 0
+    db.refresh(user)
+    assert user.totp_secret is None

@@ -1,6 +1,7 @@
-"""Commands that end a user's access at once: revoke-tokens, lock-user, unlock-user. Every app
+"""Commands that end a user's access at once: revoke-tokens, lock-user, unlock-user (every app
 process checks tokens and session versions against the database on each request, so the change
-applies everywhere from the moment the command commits."""
+applies everywhere from the moment the command commits); and the second factor's totp-enable,
+totp-disable."""
 
 import sys
 from datetime import datetime, timezone
@@ -54,4 +55,38 @@ def unlock_user_command(username):
     click.echo(f"Unlocked {user.username}.")
 
 
-COMMANDS = [revoke_tokens_command, lock_user_command, unlock_user_command]
+@click.command("totp-enable")
+@click.argument("username")
+@click.option("--code", help="The 6-digit code the app shows (asked for when not given).")
+def totp_enable_command(username, code):
+    """Turn on the second factor (TOTP) for USERNAME: add the printed secret (or otpauth URI)
+    to an authenticator app, then give the code it shows. Prints 10 one-time recovery codes."""
+    user = _user(username)
+    secret = signin.new_totp_secret()
+    click.echo(f"Secret: {secret}")
+    click.echo(f"URI: {signin.totp_uri(user, secret)}")
+    if code is None:
+        code = click.prompt("Code shown by the app")
+    try:
+        codes = signin.enable_totp(db.session, user, secret, code, now=datetime.now(timezone.utc))
+    except signin.SignInError:
+        click.echo("That code is not the current one: nothing changed.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo("Second factor on. Recovery codes (each works once; keep them safe):")
+    for one in codes:
+        click.echo(one)
+
+
+@click.command("totp-disable")
+@click.argument("username")
+def totp_disable_command(username):
+    """Turn off the second factor of USERNAME (e.g. a lost phone and no recovery code)."""
+    user = _user(username)
+    signin.disable_totp(db.session, user, now=datetime.now(timezone.utc), actor=None)
+    db.session.commit()
+    click.echo(f"Second factor off for {user.username}.")
+
+
+COMMANDS = [revoke_tokens_command, lock_user_command, unlock_user_command, totp_enable_command,
+            totp_disable_command]
