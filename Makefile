@@ -15,8 +15,9 @@ WORKERS ?= 4
 run: install translations
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty --start "$$($(BIN)/python -c 'import datetime as d, zoneinfo as z; print((d.datetime.now(z.ZoneInfo("Asia/Ho_Chi_Minh")) + d.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"))')"
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	exec $(BIN)/gunicorn -c gunicorn.conf.py --no-control-socket -w $(WORKERS) -b $(HOST):$(PORT) 'webapp:create_app()'
+	@echo "Serving on http://$(HOST):$(PORT)/ with the job worker beside it (Ctrl+C stops both)"
+	$(FLASK) jobs-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py --no-control-socket -w $(WORKERS) -b $(HOST):$(PORT) 'webapp:create_app()'
 
 test: install translations
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)

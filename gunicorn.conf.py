@@ -16,3 +16,19 @@ def post_worker_init(worker):
 # import), stalling the worker; gunicorn's documentation advises a memory file system.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+# /metrics under several workers (webapp/metrics.py): prometheus_client keeps each worker's
+# counters in files of one folder, fresh for every start of the server; a worker that exits
+# has its live gauges dropped.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="diemcau-metrics-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

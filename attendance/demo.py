@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attendance import demo_cascade, sessions, units
 from attendance.accounts import users as accounts
+from attendance.errors import DomainError
 from attendance.outcomes import reports as result_reports
 
 from .models import (
@@ -24,7 +26,6 @@ from .models import (
     STAFF,
     VIEWER,
     Category,
-    Document,
     ExpectedCount,
     Person,
     StudySession,
@@ -36,6 +37,11 @@ from .text import fold
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_START = datetime(2023, 10, 17, 7, 30, tzinfo=ZoneInfo(TIMEZONE))
+# Nơi nhận of the plan, line for line.
+RECIPIENTS = ["Ban Thường vụ Tỉnh ủy (báo cáo),", "Ban Tuyên giáo Tỉnh ủy (báo cáo),",
+              "Các đồng chí UV BTV Thị ủy,", "Các cơ quan chuyên trách TMGV Thị ủy,",
+              "Mặt trận và các tổ chức CT-XH thị xã,", "Các đảng ủy, chi bộ trực thuộc Thị ủy,",
+              "C, PC Văn phòng Thị ủy,", "Lưu Văn phòng Thị ủy."]
 DEMO_PASSWORD = "diemcau-2023"  # organizers need 12 characters
 COMMITTEE = "Thị ủy Đức Phổ"
 
@@ -95,6 +101,8 @@ class DemoResult:
     session: StudySession
     people: int
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    members: int = 0  # in the registry
+    classes: int = 0  # follow-on classes held in the cells
 
 
 def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> DemoResult:
@@ -102,19 +110,23 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     # Venue codes are unique across sessions: a second demo gets codes of its own.
     code_rng = random.Random(f"venue-codes-{db.scalar(select(func.count(StudySession.id)))}")
     starts_at = starts_at or DEFAULT_START
-    units = _units(db)
-    document = Document(number="57-KL/TW", issuer="Bộ Chính trị", issued_on=date(2023, 6, 15),
-                        title="Kết luận số 57-KL/TW ngày 15/6/2023 của Bộ Chính trị về tiếp tục "
-                              "nâng cao chất lượng, hiệu quả công tác thông tin đối ngoại "
-                              "trong tình hình mới")
-    session = StudySession(
+    units = _units(db, now)
+    document = dict(number="57-KL/TW", issuer="Bộ Chính trị", issued_on=date(2023, 6, 15),
+                    title="Kết luận số 57-KL/TW ngày 15/6/2023 của Bộ Chính trị về tiếp tục "
+                          "nâng cao chất lượng, hiệu quả công tác thông tin đối ngoại "
+                          "trong tình hình mới")
+    # The plan's identity as the plan has it. Its own date is not in the seed's text (the
+    # copy lacks the dateline), so none is invented: plan_date stays empty.
+    session = sessions.create_session(
+        db, now=now, actor=None,
         title="Hội nghị nghiên cứu, học tập, quán triệt Kết luận số 57-KL/TW của Bộ Chính trị",
-        plan_number="145-KH/TU", organizer_unit=units[COMMITTEE], document=document,
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), timezone=TIMEZONE,
+        plan_number="145-KH/TU", plan_issuer="Ban Thường vụ Thị ủy",
+        organizer_unit_id=units[COMMITTEE].id, document=document,
+        signer_title="T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ", signer_name="Bùi Văn Lý",
+        recipients=RECIPIENTS, starts_at=starts_at, ends_at=starts_at + timedelta(hours=4),
         mode="Trực tiếp kết hợp với trực tuyến",
         presenter="Lãnh đạo Ban Tuyên giáo Tỉnh ủy", late_grace_minutes=15,
-        report_deadline=(starts_at + timedelta(days=14)).date(), created_at=now)
-    db.add(session)
+        report_deadline=(starts_at + timedelta(days=14)).date())
     hall = Venue(session=session, kind=HALL, name="Hội trường UBND thị xã",
                  address="Trụ sở UBND thị xã Đức Phổ", unit=units[COMMITTEE], position=0,
                  code=_code(code_rng))
@@ -158,11 +170,16 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     db.flush()
     # Every unit owes its result report: the wards' and communes' party committees, the cells
     # under the committee, the Front and the socio-political organizations.
-    reporting = [u.id for u in units.values()
-                 if u.kind in ("committee", "cell", "front", "organization")]
+    reporting = [u.id for u in units.values() if u.parent_id == units[COMMITTEE].id
+                 and u.kind in ("committee", "cell", "front", "organization")]
     result_reports.set_reporting_units(db, session, sorted(reporting), now=now, actor=None)
-    return DemoResult(session=session, people=len(people),
-                      logins=_users(db, now=now, hall=hall, points=points, units=units))
+    logins = _users(db, now=now, hall=hall, points=points, units=units)
+    organizer = db.scalar(select(User).where(User.username == "organizer"))
+    cascade = demo_cascade.seed(db, rng, session=session, wards=[p.unit for p in points],
+                                organizer=organizer, name=_name, now=now)
+    logins.append(_cell_secretary(db, now=now, ward=units["Đảng ủy phường Phổ Hòa"]))
+    return DemoResult(session=session, people=len(people), logins=logins,
+                      members=cascade.members, classes=cascade.classes)
 
 
 def _name(rng: random.Random) -> str:
@@ -182,30 +199,51 @@ def _code(rng: random.Random) -> str:
     return "%032x" % rng.getrandbits(128)
 
 
-def _units(db: Session) -> dict[str, Unit]:
-    """The committee's unit tree, reused when it already exists."""
-    existing = {u.name: u for u in db.scalars(select(Unit))}
+# (code, name, kind, parent code, letterhead, place, symbol): the committee's tree as a
+# units file would give it. The province sits above the town committee so that the town's
+# documents print "ĐẢNG BỘ TỈNH QUẢNG NGÃI" above "THỊ ỦY ĐỨC PHỔ".
+PROVINCE = ("TU-QNG", "Tỉnh ủy Quảng Ngãi", "committee", "", "TỈNH ỦY QUẢNG NGÃI", "Quảng Ngãi",
+            "TU")
+TOWN = ("TU-DP", COMMITTEE, "committee", "TU-QNG", "THỊ ỦY ĐỨC PHỔ", "Đức Phổ", "TU")
 
-    def unit(name: str, kind: str, parent: Unit | None = None) -> Unit:
-        if name not in existing:
-            existing[name] = Unit(name=name, kind=kind, parent=parent)
-            db.add(existing[name])
-        return existing[name]
 
-    province = unit("Tỉnh ủy Quảng Ngãi", "committee")
-    committee = unit(COMMITTEE, "committee", province)
-    for name in WARDS:
-        unit(f"Đảng ủy phường {name}", "committee", committee)
-    for name in COMMUNES:
-        unit(f"Đảng ủy xã {name}", "committee", committee)
-    for name in DEPARTMENTS:
-        unit(name, "office", committee)
-    for name, kind in ORGANIZATIONS:
-        unit(name, kind, committee)
-    for name in CELLS:
-        unit(name, "cell", committee)
-    db.flush()
-    return existing
+def _slug(name: str) -> str:
+    return fold(name).upper().replace(" ", "").replace("-", "")[:30]
+
+
+def unit_rows() -> list[tuple[str, ...]]:
+    rows = [PROVINCE, TOWN]
+    for kind_word, names in (("phường", WARDS), ("xã", COMMUNES)):
+        for name in names:
+            rows.append((f"DU-{_slug(name)}", f"Đảng ủy {kind_word} {name}", "committee",
+                         "TU-DP", f"ĐẢNG ỦY {kind_word.upper()} {name.upper()}", name, "ĐU"))
+    rows += [(f"CQ-{_slug(name)}", name, "office", "TU-DP", name.upper(), "Đức Phổ", "")
+             for name in DEPARTMENTS]
+    rows += [(f"DT-{_slug(name)}", name, kind, "TU-DP", name.upper(), "Đức Phổ", "")
+             for name, kind in ORGANIZATIONS]
+    rows += [(f"CB-{_slug(name)}", name, "cell", "TU-DP", name.upper(), "Đức Phổ", "CB")
+             for name in CELLS]
+    return rows
+
+
+def _units(db: Session, now: datetime) -> dict[str, Unit]:
+    """The committee's unit tree, through the units import (as an office would load it); a
+    second seed finds it unchanged. Units of an older demo (named, without these codes) keep
+    their codes, so they are updated rather than doubled."""
+    existing = {u.name: u.code for u in db.scalars(select(Unit))}
+    fields = ("code", "name", "kind", "parent", "letterhead", "place", "symbol")
+    codes = {row[0]: existing.get(row[1], row[0]) for row in unit_rows()}
+    rows = []
+    for number, row in enumerate(unit_rows(), start=2):
+        values = dict(zip(fields, row))
+        values["code"], values["parent"] = codes[row[0]], codes.get(row[3], "")
+        rows.append((number, values))
+    preview = units.preview_rows(db, rows, "demo")
+    if not preview.ok:  # the demo's own rows: a bad one is a bug here, not the user's input
+        raise DomainError("bad_rows", count=len(preview.bad_rows))
+    units.import_units(db, preview, now=now, actor=None)
+    by_code = {u.code: u for u in db.scalars(select(Unit))}
+    return {row[1]: by_code[codes[row[0]]] for row in unit_rows()}
 
 
 def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
@@ -227,3 +265,18 @@ def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
             user.venue_id = venue_id
         logins.append((username, role, DEMO_PASSWORD))
     return logins
+
+
+def _cell_secretary(db, *, now, ward) -> tuple[str, str, str]:
+    """The secretary of Chi bộ tổ dân phố 1 of Phổ Hòa: an organizer scoped to the cell, who
+    holds the cell's follow-on classes on a phone."""
+    cell = db.scalar(select(Unit).where(Unit.parent_id == ward.id,
+                                        Unit.name == "Chi bộ tổ dân phố 1"))
+    user = db.scalar(select(User).where(User.username == "cb-phohoa-1"))
+    if user is None:
+        accounts.create_user(db, username="cb-phohoa-1", role=ORGANIZER, password=DEMO_PASSWORD,
+                             full_name="Bí thư Chi bộ tổ dân phố 1, phường Phổ Hòa",
+                             unit_id=cell.id, now=now)  # the scope: the cell, nothing above
+    else:
+        user.unit_id = cell.id
+    return ("cb-phohoa-1", ORGANIZER, DEMO_PASSWORD)

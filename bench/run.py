@@ -1,6 +1,7 @@
 """Throughput bench: the app served exactly as `make run` serves it, loaded with wrk.
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 16,64] [--warm-up 2] [--only NAME]
+                                  [--exports province|national]
 
 Starts its own instance (temporary instance folder, SQLite file there, or its own schema in
 DATABASE_URL's PostgreSQL), seeds the demo starting now (so check-in is open), serves with
@@ -238,7 +239,16 @@ def main(argv=None) -> int:
     parser.add_argument("--warm-up", type=int, default=2,
                         help="seconds each scenario runs, not counted, before its first figure")
     parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument("--exports", choices=("province", "national"),
+                        help="first measure the background jobs' exports at this size (time, "
+                             "peak memory: bench/exports.py); with --only exports, only that")
     args = parser.parse_args(argv)
+    if args.exports:
+        import exports
+
+        exports.run(args.exports)
+        if args.only == "exports":
+            return 0
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     _load_plugins()

@@ -18,7 +18,8 @@ def attended(db, session, person, status, *, minutes=0, reason="", venue=None):
 def build(db):
     """Hall: 2 present, 1 late (07:50 local), 1 excused with a formula-like reason, 1 unexcused,
     1 never checked in. Bridge point 1: 1 present, 1 late checked in at the hall, 1 excused."""
-    session = gen_session(db)
+    session = gen_session(db, signer_title="T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
+                          signer_name="Trần Văn Ký")
     hall, point, _ = session.venues
     people = {}
 

@@ -190,3 +190,26 @@ def test_cli_prints_cards_and_posters(app, db, runner, roster, tmp_path):
     assert f"https://dc.example.vn/c/{session.venues[1].code}" in pdf_text(target.read_bytes())
     result = runner.invoke(args=["print-cards", "999", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
+
+
+def test_cards_made_in_parts_are_one_pdf_in_order(app, db, make_session, make_person):
+    """A province's cards are drawn a few hundred sheets at a time and joined (bounded memory):
+    the joined file has every page in order, numbered through, under the document's title."""
+
+    import pikepdf
+
+    from attendance.jobs.exports import write_cards
+    from webapp.checkin import card_key
+
+    session = make_session()
+    people = [make_person(session, full_name=f"Người Số {n:02d}") for n in range(20)]
+    out = io.BytesIO()
+    drawn = write_cards(out, session, cards.card_infos(db, session), key=card_key(), part=8)
+    assert [d.page for d in drawn] == [1] * 8 + [2] * 8 + [3] * 4
+    assert {d.person_id for d in drawn} == {p.id for p in people}
+    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    assert len(pdf.pages) == 3 and "Thẻ đại biểu" in str(pdf.docinfo["/Title"])
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=out.getvalue(),
+                          capture_output=True, check=True).stdout.decode()
+    pages = text.split("\f")
+    assert "Người Số 00" in pages[0] and "Người Số 19" in pages[2]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from attendance.accounts import users as accounts
 from attendance.checkin import tokens
-from attendance.models import Attendance
+from attendance.models import Attendance, ScanAttempt, Unit
 
 from .factories import NOW
 
@@ -150,3 +150,45 @@ def test_unknown_session_is_404(api, make_user):
     post = api(make_user(role="organizer"))
     response = post("/api/v1/sessions/999/checkins", {"items": [{"nonce": "a"}]})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["viewer", "reporter"])
+def test_a_role_that_never_checks_in_is_refused_the_whole_batch(app, db, api, make_session,
+                                                                make_person, make_user, role):
+    session = make_session(checkin_window="open")
+    person = make_person(session)
+    unit = Unit(name="Đảng ủy phường Phổ Hòa", kind="committee")
+    db.add(unit)
+    db.commit()
+    post = api(make_user(role=role, unit_id=unit.id if role == "reporter" else None))
+    item = {"nonce": "v1", "token": card(app, session, person),
+            "venue_id": session.venues[0].id}
+    answer = post(f"/api/v1/sessions/{session.id}/checkins", {"items": [item] * 3})
+    assert answer.status_code == 403
+    assert answer.get_json()["error"]["code"] == "may_not_check_in"
+    roll = post(f"/api/v1/sessions/{session.id}/roll", {"items": [
+        {"nonce": "r1", "venue_id": session.venues[0].id, "person_id": person.id,
+         "status": "present"}]})
+    assert roll.status_code == 403
+    assert db.scalar(select(func.count()).select_from(ScanAttempt)) == 0
+    assert db.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_the_answer_gives_the_server_time_the_device_sends_back_as_last_contact(
+        app, db, api, make_session, make_person, make_user):
+    now = datetime.now(timezone.utc)
+    session = make_session(now=now - timedelta(minutes=10), checkin_window="open")
+    person = make_person(session)
+    post = api(make_user(role="organizer"))
+    url = f"/api/v1/sessions/{session.id}/checkins"
+    first = post(url, {"items": [{"nonce": "a", "token": "junk", "venue_id": session.venues[0].id}]})
+    contact = first.get_json()["server_time"]
+    assert abs(datetime.fromisoformat(contact) - now) < timedelta(minutes=1)
+    set_back = (now - timedelta(minutes=70)).isoformat()  # a clock set back 70 minutes
+    answer = post(url, {"items": [{"nonce": "b", "token": card(app, session, person),
+                                   "venue_id": session.venues[0].id, "scanned_at": set_back,
+                                   "last_contact": contact}]}).get_json()["results"][0]
+    assert answer["outcome"] == "accepted"
+    assert datetime.fromisoformat(answer["at"]) >= datetime.fromisoformat(contact)
+    assert db.scalar(select(ScanAttempt.device_time_trusted).where(
+        ScanAttempt.nonce == "b")) is False

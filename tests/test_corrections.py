@@ -1,9 +1,11 @@
 """Undo and correct a check-in with a reason: the service and its page."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
-from attendance.checkin import corrections
+from attendance.checkin import corrections, tokens
 from attendance.checkin.scan import record_scan
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import Attendance, AuditEntry
@@ -70,3 +72,22 @@ def test_only_organizers_correct_and_coordinators_see_nothing(client, db, checke
     client.post("/logout")
     login(make_user(role="coordinator", venue=session.venues[1]))
     assert client.get(f"/sessions/{session.id}/attendance").status_code == 403
+
+
+def test_the_organizer_sees_a_check_in_elsewhere_and_a_device_time_not_believed(
+        db, make_session, make_person, make_user, login):
+    session = make_session(checkin_window="open")
+    hall, point = session.venues[0], session.venues[1]
+    person = make_person(session, venue=point)
+    token = tokens.card_token(b"k", session.id, person.id, 1)
+    record_scan(db, key=b"k", session=session, venue=hall, nonce="n", method="card", now=NOW,
+                actor=None, token=token, scanned_at=NOW - timedelta(minutes=70),
+                last_contact=NOW - timedelta(seconds=5))  # a clock set back
+    db.commit()
+    row = db.scalar(select(Attendance))
+    client = login(make_user(role="organizer"))
+    page = client.get(f"/sessions/{session.id}/attendance/{row.id}").get_data(as_text=True)
+    assert "Điểm danh nơi khác: được mời tại Điểm cầu phường 1" in page
+    assert "không tin cậy" in page
+    listing = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
+    assert "nơi khác" in listing

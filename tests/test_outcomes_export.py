@@ -88,7 +88,8 @@ def test_xlsx_figures_equal_the_database(db, filled):
     out = io.BytesIO()
     export_outcomes(db, filled, "xlsx", out, now=NOW)
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert book.sheetnames == ["Theo đơn vị", "Kiểm tra nhận thức", "Cần chú ý"]
+    assert book.sheetnames == ["Theo đơn vị", "Theo hệ thống đơn vị", "Kiểm tra nhận thức",
+                               "Cần chú ý"]
     sheet = book["Theo đơn vị"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]

@@ -13,7 +13,8 @@ Outcomes: "ok" (served, or a 400/redirect that is not to the login page: allowed
 
 import pytest
 
-from attendance.models import Unit
+from attendance import jobs
+from attendance.models import Member, Unit
 from attendance.roll import marks as roll
 
 from . import factories
@@ -57,6 +58,9 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
+    "units.index": READ_ALL, "units.export": READ_ALL, "units.add": MANAGE,
+    "units.edit": MANAGE, "units.import_file": MANAGE, "units.template": MANAGE,
+    "api.units": SIGNED_IN,
     "roster.index": VENUE_SCOPED, "roster.add": MANAGE, "roster.import_file": MANAGE,
     "roster.template": MANAGE,
     "cards.session_pdf": MANAGE, "cards.posters_pdf": MANAGE,
@@ -66,14 +70,17 @@ GET = {
     "checkin.attendance_list": READ_ALL,
     "roll.index": VENUE_SCOPED, "roll.makeup": READ_ALL,
     "reports.summary": READ_ALL, "reports.download": READ_ALL,
-    "outcomes.consolidated": READ_ALL, "outcomes.download": READ_ALL,
+    "outcomes.consolidated": READ_ALL, "outcomes.download": READ_ALL, "api.outcomes": READ_ALL,
+    "outcomes.units_csv": READ_ALL,
     "outcomes.tracking": _row(OK, NO, NO, OK, OK, LOGIN),
     "outcomes.essays": _row(OK, NO, NO, OK, NO, LOGIN),
     "outcomes.essays_template": _row(OK, NO, NO, OK, NO, LOGIN),
-    "outcomes.units": MANAGE,
+    "outcomes.units": MANAGE, "outcomes.study_record": MANAGE,
     # The unit has no report yet: 404 for those who may look, 403 for the others.
     "outcomes.report": _row(MISSING, NO, NO, MISSING, MISSING, LOGIN),
     "outcomes.plan": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
+    "outcomes.report_pdf": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
+    "outcomes.signed": _row(MISSING, NO, NO, MISSING, NO, LOGIN),
     "quiz.edit": MANAGE,
     "quiz.results": _row(MISSING, NO, NO, NO, MISSING, LOGIN),  # no quiz yet
     # With a venue, a person or an attendance of (the hall, own point, other point).
@@ -84,15 +91,32 @@ GET = {
     "cards.person": VENUE_WRITE, "cards.person_pdf": VENUE_WRITE,
     "cards.person_png": VENUE_WRITE, "roster.edit": VENUE_MANAGE,
     "checkin.attendance_detail": VENUE_READ_ALL,
+    # The member registry and follow-on classes: organizers (scoped to units: tests of
+    # attendance.members and the pages' tests); the world has no member and no class: 404.
+    "members.index": MANAGE, "members.add": MANAGE, "members.import_file": MANAGE,
+    "members.export": MANAGE, "members.template": MANAGE, "roster.from_members": MANAGE,
+    "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "classes.index": MANAGE, "classes.add": MANAGE,
+    "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    # A summary export job still queued: its page and state for readers, no file yet.
+    "jobs.show": READ_ALL, "jobs_api.get_job": READ_ALL,
+    "jobs_api.download": _row(MISSING, NO, NO, NO, MISSING, LOGIN),
+    "metrics": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),  # no METRICS_TOKEN
 }
 
 # POSTs that are cheap to send with an empty form: allowed (any answer) or refused.
 POST = {
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.window": MANAGE,
     "sessions.expected": MANAGE, "users.create": MANAGE, "roster.add": MANAGE,
-    "roll.makeup": MANAGE,
+    "roll.makeup": MANAGE, "units.add": MANAGE, "units.edit": MANAGE,
+    "units.import_file": MANAGE,
     "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
+    "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
+    "classes.add": MANAGE, "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
 }
@@ -103,6 +127,10 @@ def world(db, make_session, make_person, make_user):
     """A session with the hall and two points, a person at each, and a user of every role."""
     unit = Unit(name="Đảng ủy phường 1", kind="committee")
     db.add(unit)
+    db.flush()
+    member = Member(unit_id=unit.id, full_name="Đảng Viên Một", search_name="dang vien mot",
+                    created_at=factories.NOW)
+    db.add(member)
     db.commit()
     session = make_session()
     hall, own, other = session.venues
@@ -115,10 +143,13 @@ def world(db, make_session, make_person, make_user):
     other_user = make_user(role="coordinator", venue=other)
     marks = [roll.mark(db, venue=p.venue, person=p, status="absent_excused", reason="ốm",
                        now=factories.NOW, actor=users["organizer"]) for p in people]
+    job = jobs.create_export(db, session, what="summary", fmt="csv", venue_id=None,
+                             actor=users["organizer"], now=factories.NOW)
     db.commit()
     return dict(session=session, venues=(hall, own, other), people=people, users=users,
-                attendances=marks,
-                unit=unit, other_user=other_user, category=session.categories[0])
+                attendances=marks, job=job,
+                unit=unit, member=member, other_user=other_user,
+                category=session.categories[0])
 
 
 def _args(rule, world, index=1):
@@ -127,8 +158,11 @@ def _args(rule, world, index=1):
               "person_id": world["people"][index].id,
               "attendance_id": world["attendances"][index].id, "category_id": world["category"].id,
               "user_id": world["other_user"].id, "unit_id": world["unit"].id,
+              "member_id": world["member"].id,
               "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
-              "what": "summary", "token_id": 1}
+              "what": "summary", "token_id": 1, "member_id": 1,
+              "parent_id": world["session"].id, "class_id": world["session"].id,
+              "job_id": world["job"].id}
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.endpoint}: give the matrix a value for {missing}"
     return {name: values[name] for name in rule.arguments}
@@ -216,6 +250,8 @@ POST_ELSEWHERE = {
     "roster.remove": "tests/test_roster_pages.py",
     "roster.import_confirm": "tests/test_roster_pages.py",
     "cards.reissue": "tests/test_cards.py",
+    "jobs.start": "tests/test_jobs.py", "jobs_api.post_export": "tests/test_jobs.py",
+    "jobs.import_confirm": "tests/test_jobs.py",
     "users.deactivate": "tests/test_users_page.py", "users.reactivate": "tests/test_users_page.py",
     "users.reset_password": "tests/test_users_page.py",
     "users.issue_token": "tests/test_users_page.py",
@@ -224,6 +260,10 @@ POST_ELSEWHERE = {
     "outcomes.essays_import": "tests/test_essays.py",
     "outcomes.review": "tests/test_result_reports.py",
     "checkin.correct": "tests/test_attendance_pages.py",
+    "units.retire": "tests/test_units_web.py", "units.import_confirm": "tests/test_units_web.py",
+    "api.create_session": "tests/test_api_setup.py",
+    "api.import_roster": "tests/test_api_setup.py",
+    "members.import_confirm": "tests/test_members_pages.py",
 }
 
 

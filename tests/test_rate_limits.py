@@ -2,12 +2,19 @@
 check per IP; a clear 429 page or JSON error; off in the other tests."""
 
 import pytest
+from sqlalchemy import func, select
+
+from attendance.accounts import users as accounts
+from attendance.checkin import tokens
+from attendance.models import ScanAttempt
 
 from webapp import create_app
 from webapp.database import dispose_engines
 
+from .factories import NOW
+
 SMALL = {"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SELF_CHECKIN": "4/minute",
-         "RATELIMIT_KNOWLEDGE_CHECK": "2/minute"}
+         "RATELIMIT_KNOWLEDGE_CHECK": "2/minute", "RATELIMIT_CHECKIN_REFUSALS": "3/minute"}
 MESSAGE = "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn"
 
 
@@ -121,3 +128,35 @@ def test_limits_are_off_unless_enabled(app, app_config, second_app):
     app = second_app({**app_config, "RATELIMIT_ENABLED": False})
     client = app.test_client()
     assert {_sign_in(client, "admin").status_code for _ in range(10)} == {200}
+
+
+def _bearer(app, db, user):
+    token = accounts.issue_api_token(db, user, now=NOW)
+    db.commit()
+    client = app.test_client()
+    return lambda url, json: client.post(url, json=json,
+                                         headers={"Authorization": f"Bearer {token}"})
+
+
+def card(app, session, person):
+    key = tokens.derive_key(app.config["SECRET_KEY"], "card")
+    return tokens.card_token(key, session.id, person.id, person.card_version)
+
+
+def test_refused_check_ins_are_bounded_per_caller(app, db, make_session, make_person,
+                                                   make_user):
+    """Every refused scan is a row: past RATELIMIT_CHECKIN_REFUSALS a caller gets 429 for the
+    whole batch, nothing written; another caller is not held back."""
+    session = make_session(checkin_window="open")
+    person = make_person(session)
+    hall = session.venues[0]
+    staff, other = make_user(role="staff", venue=hall), make_user(role="staff", venue=hall)
+    post, other_post = _bearer(app, db, staff), _bearer(app, db, other)
+    url = f"/api/v1/sessions/{session.id}/checkins"
+    junk = [{"nonce": f"j{i}", "token": "junk", "venue_id": hall.id} for i in range(4)]
+    assert post(url, {"items": junk}).status_code == 200  # answered, and over the bound
+    good = {"nonce": "g", "token": card(app, session, person), "venue_id": hall.id}
+    refused = post(url, {"items": [good]})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (429, "rate_limited")
+    assert db.scalar(select(func.count()).select_from(ScanAttempt)) == 4
+    assert other_post(url, {"items": [good]}).get_json()["results"][0]["outcome"] == "accepted"

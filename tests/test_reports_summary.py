@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.cells import csv_text
-from attendance.reports.letterhead import letterhead_for, party_organisation, place_of
 from attendance.reports.summary_export import export
 
 from .reports_data import INJECTION, NOW, build
@@ -155,6 +154,7 @@ def test_pdf_summary_reads_back(db, data, tmp_path):
     squashed = "".join(text.split())  # table cells wrap names over lines
     for phrase in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", "Kết quả tham dự hội nghị quán triệt",
                    "ngày 30 tháng 11 năm 2026", "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ",
+                   "Trần Văn Ký",
                    "Huỳnh Thị Ngọc Ẩn", "Dương Văn Ổn", "Ốm, nằm viện", "Lê Thị Hồng Nhung",
                    "07:50", "Kết quả theo địa điểm", "Kết quả theo thành phần"):
         assert "".join(phrase.split()) in squashed, phrase
@@ -173,18 +173,3 @@ def test_pdf_lists(db, data, tmp_path):
     assert "LêThịHồngNhung" not in text
     text = "".join(pdf_text(render(db, session, "late", "pdf"), tmp_path).split())
     assert "BùiThịThuHằng" in text and "08:05" in text
-
-
-def test_letterhead_from_organizer_unit(db, data):
-    from attendance.models import Unit
-
-    session, _ = data
-    province = Unit(name="Tỉnh ủy Quảng Ngãi", kind="committee")
-    session.organizer_unit = Unit(name="Thị ủy Đức Phổ", kind="committee", parent=province)
-    db.flush()
-    head = letterhead_for(session, on=NOW.date())
-    assert head.committee == "Thị ủy Đức Phổ" and head.place == "Đức Phổ"
-    assert head.superior == "Đảng bộ tỉnh Quảng Ngãi"
-    assert head.number.endswith("-BC/TU")
-    assert place_of("Huyện ủy Sơn Tịnh") == "Sơn Tịnh"
-    assert party_organisation("Thành ủy Hà Nội") == "Đảng bộ thành phố Hà Nội"

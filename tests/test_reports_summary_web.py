@@ -103,3 +103,22 @@ def test_cli_outcomes_not_available(runner, tmp_path, data, monkeypatch):
     assert result.exit_code == 1
     assert "outcomes report not available yet" in result.output
     assert not target.exists()
+
+
+def test_the_summary_page_shows_the_venues_a_page_at_a_time(app, client, db, login,
+                                                           make_session, make_user,
+                                                           monkeypatch):
+    """A national session has 7,400 venues: the page lists them by pages (the totals stay the
+    session's), so it is not an 11 MB page."""
+    from webapp.reports import views
+
+    monkeypatch.setattr(views, "VENUES_SHOWN", 2)
+    session = make_session(bridge_points=3)  # the hall and 3 points: 2 pages
+    login(make_user())
+    first = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
+    second = client.get(f"/sessions/{session.id}/report?page=2").get_data(as_text=True)
+    ids = [v.id for v in session.venues]
+    assert [f'data-venue-id="{i}"' in first for i in ids] == [True, True, False, False]
+    assert [f'data-venue-id="{i}"' in second for i in ids] == [False, False, True, True]
+    assert "page=2" in first and "Tổng cộng" in second
+    assert client.get(f"/sessions/{session.id}/report?page=99").status_code == 200

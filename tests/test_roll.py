@@ -1,12 +1,15 @@
 """The bridge point's roll, without HTTP."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.figures.summary import summarize
-from attendance.models import AuditEntry
+from attendance.models import Attendance, AuditEntry
 from attendance.roll import marks as roll
+from attendance.roll.batch import record_mark
 
 from .factories import NOW
 
@@ -75,3 +78,56 @@ def test_sign_off_locks_until_the_organizer_reopens(db, make_session, make_perso
         roll.reopen(db, venue=point, now=NOW, actor=coordinator, reason="sai")
     roll.reopen(db, venue=point, now=NOW, actor=organizer, reason="bổ sung người đến muộn")
     roll.mark(db, venue=point, person=person, status="present", now=NOW, actor=coordinator)
+
+
+def test_a_mark_never_overwrites_a_check_in_at_another_venue(db, make_session, make_person,
+                                                            make_user):
+    """Invited to the point, the person came to the hall with their card: the point's roll
+    cannot mark them absent (or present) over it; its own check-ins it may correct."""
+    session = make_session(checkin_window="open")
+    hall, point = session.venues[0], session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    person, own = make_person(session, venue=point), make_person(session, venue=point)
+    for who, venue in ((person, hall), (own, point)):
+        db.add(Attendance(session_id=session.id, person_id=who.id, venue_id=venue.id,
+                          status="present", method="card", at=NOW))
+    db.flush()
+    for status in ("absent_unexcused", "late"):
+        with pytest.raises(DomainError) as error:
+            roll.mark(db, venue=point, person=person, status=status, now=NOW,
+                      actor=coordinator)
+        assert error.value.code == "checked_in_elsewhere"
+    roll.mark(db, venue=point, person=own, status="late", now=NOW, actor=coordinator)
+    rows = dict(db.execute(select(Attendance.person_id, Attendance.venue_id)).all())
+    assert rows == {person.id: hall.id, own.id: point.id}
+
+
+def test_a_mark_of_presence_obeys_the_window(db, make_session, make_person, make_user):
+    session = make_session()  # the clock's window: 90 minutes before the start to 4 hours after
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    person = make_person(session, venue=point)
+    after = session.starts_at + timedelta(minutes=240, seconds=1)
+    with pytest.raises(DomainError) as error:
+        roll.mark(db, venue=point, person=person, status="present", now=after,
+                  actor=coordinator)
+    assert error.value.code == "window_closed"
+    roll.mark(db, venue=point, person=person, status="absent_unexcused", now=after,
+              actor=coordinator)  # absences are noted after the close
+    roll.mark(db, venue=point, person=person, status="present",
+              now=session.starts_at + timedelta(minutes=240), actor=coordinator)  # the last instant
+
+
+def test_a_queued_mark_refused_by_the_window_is_tried_again_when_resent(db, make_session,
+                                                                       make_person, make_user):
+    session = make_session(checkin_window="closed")
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    person = make_person(session, venue=point)
+    mark = dict(session=session, venue=point, nonce="m1", person_id=person.id,
+                status="present", reason="", actor=coordinator)
+    assert record_mark(db, now=NOW, **mark).code == "window_closed"
+    session.checkin_window = "open"
+    assert record_mark(db, now=NOW, **mark).outcome == "accepted"
+    assert record_mark(db, now=NOW, **mark).outcome == "accepted"  # now its answer for good
+    assert db.scalar(select(Attendance.status)) == "present"

@@ -6,7 +6,7 @@ from attendance.models import Attendance, ExpectedCount, MakeupAttendance, Venue
 
 
 def _point(make_session, make_person, make_user):
-    session = make_session()
+    session = make_session(checkin_window="open")  # marks arrive with the real clock
     point = session.venues[1]
     coordinator = make_user(role="coordinator", venue=point)
     people = [make_person(session, venue=point, full_name=f"Trần Thị Điểm {i}")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from attendance.checkin import walkins
 from attendance.checkin.tokens import derive_key
-from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.errors import DomainError, ValidationError
 from attendance.models import Attendance, AuditEntry, Person, ScanAttempt, Unit
 from webapp.checkin.pages import SHELL_ASSETS
 
@@ -198,9 +198,10 @@ def test_register_walk_in_refuses_other_venues_and_closed_windows(db, make_sessi
     hall, bridge_point = session.venues[0], session.venues[1]
     coordinator = make_user(role="coordinator", venue=bridge_point)
 
-    with pytest.raises(Forbidden):
+    with pytest.raises(DomainError) as error:
         walkins.register_walk_in(db, **walk_in_fields(session, hall), now=session.starts_at,
                                  actor=coordinator)
+    assert error.value.code == "not_allowed_here"
     with pytest.raises(DomainError) as error:
         walkins.register_walk_in(db, **walk_in_fields(session, hall),
                                  now=session.starts_at + timedelta(days=1), actor=None)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from attendance import sessions
+from attendance.checkin import rule
 from attendance.errors import ValidationError
 from attendance.models import (BRIDGE_POINT, HALL, Attendance, AuditEntry, Category,
                                ExpectedCount, StudySession, Unit, Venue)
@@ -119,11 +120,11 @@ def test_unknown_field_is_a_programming_error(db, organizer):
 
 def test_checkin_window_can_be_forced_and_is_audited(db, organizer):
     session = gen_session(db, now=NOW - timedelta(days=2))  # its window passed long ago
-    assert not session.checkin_open(NOW)
+    assert not rule.window_open(session, NOW)
     sessions.set_checkin_window(db, session, "open", now=NOW, actor=organizer)
-    assert session.checkin_open(NOW)
+    assert rule.window_open(session, NOW)
     sessions.set_checkin_window(db, session, "closed", now=NOW, actor=organizer)
-    assert not session.checkin_open(NOW)
+    assert not rule.window_open(session, NOW)
     assert _errors(sessions.set_checkin_window, db, session, "maybe", now=NOW,
                    actor=organizer) == {"mode": "bad_choice"}
     assert session.checkin_window == "closed"

@@ -4,8 +4,9 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, cli, errors, i18n, limits, outcomes, quiz, reports,
-               roll, roster, security, selfcheckin, sessions, summary, throttle, users, views)
+from . import (api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
+               metrics, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
+               summary, throttle, units, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -28,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     views.init_app(app)
     sessions.init_app(app)
     roster.init_app(app)
+    units.init_app(app)
+    members.init_app(app)
+    classes.init_app(app)
     users.init_app(app)
     api.init_app(app)
     checkin.init_app(app)
@@ -38,5 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     outcomes.init_app(app)
     quiz.init_app(app)
+    jobs.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     return app

@@ -15,6 +15,7 @@ from attendance import demo
 from attendance.accounts import users as accounts
 from attendance.errors import DomainError, ValidationError
 from attendance.models import ROLES, StudySession, User
+from attendance.members import imports as member_import
 from attendance.roster import imports as roster_import
 
 from .cards.commands import print_cards_command, print_posters_command
@@ -22,6 +23,7 @@ from .errors import field_messages
 from .extensions import db
 from .reports.commands import export_command
 from .roster.texts import file_problem, row_line
+from .units.commands import import_units_command
 
 
 def _now() -> datetime:
@@ -50,10 +52,17 @@ def seed_demo_command(start, if_empty):
         except ValueError:
             raise click.BadParameter('use "YYYY-MM-DD HH:MM"', param_hint="--start")
         starts_at = local.replace(tzinfo=ZoneInfo(demo.TIMEZONE))
-    result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+    try:
+        result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+    except ValidationError as error:  # e.g. a --start far outside the years sessions take
+        for field, text in field_messages(error).items():
+            click.echo(f"{'--start' if field.endswith('_at') else field}: {text}", err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"Demo session {result.session.id}: {result.session.title}")
     click.echo(f"  {len(result.session.venues)} venues, {result.people} people")
+    click.echo(f"  {result.members} members in the registry, {result.classes} follow-on "
+               "classes in the cells")
     click.echo("Demo logins (username / password):")
     for username, role, password in result.logins:
         click.echo(f"  {username:<14} {role:<12} {password}")
@@ -75,8 +84,11 @@ def create_user_command(username, role, venue_id, unit_id, password, full_name):
                                     venue_id=venue_id, unit_id=unit_id, full_name=full_name,
                                     now=_now())
     except ValidationError as error:
+        given = {"venue_id": f"--venue {venue_id}", "unit_id": f"--unit {unit_id}",
+                 "username": username, "role": f"--role {role}", "password": "--password"}
         for field, text in field_messages(error).items():
-            click.echo(f"{field}: {text}", err=True)
+            click.echo(f"{given.get(field, field)}: {text}", err=True)
+        click.echo("No user created.", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"User {user.username} ({user.role}) created with id {user.id}.")
@@ -100,14 +112,18 @@ def create_token_command(username, name):
 @click.command("import-roster")
 @click.argument("session_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_roster_command(session_id, file):
+@click.option("--update", is_flag=True,
+              help="Add and update: rows matching a person on the roster (by member number "
+                   "or phone) update them.")
+def import_roster_command(session_id, file, update):
     """Import a roster (CSV or XLSX) into a session: all rows or none."""
     session = db.session.get(StudySession, session_id)
     if session is None:
         click.echo(f"No session with id {session_id}.", err=True)
         sys.exit(1)
     try:
-        preview = roster_import.build_preview(db.session, session, file.read_bytes(), file.name)
+        preview = roster_import.build_preview(db.session, session, file.read_bytes(), file.name,
+                                              mode="update" if update else "add")
     except DomainError as error:
         click.echo(file_problem(error), err=True)
         sys.exit(1)
@@ -119,12 +135,39 @@ def import_roster_command(session_id, file):
         sys.exit(1)
     count = roster_import.import_roster(db.session, session, preview, now=_now(), actor=None)
     db.session.commit()
-    click.echo(f"Imported {count} people")
+    if update:
+        click.echo(f"Imported {count} people: {preview.count('add')} added, "
+                   f"{preview.count('update')} updated, {preview.count('unchanged')} unchanged")
+    else:
+        click.echo(f"Imported {count} people")
 
 
-COMMANDS = [init_db_command, seed_demo_command, create_user_command, create_token_command,
+@click.command("import-members")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_members_command(file):
+    """Import members (CSV or XLSX): all rows or none; updates by member number, or by unit +
+    full name + birth date."""
+    try:
+        preview = member_import.build_preview(db.session, file.read_bytes(), file.name,
+                                              now=_now(), actor=None)
+    except DomainError as error:
+        click.echo(file_problem(error), err=True)
+        sys.exit(1)
+    if preview.bad_rows:
+        for row in preview.bad_rows:
+            click.echo(row_line(row), err=True)
+        click.echo(f"Nothing imported: {len(preview.bad_rows)} of {len(preview.rows)} rows "
+                   "have errors.", err=True)
+        sys.exit(1)
+    counts = member_import.import_members(db.session, preview, now=_now(), actor=None)
+    db.session.commit()
+    click.echo(f"Members: {counts['add']} added, {counts['update']} updated, "
+               f"{counts['unchanged']} unchanged")
+
+
+COMMANDS = [init_db_command, import_members_command, seed_demo_command, create_user_command, create_token_command,
             import_roster_command, print_cards_command, print_posters_command,
-            export_command]
+            export_command, import_units_command]
 
 
 def init_app(app) -> None:

@@ -61,6 +61,7 @@ MESSAGES = {
     "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
     "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),
     "file_too_large": _l("Tệp quá lớn (tối đa 10 MB)."),
+    "bad_scan_type": _l("Bản ký, đóng dấu phải là tệp PDF hoặc ảnh (PNG, JPEG) đọc được."),
     "report_accepted": _l("Báo cáo đã được tiếp nhận, không sửa được nữa."),
     "report_not_submitted": _l("Đơn vị chưa gửi báo cáo."),
     "report_started": _l("%(unit)s đã bắt đầu báo cáo, không bỏ khỏi danh sách được."),
@@ -120,14 +121,54 @@ MESSAGES = {
     "too_many_rows": _l("Tệp có quá nhiều dòng (tối đa %(limit)s)."),
     "bad_rows": _l("Tệp có %(count)s dòng lỗi nên chưa nhập người nào. Hãy sửa tệp và tải lên lại."),
     "checked_in": _l("Người này đã điểm danh; hãy hủy điểm danh trước."),
+    # Units (đơn vị) and their files
+    "code_taken": _l("Mã đơn vị đã được dùng."),
+    "sibling_name_taken": _l("Đã có đơn vị cùng tên trong cùng cấp trên."),
+    "unknown_parent": _l("Mã cấp trên không có trong tệp hay trong hệ thống."),
+    "parent_retired": _l("Đơn vị cấp trên đã giải thể."),
+    "unit_cycle": _l("Cấp trên vòng lặp: đơn vị không được nằm dưới chính nó."),
+    "unit_has_children": _l("Đơn vị còn đơn vị trực thuộc; hãy chuyển hoặc giải thể chúng trước."),
+    "missing_code": _l("Thiếu mã đơn vị."),
+    "missing_unit_name": _l("Thiếu tên đơn vị."),
+    "bad_unit_kind": _l("Loại đơn vị phải là Cấp ủy, Chi bộ, Mặt trận, Đoàn thể hoặc Cơ quan."),
+    "bad_members": _l("Số đảng viên phải là số nguyên không âm."),
+    "duplicate_code": _l("Mã đơn vị trùng với một dòng phía trên."),
+    "unit_not_found": _l("Không có đơn vị này."),
+    "venue_not_found": _l("Không có địa điểm này."),
+    "unit_outside_scope": _l("Đơn vị nằm ngoài phạm vi bạn quản lý."),
+    "not_under_parent_unit": _l("Đơn vị tổ chức phải trực thuộc đơn vị của hội nghị chính."),
+    "parent_is_follow_on": _l("Hội nghị chính không được là một lớp ở cơ sở."),
+    "session_not_found": _l("Không có hội nghị này."),
+    # The member registry, rosters from it, follow-on classes
+    "missing_unit": _l("Thiếu mã đơn vị."),
+    "unknown_unit": _l("Không có đơn vị mang mã này."),
+    "unit_out_of_scope": _l("Đơn vị này nằm ngoài phạm vi bạn quản lý."),
+    "same_unit": _l("Đảng viên đang sinh hoạt ở đơn vị này."),
+    "member_no_taken": _l("Số thẻ đảng viên này đã có người khác."),
+    "unknown_member_no": _l("Không có đảng viên mang số thẻ này trong danh sách đảng viên."),
+    "ambiguous_member": _l("Có nhiều đảng viên trùng họ tên, đơn vị và ngày sinh; hãy ghi số thẻ."),
+    "bad_birth_date": _l("Ngày sinh không hợp lệ (dd/mm/yyyy)."),
+    "bad_status": _l("Tình trạng phải là: đang sinh hoạt, miễn sinh hoạt hoặc chuyển đi."),
+    "bad_yes_no": _l("Phải là có/không."),
+    "headcount_category": _l("Thành phần này chỉ đếm số lượng, không ghi danh sách."),
+    "unit_not_under_parent": _l("Đơn vị phải trực thuộc đơn vị tổ chức hội nghị."),
+    "class_before_session": _l("Lớp ở cơ sở không được học trước hội nghị."),
     # Bridge-point roll and make-up study
     "other_venue": _l("Người này thuộc danh sách của địa điểm khác."),
+    "checked_in_elsewhere": _l("Người này đã điểm danh tại địa điểm khác; không ghi đè."),
+    "not_on_venue_roster": _l("Người này không có trong danh sách của địa điểm này; hãy quét thẻ."),
+    "may_not_check_in": _l("Tài khoản này không được điểm danh."),
     "before_session": _l("Ngày học bù không được trước ngày hội nghị."),
     "not_absent": _l("Chỉ ghi học bù cho người vắng mặt."),
     "already_made_up": _l("Có người đã được ghi học bù rồi."),
+    # Background jobs
+    "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
+    "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
+    "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
 }
 
-STATUS = {"not_found": 404, "forbidden": 403, "unauthorized": 401, "too_large": 413,
+STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
+          "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
 
 
@@ -203,8 +244,12 @@ def init_app(app) -> None:
     @app.errorhandler(DBAPIError)
     @app.errorhandler(SATimeoutError)
     def database_error(error):
+        from . import metrics
+
         if not database_lost(error):
+            metrics.database_error("other")
             return server_error(error)
+        metrics.database_error("connection_lost")
         # The database server restarted, dropped the connection, is starting up or cannot be
         # reached at all: the pool has been emptied and the next request connects afresh.
         # Nothing was written; the client may retry.

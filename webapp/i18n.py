@@ -58,9 +58,18 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_published_rate(value) -> str:
+    """A rate as units publish it: 95,56 % in Vietnamese, 95.56 % in English; "—" for none."""
+    if value is None:
+        return "—"
+    text = f"{value:.2f}"
+    return (text if str(select_locale()) == "en" else text.replace(".", ",")) + "\u00a0%"
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(dt=format_datetime, time=format_time, date=format_date)
+    app.jinja_env.filters.update(dt=format_datetime, time=format_time, date=format_date,
+                                 published_rate=format_published_rate)
 
     @app.context_processor
     def language():

@@ -17,12 +17,14 @@ redis://... shares them between processes. Tests turn limits off with RATELIMIT_
 A refusal is HTTP 429 with code "rate_limited": a Vietnamese page, or JSON under /api/ (see
 webapp.errors), with Retry-After."""
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, g, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 from attendance.text import fold
 
@@ -36,6 +38,7 @@ DEFAULTS = {
     # Every request made with an API token, per token: a door's scanner sends a scan a second
     # at most (or a batch of up to 500), so this stops a leaked token being used to flood.
     "RATELIMIT_API_TOKEN": "600/minute",
+    "RATELIMIT_CHECKIN_REFUSALS": "300/10minute",
 }
 
 
@@ -85,6 +88,7 @@ def init_app(app) -> None:
     limiter = Limiter(get_remote_address, default_limits=[_limit(rule) for rule in RULES])
     limiter.init_app(app)
     app.extensions["diemcau.limiter"] = limiter
+    app.extensions[_BLOCKED] = {}
 
     @limiter.request_filter
     def hot_path() -> bool:
@@ -92,3 +96,30 @@ def init_app(app) -> None:
         # altogether: none of its rules applies to them, and checking costs time per request.
         # Requests with an API token are counted per token, hot paths included.
         return request.endpoint in HOT_PATHS and not g.get("bearer", False)
+
+
+# Refused check-ins per caller (RATELIMIT_CHECKIN_REFUSALS): every refused scan is a row, so a
+# caller sending junk would fill the table. Refusals are counted after each batch, in the
+# limiter's storage (shared between processes when it is); once a count runs over, this
+# process answers that caller's batches 429 until the window ends, without asking the
+# storage on every scan (a dictionary look-up is all the hot path pays).
+_BLOCKED = "diemcau.refusals_blocked"
+
+
+def count_refusals(user_id: int, refused: int) -> None:
+    limiter = current_app.extensions["diemcau.limiter"]
+    if not refused or not limiter.enabled:
+        return
+    limit = parse(current_app.config["RATELIMIT_CHECKIN_REFUSALS"])
+    if not limiter.limiter.hit(limit, "checkin_refusals", str(user_id), cost=refused):
+        current_app.extensions[_BLOCKED][user_id] = time.monotonic() + limit.get_expiry()
+
+
+def refusals_exhausted(user_id: int) -> bool:
+    until = current_app.extensions[_BLOCKED].get(user_id)
+    if until is None:
+        return False
+    if until < time.monotonic():
+        current_app.extensions[_BLOCKED].pop(user_id, None)
+        return False
+    return True

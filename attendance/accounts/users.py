@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from attendance import audit
 from attendance.errors import Forbidden, ValidationError
-from attendance.models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, User
+from attendance.models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, Unit, User, Venue
 from attendance.text import clean
 
 from .passwords import password_problem
@@ -39,6 +39,12 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
         errors["venue_id"] = "venue_required"
     if role in UNIT_ROLES and unit_id is None:
         errors["unit_id"] = "unit_required"
+    # A number given from outside (the CLI, a form) may name nothing: say so, rather than let
+    # the foreign key fail at commit.
+    if venue_id is not None and role in VENUE_ROLES and db.get(Venue, venue_id) is None:
+        errors["venue_id"] = "venue_not_found"
+    if unit_id is not None and db.get(Unit, unit_id) is None:
+        errors["unit_id"] = "unit_not_found"
     problem = password_problem(password, role)
     if problem:
         errors["password"] = problem
@@ -46,7 +52,7 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
         raise ValidationError(errors)
     user = User(username=username, role=role, password_hash=hash_password(password),
                 full_name=clean(full_name), venue_id=venue_id if role in VENUE_ROLES else None,
-                unit_id=unit_id if role in UNIT_ROLES else None, created_at=now, active=True)
+                unit_id=unit_id, created_at=now, active=True)
     db.add(user)
     db.flush()
     audit.record(db, now=now, actor=actor, action="user.create", target=user,

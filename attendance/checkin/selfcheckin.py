@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.checkin import tokens, walkins
+from attendance.checkin import store, tokens, walkins
 from attendance.checkin.scan import CheckInError, ScanResult, record_scan
 from attendance.errors import ValidationError
 from attendance.ids import is_nonce
-from attendance.models import Person, ScanAttempt, StudySession, Venue
+from attendance.models import Person, StudySession, Venue
 from attendance.text import fold
 
 _DIGITS = re.compile(r"^\d{4}$")
@@ -100,6 +100,4 @@ def _check(name: str, digits: str) -> tuple[list[str], str]:
 
 def _seen(db: Session, session: StudySession, nonce: str) -> bool:
     nonce = (nonce or "").strip()
-    return is_nonce(nonce) and db.scalar(
-        select(ScanAttempt.id).where(ScanAttempt.session_id == session.id,
-                                     ScanAttempt.nonce == nonce)) is not None
+    return is_nonce(nonce) and store.nonce_seen(db, session.id, nonce)

@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance import audit, permissions
+from attendance import audit
+from attendance.checkin import rule
 from attendance.checkin.scan import ScanResult, record_scan
-from attendance.errors import DomainError, Forbidden, ValidationError
+from attendance.errors import ValidationError
 from attendance.ids import is_nonce, row_id
 from attendance.models import Category, Person, ScanAttempt, StudySession, User, Venue
 from attendance.text import clean, fold, normalize_phone
@@ -24,13 +25,11 @@ def register_walk_in(db: Session, *, session: StudySession, venue: Venue, full_n
                      position: str = "", unit_name: str = "", category_id, phone: str = "",
                      party_member: bool = True, now: datetime, actor: User | None) -> Person:
     """Validate and add a walk-in to the roster of ``venue``; audited; flushes."""
-    if venue.session_id != session.id:
-        raise DomainError("wrong_venue_session")
-    if actor is not None and not permissions.can_check_in_at(actor, venue):
-        raise Forbidden()
-    if not session.checkin_open(now):
-        # A walk-in is registered to be checked in; outside the window it would only be noise.
-        raise DomainError("window_closed")
+    # A walk-in is registered to be checked in: by the check-in rule's venue, scanner and
+    # window (outside the window a registration would only be noise).
+    rule.check_venue(session, venue, actor)
+    if not rule.window_open(session, now):
+        raise rule.CheckInError("window_closed")
     fields = _validated(db, session=session, venue=venue, full_name=full_name,
                         position=position, unit_name=unit_name, category_id=category_id,
                         phone=phone)

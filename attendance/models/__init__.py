@@ -5,6 +5,7 @@ from .accounts import (COORDINATOR, ORGANIZER, REPORTER, ROLES, STAFF, UNIT_ROLE
 from .base import Base, UTCDateTime
 from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
                        STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .jobs import DONE, FAILED, JOB_STATES, QUEUED, RUNNING, Job
 from .makeup import MakeupAttendance, MakeupSession
 from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITTED,
                        NOT_SUBMITTED, QUIZ_CLOSED, QUIZ_DRAFT, QUIZ_OPEN, REPORT_COUNTS,
@@ -13,17 +14,20 @@ from .outcomes import (ACCEPTED, DEFAULT_GRADES, DEFAULT_THRESHOLD, LATE_SUBMITT
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
 from .people import Person
 from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
-                       UNIT_KINDS, VENUE_KINDS, Category, Document,
+                       UNIT_KINDS, VENUE_KINDS, WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN, Category, Document,
                        ExpectedCount, StudySession, Unit, Venue)
 
 __all__ = [
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "STAFF", "STATUSES",
-    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER",
+    "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER", "WINDOW_AUTO",
+    "WINDOW_CLOSED", "WINDOW_OPEN",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
     "Unit", "User", "Venue",
+    # background jobs
+    "DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "Job",
     # the member registry
     "ACTIVE", "EXEMPT", "MEMBER_STATUSES", "MOVED", "Member", "MemberMove",
     # learning outcomes

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, ForeignKey, ForeignKeyConstraint, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +62,11 @@ class Attendance(Base):
     recorded_by: Mapped[User | None] = relationship(
         primaryjoin="foreign(Attendance.recorded_by_id) == User.id")
 
+    @property
+    def elsewhere(self) -> bool:
+        """Taken at another venue than the one the person was invited to (by their card)."""
+        return self.venue_id != self.person.venue_id
+
 
 class ScanAttempt(Base):
     """Every check-in attempt, accepted or not; its nonce makes a retry idempotent."""
@@ -79,8 +84,11 @@ class ScanAttempt(Base):
     method: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     device: Mapped[str] = mapped_column(String(100), default="")
-    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the device's clock
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Whether the device's time was believed (checkin.rule.scan_time); None: none was given.
+    # Not believed, the scan counted when it arrived; the organizer sees which.
+    device_time_trusted: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AuditEntry(Base):

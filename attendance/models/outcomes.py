@@ -79,6 +79,12 @@ class ResultReport(Base):
     plan_stored: Mapped[str] = mapped_column(String(100), default="")  # name on disk
     plan_kind: Mapped[str] = mapped_column(String(10), default="")  # pdf | docx
     plan_size: Mapped[int] = mapped_column(Integer, default=0)
+    # The signed, stamped copy of the report (bản ký, đóng dấu): a PDF or an image.
+    scan_filename: Mapped[str] = mapped_column(String(200), default="")  # as uploaded
+    scan_stored: Mapped[str] = mapped_column(String(100), default="")  # name on disk
+    scan_kind: Mapped[str] = mapped_column(String(10), default="")  # pdf | png | jpeg
+    scan_size: Mapped[int] = mapped_column(Integer, default=0)
+    scan_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -43,8 +43,8 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    letterhead: Mapped[str] = mapped_column(String(200), default="")  # "THỊ ỦY ĐỨC PHỔ"
-    place: Mapped[str] = mapped_column(String(100), default="")  # "Đức Phổ", for dates
+    letterhead: Mapped[str] = mapped_column(String(200), default="")  # "THỊ ỦY X", as printed
+    place: Mapped[str] = mapped_column(String(100), default="")  # "X", before the date of its documents
     symbol: Mapped[str] = mapped_column(String(20), default="")  # "TU", "ĐU", "CB"
     member_count: Mapped[int | None] = mapped_column(Integer)  # số đảng viên, as declared
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # giải thể, sáp nhập
@@ -93,6 +93,9 @@ class StudySession(Base):
     checkin_opens_minutes: Mapped[int] = mapped_column(Integer, default=90)  # before the start
     checkin_closes_minutes: Mapped[int] = mapped_column(Integer, default=240)  # after the start
     checkin_window: Mapped[str] = mapped_column(String(10), default=WINDOW_AUTO)
+    # When the organizer last opened or closed check-in by hand: scans made before it are
+    # judged by the clock's window (see checkin.rule.window_open).
+    checkin_window_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # on by default: without it a photo of the poster checks anyone in from home
     require_presence: Mapped[bool] = mapped_column(Boolean, default=True)
     report_deadline: Mapped[date | None] = mapped_column(Date)
@@ -122,17 +125,8 @@ class StudySession(Base):
 
     @property
     def late_after(self) -> datetime:
+        """The end of the grace minutes (checkin.rule.status_at: late is after it)."""
         return self.starts_at + timedelta(minutes=self.late_grace_minutes)
-
-    def checkin_open(self, now: datetime) -> bool:
-        """Whether check-ins are taken at ``now``: by hand, or by the window around the start."""
-        if self.checkin_window == WINDOW_OPEN:
-            return True
-        if self.checkin_window == WINDOW_CLOSED:
-            return False
-        opens = self.starts_at - timedelta(minutes=self.checkin_opens_minutes)
-        closes = self.starts_at + timedelta(minutes=self.checkin_closes_minutes)
-        return opens <= now <= closes
 
     def categories_for(self, venue_kind: str) -> list["Category"]:
         return [c for c in self.categories if c.venue_kind == venue_kind]

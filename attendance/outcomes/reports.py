@@ -125,12 +125,35 @@ def report_for(db: Session, session: StudySession, unit_id: int) -> ResultReport
 
 # What the system knows -----------------------------------------------------------------------
 
-def unit_facts(db: Session, session: StudySession, unit_id: int) -> dict:
-    """Figures of the unit's people on the roster, to pre-fill its report.
+def unit_facts(db: Session, session: StudySession, unit_id: int, *, outcome=None) -> dict:
+    """What the system knows of the unit, to pre-fill its report; "source" says where it came
+    from.
 
-    Members are the unit's party members; after the session a member with no attendance record
-    counts as absent without reason. Non-members who came are "quần chúng" attending.
+    A unit with members in the registry gets the plan's computed outcome (attendance.outcomes.
+    cascade: its members and its units' below, taught in the session, the follow-on classes and
+    make-up); ``outcome`` is that unit's figures when the caller has them already. Without a
+    registry, the figures are those of the unit's people on this session's roster.
     """
+    from .cascade import cascade_outcomes  # cascade imports nothing of this module
+
+    if outcome is None:
+        outcome = cascade_outcomes(db, session, root_id=unit_id).by_id.get(unit_id)
+    facts = _roster_facts(db, session, unit_id)
+    if outcome is not None and (outcome.members or outcome.exempt):
+        facts.update(
+            source="registry", outcome=outcome, sessions_held=outcome.classes,
+            members_total=outcome.members, attended=outcome.in_class,
+            absent_excused=outcome.absent_excused,
+            absent_unexcused=outcome.members - outcome.in_class - outcome.absent_excused,
+            makeup_done=outcome.made_up, key_cadres=outcome.key_cadres_taught,
+            non_members=outcome.non_members)
+    return facts
+
+
+def _roster_facts(db: Session, session: StudySession, unit_id: int) -> dict:
+    """Figures of the unit's people on the roster: members are the unit's party members; after
+    the session a member with no attendance record counts as absent without reason. Non-members
+    who came are "quần chúng" attending."""
     status = Attendance.status
     member = Person.party_member.is_(True)
     row = db.execute(
@@ -150,16 +173,17 @@ def unit_facts(db: Session, session: StudySession, unit_id: int) -> dict:
         select(Essay.grade, func.count(Essay.id)).join(Person, Person.id == Essay.person_id)
         .where(Essay.session_id == session.id, Person.unit_id == unit_id)
         .group_by(Essay.grade)).all())
-    return {"sessions_held": 1, "members_total": members, "attended": attended,
+    return {"source": "roster", "outcome": None,
+            "sessions_held": 1, "members_total": members, "attended": attended,
             "absent_excused": excused, "absent_unexcused": members - attended - excused,
             "makeup_done": makeup, "non_members": non_members,
             "essays_submitted": sum(grades.values()),
             "essays_by_grade": {g: n for g, n in grades.items() if g}}
 
 
-def prefill(db: Session, report: ResultReport) -> dict:
+def prefill(db: Session, report: ResultReport, facts: dict | None = None) -> dict:
     """The form's starting values: what the unit saved, else what the system knows."""
-    facts = unit_facts(db, report.session, report.unit_id)
+    facts = facts or unit_facts(db, report.session, report.unit_id)
     values = {}
     for name in REPORT_COUNTS:
         saved = getattr(report, name)

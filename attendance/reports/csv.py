@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from .cells import csv_text
-from .table import INT, RATE, Column, percent
+from .table import INT, PUBLISHED, RATE, Column, percent, published
 
 
 def write_csv(out: BinaryIO, columns: list[Column], rows: Iterable[tuple]) -> int:
@@ -32,4 +32,6 @@ def _cell(column: Column, value):
         return int(value)
     if column.kind == RATE:
         return percent(value)
+    if column.kind == PUBLISHED:
+        return published(value)
     return csv_text(value)

@@ -81,8 +81,9 @@ STYLES = {
 class Letterhead:
     """The parts of the document that name who issues it, and who signs it."""
 
-    committee: str  # the issuing committee, e.g. "Thị ủy Đức Phổ"
-    superior: str = ""  # e.g. "Đảng bộ tỉnh Quảng Ngãi"; empty when unknown
+    committee: str  # the issuing committee as sentences name it, e.g. "Thị ủy X"
+    superior: str = ""  # the line above it, e.g. "ĐẢNG BỘ TỈNH Y"; empty when unknown
+    committee_line: str = ""  # the committee as its letterhead prints it, e.g. "THỊ ỦY X"
     number: str = "Số:       -BC/TU"  # the number is filled in when the report is signed
     place: str = ""
     on: date | None = None
@@ -122,7 +123,7 @@ class PartyDocument:
     def _heading_block(self) -> Table:
         lh = self.letterhead
         left = [_p(lh.superior.upper(), "org")] if lh.superior else []
-        left += [_p(lh.committee.upper(), "org_bold"), _p("*", "centre"),
+        left += [_p((lh.committee_line or lh.committee).upper(), "org_bold"), _p("*", "centre"),
                  Paragraph(_keep_spaces(lh.number), STYLES["org"])]
         when = lh.on or date.today()
         dateline = (f"{lh.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}"

@@ -1,47 +1,91 @@
-"""Who issues a session's reports, derived from its organizer unit (e.g. "Thị ủy Đức Phổ")."""
+"""What every document of a session says about who issues it: built from the session's
+organizer unit (its ``letterhead``, ``place`` and ``symbol``, and its parent's letterhead) and
+from the session's own identity (signer, recipients). Nothing here names a real committee:
+a fresh install prints whatever its imported units say.
+
+Layout (where these go on the page) is attendance/reports/document.py's.
+"""
 
 from datetime import date
 
-from ..models import StudySession
+from ..models import CELL, FRONT, ORGANIZATION, StudySession, Unit
+from ..text import clean
 from .document import Letterhead
 
-# A committee's name starts with its level; the party organisation (đảng bộ) it leads is
-# named by the matching territory ("Thị ủy Đức Phổ" leads "Đảng bộ thị xã Đức Phổ").
-_LEVELS = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Thị ủy": "thị xã", "Huyện ủy": "huyện",
-           "Quận ủy": "quận", "Đảng ủy": ""}
+# A committee's letterhead starts with its level; the party organisation (đảng bộ) above the
+# next level down is named by the matching territory: "TỈNH ỦY X" leads
+# "ĐẢNG BỘ TỈNH X", the line printed above each of its district committees.
+_LEVELS = {"TỈNH ỦY": "TỈNH", "THÀNH ỦY": "THÀNH PHỐ", "THỊ ỦY": "THỊ XÃ", "HUYỆN ỦY": "HUYỆN",
+           "QUẬN ỦY": "QUẬN", "ĐẢNG ỦY": ""}
 
 
-def place_of(committee: str) -> str:
-    """ "Thị ủy Đức Phổ" -> "Đức Phổ" (where the document is signed)."""
-    for prefix in _LEVELS:
-        if committee.startswith(prefix + " "):
-            return committee[len(prefix) + 1:]
-    return ""
+def committee_line(unit: Unit) -> str:
+    """The unit's own letterhead line, e.g. "THỊ ỦY X" (its name in capitals if unset)."""
+    return clean(unit.letterhead) or clean(unit.name).upper()
 
 
-def party_organisation(committee: str) -> str:
-    """ "Tỉnh ủy Quảng Ngãi" -> "Đảng bộ tỉnh Quảng Ngãi" (the line above the committee)."""
+def superior_line(parent: Unit | None) -> str:
+    """The line above the issuing committee, from its parent's letterhead: a parent written as
+    a committee ("TỈNH ỦY X") becomes its party organisation ("ĐẢNG BỘ TỈNH X")."""
+    if parent is None:
+        return ""
+    text = committee_line(parent)
     for prefix, level in _LEVELS.items():
-        if committee.startswith(prefix + " "):
-            rest = committee[len(prefix) + 1:]
-            return f"Đảng bộ {level} {rest}" if level else f"Đảng bộ {rest}"
-    return committee
+        if text.startswith(prefix + " "):
+            rest = text[len(prefix) + 1:]
+            return f"ĐẢNG BỘ {level} {rest}" if level else f"ĐẢNG BỘ {rest}"
+    return text
+
+
+def document_number(session: StudySession, kind: str) -> str:
+    """ "Số:       -BC/TU": the symbol is the organizer unit's (else the plan's suffix, as in
+    "145-KH/TU"); the number itself is left blank, to be given when the report is signed."""
+    unit = session.organizer_unit
+    symbol = clean(unit.symbol) if unit is not None else ""
+    if not symbol and "/" in session.plan_number:
+        symbol = session.plan_number.split("/", 1)[1]
+    return f"Số:       -{kind}/{symbol}" if symbol else f"Số:       -{kind}"
+
+
+def default_recipients(unit: Unit | None) -> list[str]:
+    """Nơi nhận as a plan usually has it: the superior committee and its propaganda board for
+    their information (b/c), the units below, and the office's archive."""
+    if unit is None:
+        return []
+    lines = []
+    if unit.parent is not None:
+        lines += [f"Ban Thường vụ {unit.parent.name} (b/c),",
+                  f"Ban Tuyên giáo {unit.parent.name} (b/c),"]
+    children = [u for u in unit.children if u.retired_at is None]
+    if any(u.kind in ("committee", CELL) for u in children):
+        lines.append(f"Các đảng ủy, chi bộ trực thuộc {unit.name},")
+    if any(u.kind in (FRONT, ORGANIZATION) for u in children):
+        lines.append("Mặt trận và các tổ chức chính trị - xã hội,")
+    lines.append(f"Lưu Văn phòng {unit.name}.")
+    return lines
+
+
+def signature(title: str) -> tuple[str, str]:
+    """ "T/M BAN THƯỜNG VỤ\\nPHÓ BÍ THƯ" -> ("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"): the last line
+    is the signer's title, the lines above it the body they sign for."""
+    lines = [clean(line) for line in (title or "").splitlines() if clean(line)]
+    if not lines:
+        return "", ""
+    return " ".join(lines[:-1]), lines[-1]
 
 
 def letterhead_for(session: StudySession, *, on: date, kind: str = "BC") -> Letterhead:
-    """The letterhead of a report (kind "BC", báo cáo) of ``session``'s organizer unit.
-
-    The number keeps the suffix of the session's plan ("145-KH/TU" -> "-BC/TU") and leaves the
-    number itself blank: it is given when the report is signed.
-    """
+    """The letterhead, numbering, place, signature and recipients of a report (kind "BC",
+    báo cáo) of ``session``."""
     unit = session.organizer_unit
-    committee = unit.name if unit else "Ban Thường vụ"
-    parent = unit.parent if unit else None
-    superior = party_organisation(parent.name) if parent else ""
-    suffix = session.plan_number.split("/", 1)[1] if "/" in session.plan_number else "TU"
-    above = parent.name if parent else "Tỉnh ủy"
+    committee = clean(unit.name) if unit is not None else clean(session.plan_issuer)
+    on_behalf, title = signature(session.signer_title)
+    recipients = [clean(line) for line in (session.recipients or "").splitlines()
+                  if clean(line)] or default_recipients(unit)
     return Letterhead(
-        committee=committee, superior=superior, number=f"Số:       -{kind}/{suffix}",
-        place=place_of(committee), on=on,
-        recipients=[f"Ban Thường vụ {above} (b/c),", f"Ban Tuyên giáo {above} (b/c),",
-                    f"Thường trực {committee},", f"Lưu Văn phòng {committee}."])
+        committee=committee,
+        committee_line=committee_line(unit) if unit is not None else committee.upper(),
+        superior=superior_line(unit.parent) if unit is not None else "",
+        number=document_number(session, kind), place=clean(unit.place) if unit else "",
+        on=on, recipients=recipients, on_behalf=on_behalf, signer_title=title,
+        signer_name=clean(session.signer_name))

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from attendance.outcomes import quiz as quiz_service
 from attendance.outcomes import reports as result_reports
+from attendance.outcomes.cascade import Cascade, cascade_outcomes
 
 from ..models import ResultReport, StudySession
+from . import outcomes_units
 from .csv import write_csv
 from .table import INT, RATE, TEXT, Column, Strong, rate
 from .xlsx import XlsxBook
@@ -73,6 +75,7 @@ class Outcomes:
     rows: list[UnitRow]
     total: UnitRow
     quiz: "quiz_service.QuizResults | None"
+    cascade: Cascade | None = None  # computed from the registry and every class of the plan
 
     @property
     def under_threshold(self) -> list[UnitRow]:
@@ -88,9 +91,11 @@ def build_outcomes(db: Session, session: StudySession, *, now: datetime) -> Outc
     quiz = quiz_service.quiz_for(db, session)
     by_unit = quiz_service.results_by_unit(db, quiz)
     rows = []
+    cascade = cascade_outcomes(db, session)
     for track in result_reports.tracking(db, session, now=now):
         report = track.report
-        row = _from_report(report) if report.reported else _from_system(db, session, report)
+        row = _from_report(report) if report.reported \
+            else _from_system(db, session, report, cascade.by_id.get(report.unit_id))
         row.overdue = track.overdue
         figures = by_unit.get(report.unit_id)
         if figures is not None:
@@ -107,7 +112,8 @@ def build_outcomes(db: Session, session: StudySession, *, now: datetime) -> Outc
         t = results.total
         total.quiz = QuizCell(t.answered, t.mean_score, t.passed)
     return Outcomes(session=session, grades=list(settings.essay_grades),
-                    threshold=settings.threshold, rows=rows, total=total, quiz=results)
+                    threshold=settings.threshold, rows=rows, total=total, quiz=results,
+                    cascade=cascade)
 
 
 def _from_report(report: ResultReport) -> UnitRow:
@@ -122,8 +128,9 @@ def _from_report(report: ResultReport) -> UnitRow:
         people_reached=report.people_reached or 0)
 
 
-def _from_system(db: Session, session: StudySession, report: ResultReport) -> UnitRow:
-    facts = result_reports.unit_facts(db, session, report.unit_id)
+def _from_system(db: Session, session: StudySession, report: ResultReport,
+                 outcome) -> UnitRow:
+    facts = result_reports.unit_facts(db, session, report.unit_id, outcome=outcome)
     return UnitRow(
         name=report.unit.name, state=report.status, reported=False,
         members=facts["members_total"], attended=facts["attended"],
@@ -211,11 +218,22 @@ def export_outcomes(db: Session, session: StudySession, fmt: str, out: BinaryIO,
         write_pdf(outcomes, out, now=now, letterhead=letterhead)
 
 
+def export_cascade_csv(db: Session, session: StudySession, out: BinaryIO) -> None:
+    """The computed table by unit alone as CSV (one table per CSV file, for Excel and scripts;
+    the XLSX and PDF carry it beside the units' reports)."""
+    write_csv(out, outcomes_units.COLUMNS,
+              outcomes_units.rows(cascade_outcomes(db, session), indent=False))
+
+
 def write_xlsx(outcomes: Outcomes, out: BinaryIO) -> None:
     book = XlsxBook()
     columns = unit_columns(outcomes.grades)
     sheet = book.sheet("Theo đơn vị", [c.width for c in columns], freeze="C2")
     sheet.table(columns, unit_rows(outcomes))
+    sheet.close()
+    sheet = book.sheet("Theo hệ thống đơn vị", [c.width for c in outcomes_units.COLUMNS],
+                       freeze="D2")
+    sheet.table(outcomes_units.COLUMNS, outcomes_units.rows(outcomes.cascade))
     sheet.close()
     sheet = book.sheet("Kiểm tra nhận thức", [c.width for c in QUIZ_COLUMNS])
     if outcomes.quiz is None:

@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from .document import PartyDocument, number_format, percent_format
 from .letterhead import letterhead_for
+from . import outcomes_units
 from .outcomes import QUIZ_COLUMNS, STATE_LABELS, Outcomes, UnitRow, quiz_rows
 from .table import INT, RATE, TEXT, Column, Strong
 
@@ -38,19 +39,28 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
         f"{number_format(t.essays_submitted)}. Hoạt động tuyên truyền: "
         f"{number_format(t.propaganda_activities)}, với {number_format(t.people_reached)} lượt "
         f"người được tuyên truyền.")
-    doc.heading("1. Kết quả tham dự theo đơn vị")
+    cascade = outcomes.cascade
+    if cascade is not None:
+        doc.heading("1. Kết quả học tập theo hệ thống đơn vị")
+        doc.paragraph(outcomes_units.summary(cascade))
+        doc.table(CASCADE, _cascade_rows(cascade))
+        if cascade.not_finished:
+            doc.paragraph("Đơn vị chưa hoàn thành: "
+                          + "; ".join(outcomes_units.named(cascade, u)
+                                      for u in cascade.not_finished) + ".")
+    doc.heading("2. Kết quả tham dự theo báo cáo của đơn vị")
     doc.table(ATTENDANCE, _with_total(outcomes, _attendance))
     if rows:
         doc.rate_chart([r.name for r in rows], [r.rate for r in rows],
                        "Biểu đồ tỷ lệ đảng viên tham dự theo đơn vị (%)",
                        threshold=outcomes.threshold / 100)
-    doc.heading("2. Bài thu hoạch theo xếp loại")
+    doc.heading("3. Bài thu hoạch theo xếp loại")
     essay_columns = [Column("STT", INT, 7), Column("Đơn vị", TEXT, 40),
                      Column("Số bài đã nộp", INT, 12),
                      *[Column(g, INT, 11) for g in outcomes.grades]]
     doc.table(essay_columns, _with_total(outcomes, lambda r: (
         r.essays_submitted, *[r.essays_by_grade.get(g, 0) for g in outcomes.grades])))
-    doc.heading("3. Kiểm tra nhận thức và hoạt động tuyên truyền")
+    doc.heading("4. Kiểm tra nhận thức và hoạt động tuyên truyền")
     doc.table(QUIZ_AND_PROPAGANDA, _with_total(outcomes, lambda r: (
         r.quiz.answered, _score(r), r.quiz_pass_rate, r.propaganda_activities,
         r.people_reached)))
@@ -59,10 +69,10 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
                       f"lời đúng từ {outcomes.quiz.quiz.pass_mark}% số câu trở lên.")
         doc.table(QUIZ_COLUMNS, quiz_rows(outcomes.quiz, "venue"))
         doc.table(QUIZ_COLUMNS, quiz_rows(outcomes.quiz, "category"))
-    doc.heading(f"4. Đơn vị có tỷ lệ tham dự dưới {outcomes.threshold:g}%".replace(".", ","))
+    doc.heading(f"5. Đơn vị có tỷ lệ tham dự dưới {outcomes.threshold:g}%".replace(".", ","))
     doc.table([Column("Đơn vị", TEXT, 60), Column("Tỷ lệ tham dự", RATE, 20)],
               [(r.name, r.rate) for r in outcomes.under_threshold])
-    doc.heading("5. Đơn vị chưa báo cáo")
+    doc.heading("6. Đơn vị chưa báo cáo")
     doc.table([Column("Đơn vị", TEXT, 60), Column("Tình trạng", TEXT, 30)],
               [(r.name, _state(r)) for r in outcomes.not_reported],
               empty="Tất cả các đơn vị đã báo cáo.")
@@ -71,6 +81,24 @@ def write_pdf(outcomes: Outcomes, out: BinaryIO, *, now: datetime, letterhead=No
     doc.paragraph(f"Trên đây là báo cáo kết quả học tập, quán triệt {title} của "
                   f"{letterhead.committee}.")
     doc.build(out, subject=session.title)
+
+
+# The computed table, narrowed to an A4 page's width (the files carry every column).
+CASCADE = [Column("STT", INT, 8), Column("Đơn vị", TEXT, 34), Column("Phải học", INT, 10),
+           Column("Đã học", INT, 10), Column("Tỷ lệ", TEXT, 14), Column("Học bù", INT, 9),
+           Column("Miễn SH", INT, 9), Column("Quần chúng", INT, 10), Column("Lớp", INT, 7),
+           Column("Tình trạng", TEXT, 17)]
+
+
+def _cascade_rows(cascade):
+    for number, u in enumerate(cascade.units, start=1):
+        yield (number, outcomes_units.indented(u, pad="– "), *_cascade_values(u))
+    yield Strong((None, "Tổng cộng", *_cascade_values(cascade.total)))
+
+
+def _cascade_values(u) -> tuple:
+    return (u.members, u.taught, outcomes_units.rate_text(u), u.made_up, u.exempt,
+            u.non_members, u.classes, outcomes_units.state(u))
 
 
 def _attendance(row: UnitRow) -> tuple:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 TEXT, INT, RATE = "text", "int", "rate"  # RATE values are fractions (0.975), or None
+# A percentage as units publish it: a Decimal with two decimals (95.56), or None.
+PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -24,3 +26,8 @@ def rate(numerator: int, denominator: int) -> float | None:
 def percent(value: float | None) -> str:
     """A rate as text, e.g. 97.5 (one decimal, no sign; empty when there is no rate)."""
     return "" if value is None else f"{100 * value:.1f}"
+
+
+def published(value) -> str:
+    """A published rate as text in files: 95.56 (empty when there is no rate)."""
+    return "" if value is None else f"{value:.2f}"

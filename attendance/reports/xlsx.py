@@ -17,9 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .cells import text
-from .table import INT, RATE, Column, Strong
+from .table import INT, PUBLISHED, RATE, Column, Strong
 
 RATE_FORMAT = "0.0%"
+PUBLISHED_FORMAT = "0.00%"
 _BOLD = Font(name="Calibri", bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
@@ -76,6 +77,9 @@ class Sheet:
             return None
         if column.kind == RATE:
             return self._cell(float(value), number_format=RATE_FORMAT,
+                              font=_BOLD if strong else None)
+        if column.kind == PUBLISHED:  # 95.56 -> 0.9556 shown as 95.56%
+            return self._cell(float(value) / 100, number_format=PUBLISHED_FORMAT,
                               font=_BOLD if strong else None)
         if column.kind == INT:
             value = int(value)

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from attendance import permissions
-from attendance.checkin.scan import REJECTED, PersonInfo, insert_ignore, replay, scan_time
+from attendance.checkin import rule, store
+from attendance.checkin.scan import REJECTED, PersonInfo, own_nonce, replay
 from attendance.errors import DomainError, ValidationError
 from attendance.ids import is_nonce, row_id
-from attendance.models import Person, ScanAttempt, StudySession, User, Venue
+from attendance.models import Person, StudySession, User, Venue
 from attendance.roll import marks as roll
 
 ACCEPTED = "accepted"
@@ -51,6 +52,7 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
         id=person.id, full_name=person.full_name, position=person.position,
         category=person.category.name)
     result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=info)
+    time = rule.scan_time(now, recorded_at)
     try:
         if venue is None or venue.session_id != session.id:
             raise DomainError("wrong_venue_session")
@@ -61,16 +63,16 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
             raise DomainError("other_venue")
         row = roll.mark(db, venue=venue, person=person, status=status if isinstance(
             status, str) else "", reason=reason if isinstance(reason, str) else "",
-            now=scan_time(now, recorded_at), actor=actor, nonce=nonce)
+            now=time.at, actor=actor, nonce=nonce)
         result.status = row.status
     except ValidationError as error:
         result.outcome, result.code = REJECTED, next(iter(error.errors.values()), error.code)
     except DomainError as error:
         result.outcome, result.code = REJECTED, error.code
-    insert_ignore(db, ScanAttempt, ["session_id", "nonce"], dict(
-        session_id=session.id, nonce=nonce, venue_id=venue.id if venue else None,
-        person_id=info.id if info else None, outcome=result.outcome, code=result.code,
-        method=METHOD, actor_id=actor.id, device=device[:100],
-        scanned_at=recorded_at if recorded_at and recorded_at.tzinfo else None,
-        received_at=now))
+    kept = nonce if result.outcome == ACCEPTED or rule.sticks_to_nonce(result.code) else (
+        own_nonce(nonce))  # a refusal that may pass: the same mark sent again is tried again
+    store.log_attempt(db, store.attempt_row(
+        session=session, venue=venue, nonce=kept, method=METHOD, actor=actor, device=device,
+        now=now, scanned_at=recorded_at, time=time, person_id=info.id if info else None,
+        outcome=result.outcome, code=result.code))
     return result

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
+from attendance.checkin import rule
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import (
     ABSENT_EXCUSED,
@@ -36,8 +37,15 @@ def _guard(actor: User, venue: Venue) -> None:
 
 def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetime,
          actor: User, reason: str = "", nonce: str | None = None) -> Attendance:
-    """Set a person's status at this venue (the coordinator's tick)."""
-    _guard(actor, venue)
+    """Set a person's status at this venue (the coordinator's tick), made at ``now``: present
+    or late only while check-in was open then, and never over a check-in at another venue
+    (``checkin.rule.check_roll_mark``)."""
+    return mark_many(db, venue=venue, marks=[(person, status, reason)], now=now, actor=actor,
+                     nonce=nonce)[0]
+
+
+def _checked(venue: Venue, person: Person, status: str, reason: str) -> str:
+    """The rule of one mark; returns the reason as kept."""
     if person.session_id != venue.session_id:
         raise ValidationError({"person_id": "bad_choice"})
     if status not in STATUSES:
@@ -47,24 +55,47 @@ def mark(db: Session, *, venue: Venue, person: Person, status: str, now: datetim
         raise ValidationError({"reason": "required"})
     if len(reason) > 300:
         raise ValidationError({"reason": "too_long"})
-    if status not in (ABSENT_EXCUSED, ABSENT_UNEXCUSED):
-        reason = ""
-    row = db.scalar(select(Attendance).where(Attendance.session_id == venue.session_id,
-                                             Attendance.person_id == person.id))
-    before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
-    if row is None:
-        row = Attendance(session_id=venue.session_id, person_id=person.id, venue_id=venue.id,
-                         status=status, method="roll", at=now, recorded_by_id=actor.id,
-                         nonce=nonce, absence_reason=reason)
-        db.add(row)
-    else:
-        row.venue_id, row.status, row.absence_reason = venue.id, status, reason
-        row.recorded_by_id, row.method = actor.id, "roll"
+    return reason if status in (ABSENT_EXCUSED, ABSENT_UNEXCUSED) else ""
+
+
+def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]],
+              now: datetime, actor: User, nonce: str | None = None) -> list[Attendance]:
+    """``mark`` for many people at once (a whole class's roll on one screen): the same rule
+    and audit per person, every mark checked before the first is written, one flush."""
+    _guard(actor, venue)
+    checked = [(person, status, _checked(venue, person, status, reason))
+               for person, status, reason in marks]
+    ids = [person.id for person, _, _ in checked]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"person_id": "bad_choice"})
+    existing = {row.person_id: row for row in db.scalars(select(Attendance).where(
+        Attendance.session_id == venue.session_id, Attendance.person_id.in_(ids)))}
+    for person, status, _ in checked:
+        row = existing.get(person.id)
+        # The check-in rule's word on a mark: the window, and a check-in elsewhere stays.
+        rule.check_roll_mark(venue.session, venue, status, row and row.status,
+                             row and row.venue_id, now)
+    rows = []
+    for person, status, reason in checked:
+        row = existing.get(person.id)
+        before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
+        if row is None:
+            row = Attendance(session_id=venue.session_id, person_id=person.id,
+                             venue_id=venue.id, status=status, method="roll", at=now,
+                             recorded_by_id=actor.id, nonce=nonce, absence_reason=reason)
+            db.add(row)
+        else:
+            row.venue_id, row.status, row.absence_reason = venue.id, status, reason
+            row.recorded_by_id, row.method = actor.id, "roll"
+        rows.append((row, person, before, status, reason))
     db.flush()
-    audit.record(db, now=now, actor=actor, action="attendance.mark",
-                 session_id=venue.session_id, target=row, reason=reason, person_id=person.id,
-                 before=before, after={"status": status, "venue_id": venue.id})
-    return row
+    for row, person, before, status, reason in rows:
+        audit.record(db, now=now, actor=actor, action="attendance.mark",
+                     session_id=venue.session_id, target=row, reason=reason,
+                     person_id=person.id, before=before,
+                     after={"status": status, "venue_id": venue.id})
+    db.flush()
+    return [row for row, *_ in rows]
 
 
 def set_headcount(db: Session, *, venue: Venue, category_id: int, count: int, now: datetime,

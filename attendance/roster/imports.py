@@ -21,11 +21,12 @@ from attendance import audit
 from attendance.archives import check_archive
 from attendance.errors import DomainError
 from attendance.models import Person, StudySession, User
+from attendance.roster import reimport
 from attendance.roster.people import RowChecker
 from attendance.text import clean, fold
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 100_000  # far above a province (32,000 people); the file size (8 MB) binds first
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # office lists often carry a title and a date above the table
 
@@ -33,7 +34,7 @@ HEADER_SEARCH_ROWS = 10  # office lists often carry a title and a date above the
 HEADERS = {
     "full_name": "Họ và tên", "position": "Chức vụ", "unit": "Đơn vị",
     "category": "Thành phần", "venue": "Địa điểm", "phone": "Số điện thoại",
-    "party_member": "Đảng viên",
+    "party_member": "Đảng viên", "member_no": "Số thẻ đảng viên", "birth_date": "Ngày sinh",
 }
 ALIASES = {
     "full_name": {"fullname", "name", "hovaten", "hoten"},
@@ -43,6 +44,8 @@ ALIASES = {
     "venue": {"venue", "diadiem", "diemcau"},
     "phone": {"phone", "sodienthoai", "dienthoai", "sdt"},
     "party_member": {"partymember", "dangvien"},
+    "member_no": {"memberno", "membernumber", "sothedangvien", "sothe"},
+    "birth_date": {"birthdate", "dateofbirth", "ngaysinh"},
 }
 REQUIRED = ("full_name", "category", "venue")
 
@@ -53,6 +56,9 @@ class PreviewRow:
     values: dict[str, str]  # as read, by field name
     errors: list[str]  # error codes, empty when the row is good
     person: dict  # checked values, ready to save
+    action: str = reimport.ADD  # in "add and update" mode: add, update or unchanged
+    existing: Person | None = None  # the person an update changes
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +66,10 @@ class Preview:
     filename: str
     columns: list[str]  # fields found in the header, in file order
     rows: list[PreviewRow] = field(default_factory=list)
+    mode: str = "add"  # or "update": add and update
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
 
     @property
     def bad_rows(self) -> list[PreviewRow]:
@@ -70,14 +80,22 @@ class Preview:
         return bool(self.rows) and not self.bad_rows
 
 
-def build_preview(db: Session, session: StudySession, data: bytes, filename: str) -> Preview:
-    """Read and check every row; raises DomainError for a file that cannot be used at all."""
+MODES = ("add", "update")
+
+
+def build_preview(db: Session, session: StudySession, data: bytes, filename: str, *,
+                  mode: str = "add") -> Preview:
+    """Read and check every row; raises DomainError for a file that cannot be used at all.
+    ``mode`` "update" matches rows to people already on the roster (``roster.reimport``)."""
+    if mode not in MODES:
+        raise DomainError("bad_request")
     if len(data) > MAX_FILE_BYTES:
         raise DomainError("too_large")
     table = read_table(data, filename)
     header_index, columns = _find_header(table)
-    preview = Preview(filename=filename, columns=list(columns))
+    preview = Preview(filename=filename, columns=list(columns), mode=mode)
     checker = RowChecker(db, session)
+    matcher = reimport.Matcher(db, session, preview.columns) if mode == "update" else None
     for number, cells in table[header_index + 1:]:
         values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
         if not any(values.values()):
@@ -87,11 +105,18 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
         data_row = dict(full_name=values["full_name"], position=values.get("position", ""),
                         unit_name=values.get("unit", ""), phone=values.get("phone", ""),
                         category=values["category"], venue=values["venue"])
-        if "party_member" in values:
-            data_row["party_member"] = values["party_member"]
+        for name in ("party_member", "member_no", "birth_date"):
+            if name in values:
+                data_row[name] = values[name]
         person, errors = checker.check(data_row)
-        checker.remember(person)
-        preview.rows.append(PreviewRow(number, values, list(errors.values()), person))
+        person.setdefault("birth_date", None)
+        person.setdefault("member_id", None)
+        action, existing, changes = (matcher.match(person, errors) if matcher
+                                     else (reimport.ADD, None, []))
+        if action == reimport.ADD:
+            checker.remember(person)
+        preview.rows.append(PreviewRow(number, values, list(errors.values()), person, action,
+                                       existing, changes))
     if not preview.rows:
         raise DomainError("empty_file")
     return preview
@@ -104,12 +129,17 @@ def import_roster(db: Session, session: StudySession, preview: Preview, *, now: 
         raise DomainError("empty_file")
     if preview.bad_rows:
         raise DomainError("bad_rows", count=len(preview.bad_rows))
-    db.execute(insert(Person), [dict(row.person, session_id=session.id, created_at=now)
-                                for row in preview.rows])
+    added = [dict(row.person, session_id=session.id, created_at=now)
+             for row in preview.rows if row.action == reimport.ADD]
+    if added:
+        db.execute(insert(Person), added)
+    changed = {row.existing.id: reimport.apply(row.existing, row.person, row.changes)
+               for row in preview.rows if row.action == reimport.UPDATE}
     audit.record(db, now=now, actor=actor, action="roster.import", session_id=session.id,
-                 target=session, filename=preview.filename, people=len(preview.rows))
+                 target=session, filename=preview.filename, people=len(added),
+                 mode=preview.mode, updated=changed)
     db.flush()
-    return len(preview.rows)
+    return len(added) + len(changed)
 
 
 def read_table(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
@@ -219,7 +249,7 @@ def template_rows(session: StudySession) -> list[list[str]]:
                "unit": "Chi bộ Cơ quan Thị ủy",
                "category": categories[0].name if categories else "",
                "venue": venue.name if venue else "", "phone": "0912345678",
-               "party_member": "có"}
+               "party_member": "có", "member_no": "", "birth_date": ""}
     return [list(HEADERS.values()), [example[name] for name in HEADERS]]
 
 
@@ -237,7 +267,7 @@ def template_xlsx(session: StudySession) -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFG", (28, 22, 28, 40, 30, 16, 11)):
+    for letter, width in zip("ABCDEFGHI", (28, 22, 28, 40, 30, 16, 11, 18, 12)):
         sheet.column_dimensions[letter].width = width
     sheet["F2"].number_format = "@"  # keep the phone's leading zero
     out = io.BytesIO()

@@ -23,6 +23,8 @@ from attendance.models import (
     User,
     Venue,
 )
+from attendance.members.links import MemberLinker
+from attendance.members.fields import parse_birth_date
 from attendance.permissions import can_read_all
 from attendance.text import clean, fold, normalize_phone
 
@@ -88,6 +90,7 @@ class RowChecker:
         for category in session.categories:
             self._categories_by_name[fold(category.name)].append(category)
         self._units: dict[str, int | None] = {}
+        self.linker = MemberLinker(db)
         self.known = _Known()
         query = select(Person.search_name, Person.phone, Person.unit_name,
                        Person.venue_id).where(Person.session_id == session.id)
@@ -124,10 +127,28 @@ class RowChecker:
                       party_member=bool(party_member),
                       category_id=category.id if category else None,
                       venue_id=venue.id if venue else None)
+        self._member(data, values, errors)
         if "full_name" not in errors and phone is not None and self.known.clashes(
                 values["search_name"], values["phone"], unit_name, values["venue_id"]):
             errors["full_name"] = "duplicate_person"
         return values, errors
+
+    def _member(self, data: dict, values: dict, errors: dict) -> None:
+        """Birth date, and the registry member the row names (by member number, or by name +
+        unit + birth date): the link is what the learning outcome counts."""
+        birth_date = parse_birth_date(data.get("birth_date"), today=None)
+        if birth_date == "bad":
+            errors["birth_date"], birth_date = "bad_birth_date", None
+        if "birth_date" in data:  # a form without the field keeps the person's own
+            values["birth_date"] = birth_date
+        member_no = clean(data.get("member_no")).removesuffix(".0")
+        member_id, error = self.linker.link(member_no=member_no,
+                                            search_name=values["search_name"],
+                                            unit_id=values["unit_id"], birth_date=birth_date)
+        if error:
+            errors["member_no"] = error
+        if member_id is not None:  # never unlinks: a link made from the registry stays
+            values["member_id"] = member_id
 
     def remember(self, values: dict) -> None:
         """Count a checked row as present, so a later row of the same file clashes with it."""

@@ -27,7 +27,10 @@ def _nullable(schema: dict) -> dict:
 
 
 def _object(required: list[str], **properties) -> dict:
-    return {"type": "object", "required": required, "properties": properties}
+    schema = {"type": "object", "properties": properties}
+    if required:  # OpenAPI 3.0 wants a non-empty list, or none
+        schema["required"] = required
+    return schema
 
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -37,6 +40,8 @@ DATE_TIME = {"type": "string", "format": "date-time",
 VENUE_KIND = {"type": "string", "enum": ["hall", "bridge_point"]}
 
 SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": ID}
+JOB_ID = {"name": "job_id", "in": "path", "required": True,
+          "schema": {"type": "string", "minLength": 1, "maxLength": 32}}
 VENUE_ID_QUERY = {"name": "venue_id", "in": "query", "required": False, "schema": ID,
                   "allowEmptyValue": True,  # ?venue_id= is the same as no venue_id
                   "description": "One venue. Staff and coordinators: their own (the default); "
@@ -65,11 +70,17 @@ READ_SCHEMAS = {
                         category_id=INTEGER, expected=INTEGER),
     "Session": _object(
         ["id", "title", "starts_at", "ends_at", "timezone", "late_grace_minutes",
-         "checkin_open", "venues", "categories", "expected"],
+         "checkin_open", "organizer_unit", "plan", "parent_session_id", "venues", "categories",
+         "expected"],
         id=INTEGER, title=STRING, starts_at=DATE_TIME, ends_at=_nullable(DATE_TIME),
         timezone={"type": "string", "example": "Asia/Ho_Chi_Minh"},
         late_grace_minutes=INTEGER,
         checkin_open={"type": "boolean", "description": "check-ins are taken now"},
+        organizer_unit=_nullable(_object(["id", "name"], id=INTEGER, name=STRING)),
+        plan=_object(["number", "date", "issuer"], number=STRING,
+                     date=_nullable({"type": "string", "format": "date"}), issuer=STRING),
+        parent_session_id=_nullable({"type": "integer",
+                                     "description": "set on a follow-on class"}),
         venues={"type": "array", "items": _ref("Venue")},
         categories={"type": "array", "items": _ref("Category")},
         expected={"type": "array", "items": _ref("Expected")}),
@@ -92,11 +103,90 @@ READ_SCHEMAS = {
         people={"type": "array", "items": _ref("RosterPerson")}),
 }
 
+SETUP_SCHEMAS = {
+    "Unit": _object(["id", "code", "name", "kind", "parent_id", "place"], id=INTEGER,
+                    code=STRING, name=STRING,
+                    kind={"type": "string", "enum": ["committee", "cell", "front",
+                                                     "organization", "office"]},
+                    parent_id=_nullable(INTEGER), place=STRING),
+    "UnitList": _object(["units"], units={"type": "array", "items": _ref("Unit")}),
+    "NewSession": _object(
+        ["title", "starts_at"],
+        title={"type": "string", "minLength": 1}, organizer_unit_id=ID,
+        starts_at={**DATE_TIME, "description": "ISO 8601; without an offset, Asia/Ho_Chi_Minh"},
+        ends_at=DATE_TIME, presenter=STRING, mode=STRING,
+        plan=_object([], number=STRING, date={"type": "string", "format": "date"},
+                     issuer=STRING),
+        document=_object([], number=STRING, title=STRING, issuer=STRING,
+                         date={"type": "string", "format": "date"}),
+        signer=_object([], title={"type": "string",
+                                  "description": "lines above the name, e.g. "
+                                                 "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ"},
+                       name=STRING),
+        recipients={"type": "array", "items": STRING,
+                    "description": "Nơi nhận, one per line; omitted: from the unit tree"},
+        venues={"type": "array", "items": _object(
+            ["name", "kind"], name={"type": "string", "minLength": 1}, kind=VENUE_KIND,
+            unit_id=ID, address=STRING)},
+        categories={"type": "array", "items": _object(
+            ["name", "venue_kind"], name={"type": "string", "minLength": 1},
+            venue_kind=VENUE_KIND, headcount_only=BOOLEAN)},
+        parent_session_id={**ID, "description": "makes it a follow-on class of that session"}),
+    "RosterFile": _object(["file"], file={"type": "string", "format": "binary",
+                                          "description": "CSV or XLSX, the roster columns"},
+                          mode={"type": "string", "enum": ["add", "update"],
+                                "description": "update: rows matching someone on the roster "
+                                               "by member number or phone update them"}),
+    "RosterImported": _object(["session_id", "imported"], session_id=INTEGER,
+                              imported=INTEGER, added=INTEGER, updated=INTEGER,
+                              unchanged=INTEGER),
+    "BadRows": _object(["error"], error=_object(
+        ["code", "message", "rows"], code={"type": "string", "enum": ["bad_rows"]},
+        message=STRING, rows={"type": "array", "items": _object(
+            ["row", "errors"], row={"type": "integer", "description": "spreadsheet row"},
+            errors={"type": "array", "items": STRING})})),
+}
+
+SETUP_PATHS = {
+    "/api/v1/units": {"get": {
+        "operationId": "listUnits", "tags": ["set-up"],
+        "summary": "The units the caller may see (an organizer's unit and below)",
+        "responses": {"200": _ok("UnitList", "Units, depth first"), **_errors(401)}}},
+}
+
+CREATE_SESSION = {
+    "operationId": "createSession", "tags": ["set-up"],
+    "summary": "Create a session with its identity, venues and categories (organizer)",
+    "description": "All or nothing. A refused field is named in error.fields "
+                   "(e.g. plan.date, venues[0].name); an organizer unit outside the "
+                   "caller's unit is 403.",
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": _ref("NewSession")}}},
+    "responses": {"201": _ok("Session", "The session, as GET returns it"),
+                  **_errors(400, 401, 403)}}
+IMPORT_ROSTER = {
+    "operationId": "importRoster", "tags": ["set-up"],
+    "summary": "Import a roster file (CSV or XLSX): all rows or none",
+    "parameters": [SESSION_ID],
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": _ref("RosterFile")}}},
+    "responses": {"201": _ok("RosterImported", "Every row imported"),
+                  "422": {"description": "Rows with errors; nothing imported",
+                          "content": {"application/json": {"schema": _ref("BadRows")}}},
+                  "413": {"description": "File too large",
+                          "content": {"application/json": {"schema": _ref("Error")}}},
+                  # werkzeug's router answers 405 for a session_id past the id range here,
+                  # because GET on the same path exists.
+                  "405": {"description": "session_id out of range",
+                          "content": {"application/json": {"schema": _ref("Error")}}},
+                  **_errors(400, 401, 403, 404)}}
+
 READ_PATHS = {
     "/api/v1/sessions": {"get": {
         "operationId": "listSessions", "tags": ["sessions"],
         "summary": "Sessions the caller may see (staff/coordinators: their venue's session)",
-        "responses": {"200": _ok("SessionList", "Sessions, newest first"), **_errors(401)}}},
+        "responses": {"200": _ok("SessionList", "Sessions, newest first"), **_errors(401)}},
+        "post": CREATE_SESSION},
     "/api/v1/sessions/{session_id}": {"get": {
         "operationId": "getSession", "tags": ["sessions"],
         "summary": "A session's venues, categories and expected counts",
@@ -108,7 +198,8 @@ READ_PATHS = {
         "summary": "The roster snapshot an offline scanner keeps",
         "parameters": [SESSION_ID, VENUE_ID_QUERY],
         "responses": {"200": _ok("Roster", "People of the venue(s)"),
-                      **_errors(400, 401, 403, 404)}}},
+                      **_errors(400, 401, 403, 404)}},
+        "post": IMPORT_ROSTER},
 }
 
 # ---- Routes of other packages (webapp/checkin, webapp/summary): adjust with them. ----------
@@ -191,6 +282,22 @@ OTHER_SCHEMAS = {
         kind=VENUE_KIND, readiness=STRING, signed_off=BOOLEAN,
         categories={"type": "array", "items": _ref("SummaryCategory")},
         totals=_ref("Figures")),
+    "ExportRequest": _object(
+        ["what", "format"],
+        what={"type": "string", "enum": ["cards", "invitations", "posters", "summary",
+                                         "absentees", "late", "outcomes"]},
+        format={"type": "string", "enum": ["pdf", "xlsx", "csv"]},
+        venue_id=_nullable(ID)),
+    "JobState": _object(["id", "state", "progress"], id=STRING,
+                        state={"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                        progress={**INTEGER, "minimum": 0, "maximum": 100}),
+    "ExportAccepted": _object(["job"], job=_ref("JobState")),
+    "Job": {"allOf": [_ref("JobState"), _object(
+        ["error", "download"],
+        error=_nullable(_object(["code", "message"], code=STRING, message=STRING)),
+        download=_nullable({**STRING, "description": "URL of the file once done"}),
+        what=STRING, format=STRING, session_id=INTEGER,
+        venue_id=_nullable(INTEGER), result={"type": "object"})]},
     "Summary": _object(["venues", "totals"], session_id=INTEGER,
                        venues={"type": "array", "items": _ref("SummaryVenue")},
                        totals=_ref("Figures")),
@@ -222,6 +329,28 @@ OTHER_PATHS = {
             "application/json": {"schema": _ref("RollRequest")}}},
         "responses": {"200": _ok("RollResponse", "One result per item, in order"),
                       **_errors(400, 401, 404)}}},
+    "/api/v1/sessions/{session_id}/exports": {"post": {
+        "operationId": "postExport", "tags": ["jobs"],
+        "summary": "Start a long export (cards, invitations, posters, summary, lists, "
+                   "outcomes) as a background job; poll GET /api/v1/jobs/{job_id}",
+        "parameters": [SESSION_ID],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": _ref("ExportRequest")}}},
+        "responses": {"202": _ok("ExportAccepted", "The job, queued"),
+                      **_errors(400, 401, 403, 404)}}},
+    "/api/v1/jobs/{job_id}": {"get": {
+        "operationId": "getJob", "tags": ["jobs"],
+        "summary": "A job's state, progress (0-100), error and, once done, its file's URL",
+        "parameters": [JOB_ID],
+        "responses": {"200": _ok("Job", "The job"), **_errors(401, 403, 404)}}},
+    "/api/v1/jobs/{job_id}/download": {"get": {
+        "operationId": "downloadJob", "tags": ["jobs"],
+        "summary": "The finished file of a job (same authorization as the session)",
+        "parameters": [JOB_ID],
+        "responses": {"200": {"description": "The file (PDF, XLSX or CSV)", "content": {
+            "application/pdf": {}, "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+            **_errors(401, 403, 404)}}},
     "/api/v1/sessions/{session_id}/summary": {"get": {
         "operationId": "getSummary", "tags": ["summary"],
         "summary": "Expected and actual attendance per venue and category",
@@ -229,6 +358,8 @@ OTHER_PATHS = {
         "responses": {"200": _ok("Summary", "Figures per venue, category and in total"),
                       **_errors(400, 401, 403, 404)}}},
 }
+
+from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
 
 # ---- The document ---------------------------------------------------------------------------
 
@@ -249,8 +380,9 @@ SPEC = {
                             "browser's login with the X-CSRFToken header on POST."},
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
-    "tags": [{"name": "sessions"}, {"name": "check-in"}, {"name": "summary"}],
-    "paths": {**READ_PATHS, **OTHER_PATHS},
+    "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
+             {"name": "summary"}, {"name": "outcomes"}, {"name": "jobs"}],
+    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -258,7 +390,7 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **OTHER_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
         "responses": RESPONSES,
     },
 }

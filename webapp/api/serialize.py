@@ -3,7 +3,8 @@
 
 from datetime import datetime
 
-from attendance.models import Category, Document, ExpectedCount, StudySession, Venue
+from attendance.checkin import rule
+from attendance.models import Category, Document, ExpectedCount, StudySession, Unit, Venue
 
 
 def iso(value: datetime | None, session: StudySession) -> str | None:
@@ -40,7 +41,13 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
         "id": session.id, "title": session.title,
         "starts_at": iso(session.starts_at, session), "ends_at": iso(session.ends_at, session),
         "timezone": session.timezone, "late_grace_minutes": session.late_grace_minutes,
-        "checkin_open": session.checkin_open(now),
+        "checkin_open": rule.window_open(session, now),
+        "organizer_unit": ({"id": session.organizer_unit.id, "name": session.organizer_unit.name}
+                           if session.organizer_unit is not None else None),
+        "plan": {"number": session.plan_number,
+                 "date": session.plan_date.isoformat() if session.plan_date else None,
+                 "issuer": session.plan_issuer},
+        "parent_session_id": session.parent_session_id,
         "venues": [venue_json(v) for v in venues],
         "categories": [category_json(c) for c in categories],
         "expected": [{"venue_id": e.venue_id, "category_id": e.category_id,
@@ -55,3 +62,8 @@ def roster_person_json(row, card_digest: str | None = None) -> dict:
             "unit": row.unit_name, "category_id": row.category_id, "venue_id": row.venue_id,
             "phone_last4": row.phone[-4:] if row.phone else None,
             "card_version": row.card_version, "card_digest": card_digest}
+
+
+def unit_json(unit: Unit) -> dict:
+    return {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent_id": unit.parent_id, "place": unit.place}

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from flask import url_for
 
+from attendance.jobs.exports import write_cards
 from attendance.models import StudySession
 from attendance.printing import cards, posters
 
@@ -26,7 +27,7 @@ def cards_pdf(db, session: StudySession, *, venue_id: int | None = None,
     """The invitation cards of a session (one venue, or one person) as PDF bytes."""
     out = io.BytesIO()
     infos = cards.card_infos(db, session, venue_id=venue_id, person_id=person_id)
-    cards.build_cards(out, session, infos, key=card_key())
+    write_cards(out, session, infos, key=card_key())
     return out.getvalue()
 
 

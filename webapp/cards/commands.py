@@ -5,6 +5,7 @@ import sys
 import click
 from flask import current_app
 
+from attendance.jobs.exports import write_cards
 from attendance.models import StudySession
 from attendance.printing import cards, posters
 
@@ -34,7 +35,7 @@ def print_cards_command(session_id, venue_id, output):
         sys.exit(1)
     infos = cards.card_infos(db.session, session, venue_id=venue_id)
     with open(output, "wb") as out:
-        drawn = cards.build_cards(out, session, infos, key=card_key())
+        drawn = write_cards(out, session, infos, key=card_key())  # in parts: bounded memory
     pages = drawn[-1].page if drawn else 1
     click.echo(f"{len(drawn)} cards on {pages} pages written to {output}.")
 

@@ -1,10 +1,12 @@
 """Card and poster handlers: load or 404, check who asks, build or call one service."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from attendance import jobs
 from attendance.checkin import tokens
 from attendance.models import Person, StudySession
 from attendance.permissions import can_manage
@@ -14,6 +16,7 @@ from attendance.roster import cards as card_service
 from ..auth import role_required
 from ..checkin import card_key
 from ..extensions import db
+from ..jobs import views as job_views
 from . import cards_pdf, now, pdf_name, posters_pdf
 
 
@@ -36,6 +39,12 @@ def _pdf(data: bytes, filename: str) -> Response:
         "Cache-Control": "private, no-store"})
 
 
+def _too_big(session: StudySession, what: str, venue_id: int | None = None) -> bool:
+    """More than a request can make in time: the page offers a background job instead."""
+    limit = current_app.config["JOBS_DIRECT_CARDS" if what == "cards" else "JOBS_DIRECT_POSTERS"]
+    return jobs.size(db.session, session, what, venue_id) > limit
+
+
 @role_required(can_manage)
 def session_pdf(session_id: int):
     session = _session(session_id)
@@ -43,14 +52,20 @@ def session_pdf(session_id: int):
     if venue_id:
         if not venue_id.isdigit() or int(venue_id) not in {v.id for v in session.venues}:
             abort(404)
+        if _too_big(session, "cards", int(venue_id)):
+            return job_views.offer(session, "cards", "pdf", int(venue_id))
         return _pdf(cards_pdf(db.session, session, venue_id=int(venue_id)),
                     f"the-dai-bieu-hoi-nghi-{session.id}-dia-diem-{venue_id}.pdf")
+    if _too_big(session, "cards"):
+        return job_views.offer(session, "cards", "pdf")
     return _pdf(cards_pdf(db.session, session), pdf_name("the-dai-bieu", session))
 
 
 @role_required(can_manage)
 def posters(session_id: int):
     session = _session(session_id)
+    if _too_big(session, "posters"):
+        return job_views.offer(session, "posters", "pdf")
     return _pdf(posters_pdf(session), pdf_name("ap-phich-diem-danh", session))
 
 

@@ -6,7 +6,9 @@ from flask import request
 
 from attendance.checkin.batch import ScanItem, record_scans
 from attendance.ids import row_id
+from attendance.permissions import may_ever_check_in
 
+from .. import limits, metrics
 from ..auth import request_actor
 from ..database import autocommit_engine
 from ..errors import json_error
@@ -21,6 +23,10 @@ def post_checkins(session_id: int):
     actor = request_actor()
     if actor is None:
         return json_error("unauthorized", 401)
+    if not may_ever_check_in(actor):  # the whole batch, before anything is written
+        return json_error("may_not_check_in", 403)
+    if limits.refusals_exhausted(actor.id):
+        return json_error("rate_limited", 429)
     session = session_copy(session_id)
     if session is None:
         return json_error("not_found", 404)
@@ -43,10 +49,15 @@ def post_checkins(session_id: int):
                             venue_id=row_id(item.get("venue_id")),
                             token=None if item.get("token") is None else str(item["token"]),
                             person_id=row_id(item.get("person_id")),
-                            scanned_at=_parse_time(item.get("scanned_at")))
+                            scanned_at=_parse_time(item.get("scanned_at")),
+                            last_contact=_parse_time(item.get("last_contact")))
                    for item in items])
+    limits.count_refusals(actor.id, sum(r.outcome == "rejected" for r in results))
+    metrics.count_scans(results, [getattr(venues.get(row_id(item.get("venue_id"))), "kind", "")
+                                  for item in items])
     messages: dict = {}
-    return {"results": [scan_json(r, messages) for r in results]}
+    # server_time: what the device keeps as its last contact, and sends back with its scans
+    return {"results": [scan_json(r, messages) for r in results], "server_time": now.isoformat()}
 
 
 def _connection(single_scan: bool):

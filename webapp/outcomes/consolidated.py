@@ -7,7 +7,8 @@ from flask import abort, render_template, send_file
 
 from attendance import permissions
 from attendance.models import StudySession
-from attendance.reports.outcomes import FORMATS, build_outcomes, export_outcomes
+from attendance.reports.outcomes import (FORMATS, build_outcomes, export_cascade_csv,
+                                         export_outcomes)
 
 from ..auth import role_required
 from ..extensions import db
@@ -38,3 +39,13 @@ def download(session_id: int, fmt: str):
     out.seek(0)
     return send_file(out, mimetype=_MIMETYPES[fmt], as_attachment=True,
                      download_name=f"bao-cao-ket-qua-hoc-tap-{session.id}.{fmt}")
+
+
+@role_required(permissions.can_read_all)
+def units_csv(session_id: int):
+    session = db.session.get(StudySession, session_id) or abort(404)
+    out = io.BytesIO()
+    export_cascade_csv(db.session, session, out)
+    out.seek(0)
+    return send_file(out, mimetype=_MIMETYPES["csv"], as_attachment=True,
+                     download_name=f"ket-qua-hoc-tap-theo-don-vi-{session.id}.csv")

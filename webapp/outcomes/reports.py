@@ -91,9 +91,10 @@ def report(session_id: int, unit_id: int):
     result_report = rr.report_for(db.session, session, unit_id)
     grades = rr.settings_for(db.session, session).essay_grades
     if request.method == "GET":
-        values = rr.prefill(db.session, result_report)
+        facts = rr.unit_facts(db.session, session, unit_id)
+        values = rr.prefill(db.session, result_report, facts)
         form = report_form(grades, **_form_data(values, grades))
-        return _report_page(session, result_report, form, may_edit)
+        return _report_page(session, result_report, form, may_edit, facts)
     if not may_edit:
         abort(403)
     form = report_form(grades, formdata=request.form)
@@ -140,9 +141,11 @@ def _form_data(values: dict, grades: list[str]) -> dict:
     return data
 
 
-def _report_page(session, result_report, form, may_edit):
+def _report_page(session, result_report, form, may_edit, facts=None):
     editable = may_edit and result_report.status in rr.EDITABLE
+    facts = facts or rr.unit_facts(db.session, session, result_report.unit_id)
     return render_template("outcomes/report.html", session=session, report=result_report,
+                           facts=facts, outcome=facts["outcome"],
                            form=form, editable=editable, review_form=ReviewForm(formdata=None),
                            can_review=permissions.can_manage(current_user),
                            can_download=may_edit, late=rr.is_late(session, _now()))

@@ -22,7 +22,8 @@ from ..extensions import db
               help="summary: figures and lists; absentees; late; outcomes: learning outcomes.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
-@click.option("--signer", default="", help="Name under the signature block of a PDF.")
+@click.option("--signer", default="", help="Name under the signature block of a PDF "
+              "(default: the session's signer).")
 def export_command(session_id, what, fmt, output, signer):
     """Export a session's attendance summary, lists or learning-outcome report."""
     session = db.session.get(StudySession, session_id)
@@ -34,7 +35,8 @@ def export_command(session_id, what, fmt, output, signer):
         write = _outcomes_writer(session, fmt, now)
     else:
         letterhead = letterhead_for(session, on=now.astimezone(session.zone).date())
-        letterhead.signer_name = signer
+        if signer:  # else the session's own signer
+            letterhead.signer_name = signer
 
         def write(out):
             export(db.session, session, what, fmt, out, now=now, letterhead=letterhead)

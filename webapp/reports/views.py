@@ -4,9 +4,9 @@ import tempfile
 from datetime import datetime, timezone
 from itertools import islice
 
-from flask import abort, render_template, send_file
+from flask import abort, current_app, render_template, request, send_file
 
-from attendance import permissions
+from attendance import jobs, permissions
 from attendance.figures.summary import summarize
 from attendance.models import StudySession
 from attendance.reports import lists
@@ -14,8 +14,10 @@ from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..auth import role_required
 from ..extensions import db
+from ..jobs import views as job_views
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
+VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -30,11 +32,21 @@ def summary(session_id: int):
     session = db.session.get(StudySession, session_id) or abort(404)
     absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
-    return render_template("reports/summary.html", session=session,
-                           summary=summarize(db.session, session),
+    summary = summarize(db.session, session)
+    pages = max(1, -(-len(summary.venues) // VENUES_SHOWN))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return render_template("reports/summary.html", session=session, summary=summary,
+                           venues=summary.venues[(page - 1) * VENUES_SHOWN:page * VENUES_SHOWN],
+                           page=_Page(page, pages),
                            absentees=absentees[:SHOWN], more_absentees=len(absentees) > SHOWN,
                            late=late[:SHOWN], more_late=len(late) > SHOWN, shown=SHOWN,
                            whats=WHATS, formats=FORMATS)
+
+
+class _Page:
+    def __init__(self, page: int, pages: int):
+        self.page, self.pages = page, pages
+        self.has_prev, self.has_next = page > 1, page < pages
 
 
 @role_required(permissions.can_read_all)
@@ -42,6 +54,8 @@ def download(session_id: int, what: str, fmt: str):
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
     session = db.session.get(StudySession, session_id) or abort(404)
+    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
+        return job_views.offer(session, what, fmt)  # made in the background, with progress
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc))

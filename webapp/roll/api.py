@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from attendance.ids import row_id
+from attendance.permissions import may_ever_check_in
 from attendance.models import StudySession, Venue
 from attendance.roll.batch import MarkResult, record_mark
 
@@ -18,6 +19,8 @@ from ..extensions import db
 def post_roll(session_id: int):
     if not current_user.is_authenticated:
         return json_error("unauthorized", 401)
+    if not may_ever_check_in(current_user):  # the whole batch, before anything is written
+        return json_error("may_not_check_in", 403)
     session = db.session.get(StudySession, session_id)
     if session is None:
         return json_error("not_found", 404)

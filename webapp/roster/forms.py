@@ -4,8 +4,8 @@ attendance.roster and their errors are put back on these fields."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from attendance.models import StudySession
 
@@ -54,5 +54,38 @@ class ConfirmForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired(), Regexp(UPLOAD_ID)])
 
 
+_MODES = [("add", _l("Chỉ thêm người mới")),
+          ("update", _l("Thêm và cập nhật (người đã có được nhận ra theo số thẻ đảng viên "
+                        "hoặc số điện thoại)"))]
+
+
+class RosterUploadForm(UploadForm):
+    mode = SelectField(_l("Cách nhập"), default="add", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode.choices = _MODES
+
+
+class RosterConfirmForm(ConfirmForm):
+    mode = HiddenField(validators=[Optional(), Regexp(r"^(add|update)$")])  # blank: add
+
+
 class RemoveForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class FromMembersForm(FlaskForm):
+    unit_ids = SelectMultipleField(_l("Đơn vị (gồm cả đơn vị trực thuộc)"), coerce=_to_id,
+                                   validate_choice=False)
+    positions = StringField(_l("Chức vụ có chứa (cách nhau bởi dấu phẩy; để trống: mọi chức vụ)"),
+                            validators=[Length(max=300, message=_LONG)])
+    venue_id = SelectField(_l("Địa điểm"), coerce=_to_id, validate_choice=False)
+    category_id = SelectField(_l("Thành phần"), coerce=_to_id, validate_choice=False)
+
+    def set_choices(self, session: StudySession, units) -> None:
+        self.unit_ids.choices = [(u.id, label) for u, label in units]
+        self.venue_id.choices = [(v.id, v.name) for v in session.venues]
+        kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
+        self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")
+                                    for c in session.categories if not c.headcount_only]

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,15 +12,17 @@ from attendance.roster import imports as roster_import
 
 from ..auth import role_required
 from ..extensions import db
+from ..jobs import api as job_api
 from . import uploads
-from .forms import ConfirmForm, UploadForm
-from .texts import file_problem, row_problems
+from .forms import RosterConfirmForm as ConfirmForm, RosterUploadForm as UploadForm
+from .texts import change_text, file_problem, row_problems
 from .views import load_session
 
 
 def _render(session, form, preview=None, problem=None, confirm=None, status=200):
     return render_template("roster/import.html", session=session, form=form, preview=preview,
                            problem=problem, confirm_form=confirm, row_problems=row_problems,
+                           change_text=change_text,
                            max_rows=roster_import.MAX_ROWS), status
 
 
@@ -33,14 +35,21 @@ def upload(session_id: int):
     file = form.file.data
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     filename = file.filename or ""
+    if current_app.config["JOBS_DIRECT_IMPORT_BYTES"] < len(data) <= roster_import.MAX_FILE_BYTES:
+        # Thousands of rows: checked (then imported) by the job worker, the page follows it.
+        job = job_api.start_import(session, data, filename, mode=form.mode.data or "add")
+        return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)
     try:
-        preview = roster_import.build_preview(db.session, session, data, filename)
+        preview = roster_import.build_preview(db.session, session, data, filename,
+                                              mode=form.mode.data or "add")
     except DomainError as error:
         return _render(session, form, problem=file_problem(error), status=400)
     confirm = None
     if preview.ok:
-        confirm = ConfirmForm(upload=uploads.save(session.id, data, filename), formdata=None)
-    return _render(session, UploadForm(formdata=None), preview=preview, confirm=confirm)
+        confirm = ConfirmForm(upload=uploads.save(session.id, data, filename),
+                              mode=preview.mode, formdata=None)
+    return _render(session, UploadForm(formdata=None, mode=preview.mode), preview=preview,
+                   confirm=confirm)
 
 
 @role_required(can_manage)
@@ -55,7 +64,8 @@ def confirm(session_id: int):
     preview = None
     try:
         # Read again from the stored bytes: the roster may have changed since the preview.
-        preview = roster_import.build_preview(db.session, session, data, upload_id)
+        preview = roster_import.build_preview(db.session, session, data, upload_id,
+                                              mode=form.mode.data or "add")
         count = roster_import.import_roster(db.session, session, preview, now=datetime.now(
             timezone.utc), actor=current_user)
     except DomainError as error:

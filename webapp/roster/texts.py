@@ -1,6 +1,6 @@
 """Roster problems as Vietnamese text, shared by the import page and the CLI."""
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from attendance.errors import DomainError
 from attendance.roster.imports import PreviewRow
@@ -24,3 +24,17 @@ def row_line(row: PreviewRow) -> str:
     """ "Dòng 5: Thiếu họ và tên; Số điện thoại không hợp lệ" """
     return _("Dòng %(number)s: %(problems)s", number=row.number,
              problems="; ".join(row_problems(row)))
+
+
+# Names of the fields a re-import changes, for the preview's "Cập nhật: ..." column.
+CHANGE_LABELS = {
+    "full_name": _l("họ tên"), "position": _l("chức vụ"), "unit_name": _l("đơn vị"),
+    "unit": _l("đơn vị"), "phone": _l("số điện thoại"), "party_member": _l("đảng viên"),
+    "category_id": _l("thành phần"), "venue_id": _l("địa điểm"), "birth_date": _l("ngày sinh"),
+    "member_id": _l("gắn đảng viên"), "member_no": _l("số thẻ"), "status": _l("tình trạng"),
+    "key_cadre": _l("cán bộ chủ chốt"),
+}
+
+
+def change_text(changes: list[str]) -> str:
+    return ", ".join(str(CHANGE_LABELS.get(name, name)) for name in changes)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from attendance.errors import ValidationError
 from attendance.models import BRIDGE_POINT, HALL
@@ -83,9 +83,26 @@ def show_errors(form: FlaskForm, error: ValidationError, rename: dict | None = N
         field.errors = [*field.errors, message(code)]
 
 
+def _optional_id(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return 0  # names nothing: the service answers in Vietnamese
+
+
 class SessionForm(FlaskForm):
     title = StringField(_l("Tên hội nghị"), validators=[Marked()])
+    organizer_unit_id = SelectField(_l("Đơn vị tổ chức"), coerce=_optional_id,
+                                    validate_choice=False)
     plan_number = StringField(_l("Số kế hoạch"), description=_l("Ví dụ: 145-KH/TU"))
+    plan_date = LocalDateField(_l("Ngày ban hành kế hoạch"), description=_l("dd/mm/yyyy"))
+    plan_issuer = StringField(_l("Cơ quan ban hành kế hoạch"),
+                              description=_l("Ví dụ: Ban Thường vụ Thị ủy"))
+    signer_title = TextAreaField(_l("Chức danh người ký"), description=_l(
+        "Mỗi dòng một dòng in trên văn bản, ví dụ: T/M BAN THƯỜNG VỤ rồi PHÓ BÍ THƯ"))
+    signer_name = StringField(_l("Họ tên người ký"))
+    recipients = TextAreaField(_l("Nơi nhận"), description=_l(
+        "Mỗi dòng một nơi nhận; để trống thì lấy theo cây đơn vị"))
     day = LocalDateField(_l("Ngày họp"), validators=[Marked()], description=_l("dd/mm/yyyy"))
     start_time = LocalTimeField(_l("Giờ bắt đầu"), validators=[Marked()],
                                 description=_l("HH:MM, ví dụ 07:30"))
@@ -113,7 +130,8 @@ class SessionForm(FlaskForm):
         """Form data from ``attendance.sessions.session_values``."""
         start, end = values["starts_at"].astimezone(zone), values["ends_at"]
         document = values["document"] or {}
-        data = {k: v for k, v in values.items() if k not in ("starts_at", "ends_at", "document")}
+        data = {k: v for k, v in values.items()
+                if k not in ("starts_at", "ends_at", "document", "parent_session_id")}
         data.update(day=start.date(), start_time=start.time(),
                     end_time=end.astimezone(zone).time() if end else None,
                     **{f"document_{k}": v for k, v in document.items()})
@@ -133,7 +151,17 @@ class SessionForm(FlaskForm):
             late_grace_minutes=self.late_grace_minutes.data,
             checkin_opens_minutes=self.checkin_opens_minutes.data,
             checkin_closes_minutes=self.checkin_closes_minutes.data,
-            report_deadline=self.report_deadline.value, document=document)
+            report_deadline=self.report_deadline.value, document=document,
+            organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
+            plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
+            signer_name=self.signer_name.data, recipients=self.recipients.data)
+
+    def offer_units(self, rows) -> "SessionForm":
+        """The units the user may organise under (tree rows, indented by depth)."""
+        self.organizer_unit_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
+            for row in rows]
+        return self
 
     def rename(self) -> dict:
         # A missing start is shown on the day when the day is what is missing.
@@ -144,7 +172,7 @@ class VenueForm(FlaskForm):
     kind = SelectField(_l("Loại địa điểm"), choices=KIND_CHOICES, default=BRIDGE_POINT,
                        validate_choice=False)
     name = StringField(_l("Tên địa điểm"), validators=[Marked()],
-                       description=_l("Ví dụ: Điểm cầu phường Phổ Hòa"))
+                       description=_l("Ví dụ: Điểm cầu phường 1"))
     address = StringField(_l("Địa chỉ"))
     unit_id = SelectField(_l("Đơn vị phụ trách"), validate_choice=False)
     coordinator_name = StringField(_l("Người điều phối"))

@@ -1,15 +1,17 @@
 """Session pages: thin handlers that load or 404, call one service, render or redirect."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from attendance import sessions
+from attendance import sessions, units
+from attendance.checkin import rule
 from attendance.errors import ValidationError
-from attendance.models import StudySession
+from attendance.models import StudySession, Unit
+from attendance.reports.letterhead import default_recipients
 from attendance.permissions import can_manage
 
 from ..auth import role_required
@@ -48,20 +50,36 @@ def show(session_id: int):
     kinds = {venue.kind for venue in venues} if not can_manage(current_user) else None
     return render_template(
         "sessions/show.html", session=session, venues=venues, grids=grids,
-        totals=sessions.expected_totals(grids), checkin_open=session.checkin_open(now()),
-        late_after=session.late_after,
-        window_opens=session.starts_at - timedelta(minutes=session.checkin_opens_minutes),
-        window_closes=session.starts_at + timedelta(minutes=session.checkin_closes_minutes),
+        totals=sessions.expected_totals(grids), checkin_open=rule.window_open(session, now()),
+        late_after=session.late_after, window_opens=rule.window_opens(session),
+        window_closes=rule.window_closes(session),
         can_manage=can_manage(current_user), window_form=PlainForm(),
         categories={kind: session.categories_for(kind) for kind in ("hall", "bridge_point")
                     if kinds is None or kind in kinds},
         links={name for name in LINKS if name in current_app.view_functions})
 
 
+def _identity_defaults(unit: Unit | None) -> dict:
+    """What the form offers before the organizer types: their unit, its plan issuer and the
+    recipients its place in the tree suggests (the organizer edits them freely)."""
+    if unit is None:
+        return {}
+    issuer = f"Ban Thường vụ {unit.name}" if unit.kind == "committee" else unit.name
+    return dict(organizer_unit_id=unit.id, plan_issuer=issuer,
+                recipients="\n".join(default_recipients(unit)))
+
+
+def _render_form(form, session):
+    form.offer_units(units.unit_tree(db.session, root_id=current_user.unit_id))
+    return render_template("sessions/form.html", form=form, session=session, modes=MODES)
+
+
 @role_required(can_manage)
 def new():
     zone = ZoneInfo(sessions.SESSION_TIMEZONE)
-    form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2])
+    own = db.session.get(Unit, current_user.unit_id) if current_user.unit_id else None
+    form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2],
+                                 **_identity_defaults(own))
                        if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -74,13 +92,16 @@ def new():
             db.session.commit()
             flash(_("Đã tạo hội nghị. Hãy thêm địa điểm và thành phần."), "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/form.html", form=form, session=None, modes=MODES)
+    return _render_form(form, None)
 
 
 @role_required(can_manage)
 def edit(session_id: int):
     session = load(session_id)
-    form = SessionForm(data=SessionForm.initial(sessions.session_values(session), session.zone)
+    values = sessions.session_values(session)
+    if not values["recipients"]:
+        values["recipients"] = "\n".join(default_recipients(session.organizer_unit))
+    form = SessionForm(data=SessionForm.initial(values, session.zone)
                        if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -93,7 +114,7 @@ def edit(session_id: int):
             db.session.commit()
             flash(_("Đã lưu thông tin hội nghị."), "success")
             return redirect(url_for("sessions.show", session_id=session.id))
-    return render_template("sessions/form.html", form=form, session=session, modes=MODES)
+    return _render_form(form, session)
 
 
 @role_required(can_manage)

@@ -1,0 +1,103 @@
+"""What an export job writes: the same builders as the direct downloads and the CLI, into a
+file, reporting progress where the work is counted (one card, one poster at a time).
+
+    write(db, job, out, key=..., url_for_venue=..., now=..., progress=callback)
+
+The builders stream their rows (reports.lists, XLSX write-only) so memory stays bounded; the
+PDF builders of reportlab keep their pages until the end, so the worker (not a web process
+with a 30 s timeout) is where a province's cards are made.
+"""
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from ..errors import DomainError
+from ..models import Job, StudySession
+from ..printing import chunked
+from . import params as job_params
+
+Progress = Callable[[int], None]
+
+
+def counted(items: list, progress: Progress, *, start: int = 0, end: int = 99) -> Iterator:
+    """Yield ``items`` and report the share done, scaled into [start, end], each time the
+    whole percentage changes (so a 32,000-card job writes its row about 100 times)."""
+    total = len(items) or 1
+    last = None
+    for index, item in enumerate(items):
+        percent = start + (end - start) * index // total
+        if percent != last:
+            progress(percent)
+            last = percent
+        yield item
+
+
+def write_cards(out: BinaryIO, session: StudySession, infos, *, key: bytes,
+                part: int = chunked.PART) -> list:
+    """Cards in parts of a few hundred sheets joined into one PDF (printing.chunked): memory
+    stays that of one part whatever the roster. Pages are numbered through the whole file."""
+    from dataclasses import replace
+
+    from ..printing import cards
+
+    pages = 0
+
+    def build(handle, part):
+        nonlocal pages
+        drawn = [replace(d, page=d.page + pages)
+                 for d in cards.build_cards(handle, session, part, key=key)]
+        pages = drawn[-1].page if drawn else pages
+        return drawn
+    return chunked.write(out, infos, build, size=part)
+
+
+def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
+          url_for_venue: Callable, now: datetime, progress: Progress) -> dict:
+    """Write the job's file to ``out``; returns what the page says about it (counts)."""
+    session: StudySession = job.session
+    what, fmt = job.what, job.format
+    if what == "cards":
+        from ..printing import cards
+
+        infos = cards.card_infos(db, session, venue_id=job.venue_id)
+        progress(1)
+        drawn = write_cards(out, session, counted(infos, progress, start=1), key=key)
+        return {"count": len(drawn)}
+    if what == "invitations":
+        return _invitations(db, job, out, key=key, progress=progress)
+    if what == "posters":
+        from ..printing import posters
+
+        venues = list(session.venues)
+        drawn = chunked.write(out, counted(venues, progress),
+                              lambda handle, part: posters.build_posters(
+                                  handle, session, part, url_for_venue), size=500)
+        return {"count": len(drawn)}
+    if what == "outcomes":
+        from ..reports.outcomes import export_outcomes
+
+        export_outcomes(db, session, fmt, out, now=now)
+        return {}
+    from ..reports.letterhead import letterhead_for
+    from ..reports.summary_export import export
+
+    letterhead = None
+    if fmt == "pdf":
+        letterhead = letterhead_for(session, on=now.astimezone(session.zone).date())
+        letterhead.signer_name = job_params(job).get("signer", "")
+    export(db, session, what, fmt, out, now=now, letterhead=letterhead)
+    return {}
+
+
+def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes,
+                 progress: Progress) -> dict:
+    """The signed invitation letters (giấy mời). Their builder (print-invitations) is another
+    issue's; until it is in, the job fails with a message saying so, never a blank file."""
+    try:
+        from ..printing import invitations  # noqa: F401
+    except ImportError:
+        raise DomainError("export_unavailable") from None
+    raise DomainError("export_unavailable")

@@ -1,0 +1,196 @@
+"""Learning outcomes of a plan at province and national size (bench/outcomes_data.py data).
+
+    .venv/bin/python bench/scenario_outcomes.py --database URL_OR_SQLITE_PATH [--national]
+                                                [--session ID]
+
+Times, in one process without HTTP, the cascade's computation (attendance.outcomes.cascade:
+every unit's figures rolled up the tree) next to a bare GROUP BY over the same rows (members
+joined to their roster lines in the plan's sessions and those lines' attendances, counted per
+unit; target at most 2x), and the consolidated outcomes page as a request renders it (target
+under 1 s for a province on SQLite). Best of 3 each.
+
+Under bench/run.py (`make bench`, or `--only outcomes`) it fills the bench's database with a
+province (226 committees, 1,500 cells, 32,000 members, 1,700 classes; about 10 s), prints the
+times above, then loads GET /api/v1/sessions/{id}/outcomes with wrk (its ratio to /healthz).
+DIEMCAU_BENCH_NATIONAL=1 adds the national registry (960,000 members) to the in-process times.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+USER, PASSWORD = "bench-outcomes", "bench-outcomes-pw"
+
+
+def _best(func, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _interleaved(first, second, repeat: int = 5) -> tuple[float, float]:
+    """Best times of two functions run in turns: this machine's speed drifts by the minute,
+    and a ratio of two figures taken minutes apart measures the drift."""
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for index, func in enumerate((first, second)):
+            started = time.perf_counter()
+            func()
+            best[index] = min(best[index], time.perf_counter() - started)
+    return best[0], best[1]
+
+
+def bare_group_by(session_id: int):
+    """The same rows as the cascade reads (the members, their roster lines in the plan's
+    sessions, those lines' attendances and make-ups), joined as it joins them and counted per
+    unit and attendance status, with nothing else: the baseline. (Grouping by the status, as
+    the dashboard's baseline does, reads the attendance rows themselves; a count(*) alone is
+    answered from the unique index and reads no attendance at all.)"""
+    from sqlalchemy import and_, func, select
+
+    from attendance.models import Attendance, MakeupAttendance, Member, Person
+    from attendance.outcomes.tree import family
+
+    sessions = select(family(session_id).c.id)
+    return (select(Member.unit_id, Attendance.status, func.count()).select_from(Member)
+            .outerjoin(Person, and_(Person.member_id == Member.id,
+                                    Person.session_id.in_(sessions)))
+            .outerjoin(Attendance, and_(Attendance.session_id == Person.session_id,
+                                        Attendance.person_id == Person.id))
+            .outerjoin(MakeupAttendance, and_(MakeupAttendance.session_id == Person.session_id,
+                                              MakeupAttendance.person_id == Person.id))
+            .group_by(Member.unit_id, Attendance.status))
+
+
+def measure(url: str, session_id: int, label: str) -> list[str]:
+    from datetime import datetime, timezone
+
+    from flask_login import login_user
+    from sqlalchemy import select
+
+    from attendance.accounts import users as accounts
+    from attendance.models import StudySession, User
+    from attendance.outcomes.cascade import cascade_outcomes
+    from webapp import create_app
+    from webapp.extensions import db
+    from webapp.outcomes.consolidated import page
+
+    os.environ["DATABASE_URL"] = url
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    lines = []
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == USER)) or \
+            accounts.create_user(db.session, username=USER, role="viewer", password=PASSWORD,
+                                 now=datetime.now(timezone.utc))
+        db.session.commit()
+        user_id = user.id
+        session = db.session.get(StudySession, session_id)
+        bare = bare_group_by(session_id)
+        computed, bare_s = _interleaved(lambda: cascade_outcomes(db.session, session),
+                                        lambda: db.session.execute(bare).all())
+        result = cascade_outcomes(db.session, session)
+
+    def render():
+        with app.test_request_context(f"/sessions/{session_id}/outcomes"):
+            login_user(db.session.get(User, user_id))
+            html = page(session_id)
+            assert 'id="cascade"' in html
+            db.session.remove()
+
+    page_s = _best(render)
+    ratio = computed / bare_s
+    t = result.total
+    say(f"Outcomes of {label} ({url.split(':')[0]}), best of 5 in turns (page: of 3): "
+        f"{t.members:,} members to be "
+        f"taught, {t.taught:,} taught ({t.rate} %), {len(result.units):,} units, "
+        f"{t.classes:,} classes")
+    say(f"  cascade (one query) {computed * 1000:7.0f} ms vs bare GROUP BY {bare_s * 1000:7.0f} "
+        f"ms = {ratio:.2f}x (target <= 2x: {'OK' if ratio <= 2 else 'OVER'})")
+    say(f"  outcomes page {page_s * 1000:7.0f} ms (target < 1 s: "
+        f"{'OK' if page_s < 1 else 'OVER'})")
+    return lines
+
+
+def generate(url: str, national: bool) -> int:
+    from outcomes_data import NATIONAL, PROVINCE, generate_timed
+
+    return generate_timed(url, NATIONAL if national else PROVINCE)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", required=True, help="a database URL or SQLite path")
+    parser.add_argument("--session", type=int, help="an existing main session (no generation)")
+    parser.add_argument("--national", action="store_true", help="960,000 members")
+    args = parser.parse_args(argv)
+    from national import database_url
+
+    url = database_url(args.database)
+    session_id = args.session or generate(url, args.national)
+    measure(url, session_id, "the national registry" if args.national else "a province")
+    return 0
+
+
+try:  # as a plug-in of bench/run.py
+    from run import Figures, scenario
+except ImportError:
+    scenario = None
+
+if scenario is not None:
+    _state: dict = {}
+
+    def _in_process(bench, national: bool) -> int:
+        import subprocess
+
+        done = subprocess.run(
+            [sys.executable, str(HERE / "scenario_outcomes.py"), "--database",
+             bench.env["DATABASE_URL"], *(["--national"] if national else [])],
+            cwd=ROOT, env=bench.env, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"outcomes set-up failed:\n{done.stderr[-3000:]}")
+        print(done.stdout.strip(), flush=True)
+        return int(bench.sql("SELECT max(id) FROM study_sessions WHERE parent_session_id "
+                             "IS NULL AND plan_number = '145-KH/TU' AND title LIKE "
+                             "'Hội nghị học tập, quán triệt Kết luận số 57-KL/TW'")[0][0])
+
+    def _prepare(bench) -> None:
+        if _state:
+            return
+        if os.environ.get("DIEMCAU_BENCH_NATIONAL") == "1":
+            _in_process(bench, national=True)
+        _state["session"] = _in_process(bench, national=False)
+        _state["token"] = bench.flask("create-token", USER).strip().splitlines()[-1]
+
+    @scenario("outcomes API, province", prepare=_prepare)
+    def outcomes_api(bench, connections: int) -> Figures:
+        import subprocess
+
+        from run import parse_wrk
+
+        _prepare(bench)
+        url = f"{bench.base_url}/api/v1/sessions/{_state['session']}/outcomes"
+        assert url.startswith("http://127.0.0.1:")
+        done = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{bench.duration}s", "--timeout", "10s",
+             "--latency", "-H", f"Authorization: Bearer {_state['token']}", url],
+            capture_output=True, text=True, check=True, timeout=bench.duration + 60)
+        return parse_wrk(done.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

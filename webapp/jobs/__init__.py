@@ -1,0 +1,27 @@
+"""Background jobs: the queue (huey), the worker command, the exports API and the job page.
+
+The queue is huey: by default a SQLite file in the instance folder (no server needed, one
+machine), or Redis when JOBS_REDIS_URL is set (several app nodes, one or more workers). The
+worker is `flask --app webapp jobs-worker` (started by `make run` beside gunicorn); in tests
+jobs run at once in the requesting thread (huey's immediate mode, JOBS_IMMEDIATE).
+"""
+
+
+def init_app(app) -> None:
+    from . import queue
+    from .blueprint import api_bp, bp
+    from .commands import jobs_worker_command
+
+    app.config.setdefault("JOBS_IMMEDIATE", app.testing)
+    app.config.setdefault("JOBS_WORKERS", 2)
+    # Above these sizes the direct download links hand over to a background job (a gunicorn
+    # worker is killed after 30 s): cards of more people, posters of more venues, lists and
+    # summaries of a larger roster.
+    app.config.setdefault("JOBS_DIRECT_CARDS", 2000)
+    app.config.setdefault("JOBS_DIRECT_POSTERS", 300)
+    app.config.setdefault("JOBS_DIRECT_PEOPLE", 50_000)
+    app.config.setdefault("JOBS_DIRECT_IMPORT_BYTES", 512 * 1024)  # about 4,000 roster rows
+    queue.init_app(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    app.cli.add_command(jobs_worker_command)
