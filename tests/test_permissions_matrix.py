@@ -92,11 +92,10 @@ GET = {
     "cards.person_png": VENUE_WRITE, "roster.edit": VENUE_MANAGE,
     "checkin.attendance_detail": VENUE_READ_ALL,
     # The member registry and follow-on classes: organizers (scoped to units: tests of
-    # attendance.members and the pages' tests); the world has no member and no class: 404.
+    # attendance.members and the pages' tests); the world has one member and no class.
     "members.index": MANAGE, "members.add": MANAGE, "members.import_file": MANAGE,
     "members.export": MANAGE, "members.template": MANAGE, "roster.from_members": MANAGE,
-    "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
-    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "members.edit": MANAGE, "members.move": MANAGE,
     "classes.index": MANAGE, "classes.add": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     # A summary export job still queued: its page and state for readers, no file yet.
@@ -114,8 +113,7 @@ POST = {
     "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
-    "classes.add": MANAGE, "members.edit": _row(MISSING, NO, NO, NO, NO, LOGIN),
-    "members.move": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "classes.add": MANAGE, "members.edit": MANAGE, "members.move": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
