@@ -117,13 +117,14 @@ def _hold_class(db, rng, session, cell, organizer, now) -> None:
         place=f"Nhà văn hóa {place_word} {cell.name.rsplit(' ', 1)[-1]}", now=now,
         actor=organizer)
     choices, absent = {}, []
-    for line in class_roll.roll_lines(db, cls):
+    for person_id in db.scalars(select(Person.id).where(Person.session_id == cls.id)
+                                .order_by(Person.id)):
         if rng.random() < 0.955:
-            choices[line.person.id] = ("present", "")
+            choices[person_id] = ("present", "")
         else:
             reason = rng.choice(REASONS) if rng.random() < 0.8 else ""
-            choices[line.person.id] = ("absent", reason)
-            absent.append(line.person.id)
+            choices[person_id] = ("absent", reason)
+            absent.append(person_id)
     class_roll.mark_class(db, cls, choices, now=now, actor=organizer)
     made_up = [i for i in absent if rng.random() < 0.5]
     if made_up:

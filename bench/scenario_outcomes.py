@@ -72,7 +72,8 @@ def bare_group_by(session_id: int):
             .group_by(Member.unit_id, Attendance.status))
 
 
-def measure(url: str, session_id: int, label: str) -> list[str]:
+def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
+            repeat: int = 5) -> list[str]:
     from datetime import datetime, timezone
 
     from flask_login import login_user
@@ -102,7 +103,7 @@ def measure(url: str, session_id: int, label: str) -> list[str]:
         session = db.session.get(StudySession, session_id)
         bare = bare_group_by(session_id)
         computed, bare_s = _interleaved(lambda: cascade_outcomes(db.session, session),
-                                        lambda: db.session.execute(bare).all())
+                                        lambda: db.session.execute(bare).all(), repeat)
         result = cascade_outcomes(db.session, session)
 
     def render():
@@ -112,17 +113,18 @@ def measure(url: str, session_id: int, label: str) -> list[str]:
             assert 'id="cascade"' in html
             db.session.remove()
 
-    page_s = _best(render)
+    page_s = _best(render) if page_too else None
     ratio = computed / bare_s
     t = result.total
-    say(f"Outcomes of {label} ({url.split(':')[0]}), best of 5 in turns (page: of 3): "
+    say(f"Outcomes of {label} ({url.split(':')[0]}), best of {repeat} in turns (page: of 3): "
         f"{t.members:,} members to be "
         f"taught, {t.taught:,} taught ({t.rate} %), {len(result.units):,} units, "
         f"{t.classes:,} classes")
     say(f"  cascade (one query) {computed * 1000:7.0f} ms vs bare GROUP BY {bare_s * 1000:7.0f} "
         f"ms = {ratio:.2f}x (target <= 2x: {'OK' if ratio <= 2 else 'OVER'})")
-    say(f"  outcomes page {page_s * 1000:7.0f} ms (target < 1 s: "
-        f"{'OK' if page_s < 1 else 'OVER'})")
+    if page_s is not None:
+        say(f"  outcomes page {page_s * 1000:7.0f} ms (target < 1 s: "
+            f"{'OK' if page_s < 1 else 'OVER'})")
     return lines
 
 
@@ -142,7 +144,10 @@ def main(argv=None) -> int:
 
     url = database_url(args.database)
     session_id = args.session or generate(url, args.national)
-    measure(url, session_id, "the national registry" if args.national else "a province")
+    # The page's target is a province's; nationally the computation is what is measured (the
+    # page would list 60,000 units).
+    measure(url, session_id, "the national registry" if args.national else "a province",
+            page_too=not args.national, repeat=2 if args.national else 5)
     return 0
 
 

@@ -59,7 +59,7 @@ def test_overview_equals_summarize_in_one_query(db, world):
     overview = live.overview(db, world.id, THRESHOLD)
     assert overview.totals == summary.totals
     assert overview.totals.made_up == 1 and overview.totals.present == 5 + 5 + 5 + 3
-    lagging = [r.venue.id for r in summary.venues if live.lags(r.totals, THRESHOLD)]
+    lagging = [r.venue.id for r in summary.venues if r.totals.lags(THRESHOLD)]
     assert overview.lagging == len(lagging) == 5  # hall 50%, p2 30%, p3-p5 0%; p1 100%
     assert (overview.not_ready, overview.not_signed) == (4, 4)
     own = world.venues[2]

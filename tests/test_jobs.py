@@ -211,7 +211,7 @@ def test_a_large_roster_file_is_checked_then_imported_by_jobs(app, client, db, l
                                                               make_session, make_user):
     from attendance.models import Person
 
-    app.config["JOBS_DIRECT_IMPORT_BYTES"] = 10  # every file counts as large here
+    app.config["JOBS_DIRECT_IMPORT_ROWS"] = 1  # every file counts as large here
     session = make_session()
     login(make_user())
     checked = _upload(client, session, ROSTER)
@@ -235,12 +235,14 @@ def test_a_large_roster_file_with_a_bad_row_imports_nothing(app, client, db, log
                                                             make_session, make_user):
     from attendance.models import Person
 
-    app.config["JOBS_DIRECT_IMPORT_BYTES"] = 10
+    app.config["JOBS_DIRECT_IMPORT_ROWS"] = 1
     session = make_session()
     login(make_user())
     checked = _upload(client, session, ROSTER + ",Thường trực Thị ủy,Hội trường UBND thị xã,\n")
     page = client.get(checked.headers["Location"]).get_data(as_text=True)
     job_id = checked.headers["Location"].rsplit("/", 1)[1]
     assert "Dòng 4" in page and f"/jobs/{job_id}/import" not in page  # no confirm button
-    assert client.post(f"/sessions/{session.id}/jobs/{job_id}/import").status_code == 303
+    second = client.post(f"/sessions/{session.id}/jobs/{job_id}/import")
+    state = client.get(f"/api/v1/jobs/{second.headers['Location'].rsplit('/', 1)[1]}")
+    assert state.get_json()["error"]["message"].startswith("Tệp có 1 dòng lỗi")
     assert db.query(Person).count() == 0

@@ -12,12 +12,10 @@ from .test_members import scoped_organizer
 
 def _setup(db):
     units = gen_tree(db)
-    add = dict(birth_date="01/01/1970", now=NOW, actor=None)
     an = registry.add_member(db, dict(full_name="Nguyễn Văn An", unit_id=units["PH-1"].id,
                                       member_no="100"), now=NOW, actor=None)
     em = registry.add_member(db, dict(full_name="Võ Thị Em", unit_id=units["PM-1"].id),
                              now=NOW, actor=None)
-    assert add
     db.commit()
     return units, an, em
 

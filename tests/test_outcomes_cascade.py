@@ -81,3 +81,38 @@ def test_lineage_lists_the_unit_and_its_ancestors(db):
     assert lineage(db, town.cells["hoa2"].id) == [town.cells["hoa2"].id, town.hoa.id,
                                                   town.town.id]
     assert lineage(db, None) == []
+
+
+def test_a_class_held_through_the_registry_services_counts(db):
+    """End to end with the public services users' actions go through: members added to the
+    registry, a cell's follow-on class with its members pre-filled, its one-screen roll."""
+    from datetime import date, time
+
+    from attendance.classes import follow_on
+    from attendance.classes import roll as class_roll
+    from attendance.members import registry
+
+    from .members_data import gen_tree
+    from .test_members import scoped_organizer
+
+    units = gen_tree(db)
+    add = lambda name, **kw: registry.add_member(  # noqa: E731
+        db, dict(full_name=name, unit_id=units["PH-1"].id, birth_date="01/01/1970", **kw),
+        now=factories.NOW, actor=None)
+    an, binh, _ = add("Nguyễn Văn An"), add("Lê Thị Bình"), add("Trần Cường", status="exempt")
+    session = factories.gen_session(db, organizer_unit_id=units["TU"].id)
+    secretary = scoped_organizer(db, units["PH-1"])
+    cls = follow_on.create_class(db, session, unit_id=units["PH-1"].id,
+                                 held_on=date(2026, 11, 30), starts=time(19, 30),
+                                 place="Nhà văn hóa", now=factories.NOW, actor=secretary)
+    lines = {line.person.member_id: line.person.id for line in class_roll.roll_lines(db, cls)}
+    class_roll.mark_class(db, cls, {lines[an.id]: ("present", ""),
+                                    lines[binh.id]: ("absent", "ốm")},
+                          now=factories.NOW, actor=secretary)
+    result = cascade_outcomes(db, session)
+    cell = result.by_id[units["PH-1"].id]
+    assert (cell.members, cell.taught, cell.absent_excused, cell.exempt, cell.classes_cells) \
+        == (2, 1, 1, 1, 1)
+    assert (result.total.members, result.total.taught, result.total.rate) == \
+        (2, 1, Decimal("50.00"))
+    assert cell.finished  # it held its class, though Bình still owes a make-up

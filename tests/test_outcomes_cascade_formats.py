@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from attendance.accounts import users as accounts
-from attendance.reports.outcomes import export_cascade_csv, export_outcomes
+from attendance.reports.outcomes import export_cascade_csv
+from attendance.reports.outcomes_export import export_outcomes
 
 from .cascade_data import build_town
 from .factories import NOW

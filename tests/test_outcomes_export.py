@@ -13,7 +13,8 @@ import pytest
 from attendance.models import PRESENT, Attendance, Unit
 from attendance.outcomes import essays, quiz
 from attendance.outcomes import reports as rr
-from attendance.reports.outcomes import build_outcomes, export_outcomes
+from attendance.reports.outcomes import build_outcomes
+from attendance.reports.outcomes_export import export_outcomes
 
 from .factories import NOW
 

@@ -158,7 +158,7 @@ def _args(rule, world, index=1):
               "user_id": world["other_user"].id, "unit_id": world["unit"].id,
               "member_id": world["member"].id,
               "code": world["venues"][1].code, "filename": "css/app.css", "fmt": "csv",
-              "what": "summary", "token_id": 1, "member_id": 1,
+              "what": "summary", "token_id": 1,
               "parent_id": world["session"].id, "class_id": world["session"].id,
               "job_id": world["job"].id}
     missing = set(rule.arguments) - set(values)

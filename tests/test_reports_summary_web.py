@@ -96,7 +96,7 @@ def test_cli_refuses_unknown_session_and_format(runner, tmp_path, data):
 
 def test_cli_outcomes_not_available(runner, tmp_path, data, monkeypatch):
     session, _ = data
-    monkeypatch.setitem(sys.modules, "attendance.reports.outcomes", None)  # import fails
+    monkeypatch.setitem(sys.modules, "attendance.reports.outcomes_export", None)  # import fails
     target = tmp_path / "outcomes.csv"
     result = runner.invoke(args=["export", str(session.id), "--what", "outcomes",
                                  "--format", "csv", "-o", str(target)])

@@ -67,5 +67,6 @@ def mark_class(db: Session, cls: StudySession, choices: dict[int, tuple[str, str
         raise ValidationError(errors)
     if not wanted:
         return 0
-    marks.mark_many(db, venue=cls.venues[0], marks=wanted, now=now, actor=actor)
+    marks.mark_many(db, venue=cls.venues[0], marks=wanted, now=now, actor=actor,
+                    as_of=cls.starts_at)  # the class's roll, kept after it
     return len(wanted)

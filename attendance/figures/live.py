@@ -10,20 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from attendance.figures.summary import Figures, roster_status
-from attendance.models import (
-    ABSENT_EXCUSED,
-    ABSENT_UNEXCUSED,
-    ATTENDED,
-    BRIDGE_POINT,
-    LATE,
-    PRESENT,
-    Attendance,
-    ExpectedCount,
-    MakeupAttendance,
-    Person,
-    Venue,
-)
+from attendance.figures import summary
+from attendance.figures.summary import Figures, counts, lagging, roster_status
+from attendance.models import BRIDGE_POINT, ExpectedCount, Person, Venue
 from attendance.text import fold
 
 CONNECTED = "connected"
@@ -38,22 +27,11 @@ class Overview:
     not_signed: int  # bridge points not signed off
 
 
-def lags(figures: Figures, threshold: float) -> bool:
-    return figures.expected > 0 and figures.present * 100 < threshold * figures.expected
-
-
 def _per_venue(session_id: int, venue_ids: list[int] | None):
     """One row per venue: its own columns plus people's and expected figures (a subquery)."""
     roster = roster_status(session_id, venue_ids)
-    status = roster.c.status
-    people = (
-        select(roster.c.venue_id.label("venue_id"),
-               func.count(roster.c.id).label("invited"),
-               func.count(case((status.in_((PRESENT, LATE)), 1))).label("present"),
-               func.count(case((status == LATE, 1))).label("late"),
-               func.count(case((status == ABSENT_EXCUSED, 1))).label("excused"),
-               func.count(case((status == ABSENT_UNEXCUSED, 1))).label("unexcused"))
-        .group_by(roster.c.venue_id))
+    people = select(roster.c.venue_id.label("venue_id"), *counts(roster)).group_by(
+        roster.c.venue_id)
     expected = (
         select(ExpectedCount.venue_id.label("venue_id"),
                func.sum(ExpectedCount.expected).label("expected"),
@@ -86,7 +64,7 @@ def _per_venue(session_id: int, venue_ids: list[int] | None):
 
 
 def _lagging(rows, threshold: float):
-    return (rows.c.expected > 0) & (rows.c.present * 100 < threshold * rows.c.expected)
+    return lagging(rows.c.expected, rows.c.present, threshold)
 
 
 def overview(db: Session, session_id: int, threshold: float,
@@ -95,14 +73,7 @@ def overview(db: Session, session_id: int, threshold: float,
     pass over the people (the per-venue aggregate, summed)."""
     rows = _per_venue(session_id, venue_ids)
     point = rows.c.kind == BRIDGE_POINT
-    made_up = (
-        select(func.count(Person.id))
-        .join(MakeupAttendance, (MakeupAttendance.person_id == Person.id)
-              & (MakeupAttendance.session_id == Person.session_id))
-        .outerjoin(Attendance, (Attendance.person_id == Person.id)
-                   & (Attendance.session_id == Person.session_id))
-        .where(Person.session_id == session_id,
-               Attendance.status.is_(None) | Attendance.status.not_in(ATTENDED)))
+    made_up = summary.made_up(func.count(Person.id)).where(Person.session_id == session_id)
     if venue_ids is not None:
         made_up = made_up.where(Person.venue_id.in_(venue_ids))
     total = func.coalesce

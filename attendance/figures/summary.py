@@ -15,7 +15,6 @@ from attendance.models import (
     ABSENT_UNEXCUSED,
     ATTENDED,
     LATE,
-    PRESENT,
     Attendance,
     Category,
     ExpectedCount,
@@ -43,6 +42,9 @@ class Figures:
     def add(self, other: "Figures") -> None:
         for name in FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def lags(self, threshold: float) -> bool:
+        return lagging(self.expected, self.present, threshold)
 
     @property
     def rate(self) -> float | None:
@@ -73,19 +75,28 @@ class Summary:
     totals: Figures
 
 
+def lagging(expected, present, threshold):
+    """A venue lags when present * 100 < threshold * expected, unrounded: the one predicate, on
+    numbers (a Figures) and on SQL columns alike (the dashboard's filter and count)."""
+    return (expected > 0) & (present * 100 < threshold * expected)
+
+
+def counts(roster) -> tuple:
+    """The attendance counts over ``roster`` (``roster_status``'s subquery), labelled: invited,
+    present (late included), late, excused, unexcused. The one aggregate every figure sums."""
+    status = roster.c.status
+    return (func.count(roster.c.id).label("invited"),
+            func.count(case((status.in_(ATTENDED), 1))).label("present"),
+            func.count(case((status == LATE, 1))).label("late"),
+            func.count(case((status == ABSENT_EXCUSED, 1))).label("excused"),
+            func.count(case((status == ABSENT_UNEXCUSED, 1))).label("unexcused"))
+
+
 def count_rows(db: Session, session_id: int, venue_ids: list[int] | None = None):
     """(venue_id, category_id, invited, present, late, excused, unexcused) per roster cell."""
     roster = roster_status(session_id, venue_ids)
-    status = roster.c.status
-    query = (
-        select(roster.c.venue_id, roster.c.category_id,
-               func.count(roster.c.id),
-               func.count(case((status.in_((PRESENT, LATE)), 1))),
-               func.count(case((status == LATE, 1))),
-               func.count(case((status == ABSENT_EXCUSED, 1))),
-               func.count(case((status == ABSENT_UNEXCUSED, 1))))
-        .group_by(roster.c.venue_id, roster.c.category_id))
-    return db.execute(query).all()
+    return db.execute(select(roster.c.venue_id, roster.c.category_id, *counts(roster))
+                      .group_by(roster.c.venue_id, roster.c.category_id)).all()
 
 
 def roster_status(session_id: int, venue_ids: list[int] | None = None):
@@ -118,16 +129,21 @@ def people_of(query, session_id: int, venue_ids: list[int] | None):
     return query.where(Person.venue_id.in_(venue_ids))
 
 
-def made_up_rows(db: Session, session_id: int, venue_ids: list[int] | None = None):
-    """(venue_id, category_id, made_up): people who did not attend but made up."""
-    query = (
-        select(Person.venue_id, Person.category_id, func.count(Person.id))
+def made_up(*columns):
+    """``select(*columns)`` over the people who did not attend and made it up (học bù)."""
+    return (
+        select(*columns)
         .join(MakeupAttendance, (MakeupAttendance.person_id == Person.id)
               & (MakeupAttendance.session_id == Person.session_id))
         .outerjoin(Attendance, (Attendance.person_id == Person.id)
                    & (Attendance.session_id == Person.session_id))
-        .where(Attendance.status.is_(None) | Attendance.status.not_in(ATTENDED))
-        .group_by(Person.venue_id, Person.category_id))
+        .where(Attendance.status.is_(None) | Attendance.status.not_in(ATTENDED)))
+
+
+def made_up_rows(db: Session, session_id: int, venue_ids: list[int] | None = None):
+    """(venue_id, category_id, made_up): people who did not attend but made up."""
+    query = made_up(Person.venue_id, Person.category_id, func.count(Person.id)).group_by(
+        Person.venue_id, Person.category_id)
     return db.execute(people_of(query, session_id, venue_ids)).all()
 
 

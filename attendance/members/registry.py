@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit
 from attendance.errors import DomainError, Forbidden, ValidationError
-from attendance.models import (ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove, Unit,
-                               User)
+from attendance.models import ACTIVE, MEMBER_STATUSES, Member, MemberMove, Unit, User
 from attendance.permissions import can_manage_unit
 from attendance.members.fields import parse_birth_date, parse_status
 from attendance.roster.people import parse_party_member

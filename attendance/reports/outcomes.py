@@ -2,7 +2,7 @@
 the superior committee, by reporting unit and in total.
 
     build_outcomes(db, session, now=...) -> Outcomes      (the page and every format)
-    export_outcomes(db, session, "csv" | "xlsx" | "pdf", out, now=...)
+    outcomes_export.export_outcomes(db, session, "csv" | "xlsx" | "pdf", out, now=...)
 
 A unit that has reported (sent, sent late, or accepted) is shown with its own figures; a unit
 that has not is shown with what the system knows from attendance and essays, and listed among
@@ -201,22 +201,6 @@ def attention_rows(rows: list[UnitRow]) -> Iterator[tuple]:
 
 
 # Formats --------------------------------------------------------------------------------------
-
-def export_outcomes(db: Session, session: StudySession, fmt: str, out: BinaryIO, *,
-                    now: datetime, letterhead=None) -> None:
-    """Write the consolidated report in ``fmt`` to the binary file ``out``."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt}")
-    outcomes = build_outcomes(db, session, now=now)
-    if fmt == "csv":
-        write_csv(out, unit_columns(outcomes.grades), unit_rows(outcomes))
-    elif fmt == "xlsx":
-        write_xlsx(outcomes, out)
-    else:
-        from .outcomes_pdf import write_pdf  # reportlab only when a PDF is asked for
-
-        write_pdf(outcomes, out, now=now, letterhead=letterhead)
-
 
 def export_cascade_csv(db: Session, session: StudySession, out: BinaryIO) -> None:
     """The computed table by unit alone as CSV (one table per CSV file, for Excel and scripts;

@@ -11,12 +11,13 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from attendance.figures.summary import Figures, Summary, summarize
+from attendance.figures.summary import Summary, summarize
 
 from ..models import StudySession
 from . import lists
 from .csv import write_csv
-from .table import INT, RATE, TEXT, Column, Strong, rate
+from .summary_cells import figures, local_time
+from .table import INT, RATE, TEXT, Column, Strong
 from .xlsx import XlsxBook
 
 WHATS = ("summary", "absentees", "late")
@@ -48,11 +49,6 @@ VENUE_LATE_COLUMNS = [Column(c.title, c.kind) for c in LATE_COLUMNS[2:]]
 VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10]
 
 
-def figures(f: Figures) -> tuple:
-    return (f.expected, f.present, f.late, f.absent_excused, f.absent_unexcused,
-            f.not_checked_in, rate(f.present, f.expected), getattr(f, "made_up", None))
-
-
 def summary_rows(summary: Summary) -> Iterator[tuple]:
     """Per venue its categories and a subtotal, then the grand total."""
     for row in summary.venues:
@@ -73,10 +69,6 @@ def late_rows(arrivals, session: StudySession, *, venue: bool = True) -> Iterato
         values = (a.full_name, a.position, a.unit, a.category, a.came_to,
                   local_time(a.at, session))
         yield (number, a.venue, *values) if venue else values
-
-
-def local_time(at: datetime, session: StudySession) -> str:
-    return at.astimezone(session.zone).strftime("%H:%M")
 
 
 def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,

@@ -11,7 +11,7 @@ from ..models import HALL, StudySession
 from . import lists
 from .document import PartyDocument, number_format, percent_format
 from .letterhead import letterhead_for
-from .summary_export import figures, local_time
+from .summary_cells import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong, rate
 
 CHART_MAX = 30  # venues drawn one bar each; above that, the lowest ones

@@ -59,9 +59,13 @@ def _checked(venue: Venue, person: Person, status: str, reason: str) -> str:
 
 
 def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]],
-              now: datetime, actor: User, nonce: str | None = None) -> list[Attendance]:
+              now: datetime, actor: User, nonce: str | None = None,
+              as_of: datetime | None = None) -> list[Attendance]:
     """``mark`` for many people at once (a whole class's roll on one screen): the same rule
-    and audit per person, every mark checked before the first is written, one flush."""
+    and audit per person, every mark checked before the first is written, one flush. The
+    marks count as of ``as_of`` (default ``now``: a follow-on class's roll, written up after
+    the class, counts as of the class, and the window is judged then)."""
+    as_of = now if as_of is None else as_of
     _guard(actor, venue)
     checked = [(person, status, _checked(venue, person, status, reason))
                for person, status, reason in marks]
@@ -74,14 +78,14 @@ def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]]
         row = existing.get(person.id)
         # The check-in rule's word on a mark: the window, and a check-in elsewhere stays.
         rule.check_roll_mark(venue.session, venue, status, row and row.status,
-                             row and row.venue_id, now)
+                             row and row.venue_id, as_of)
     rows = []
     for person, status, reason in checked:
         row = existing.get(person.id)
         before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
         if row is None:
             row = Attendance(session_id=venue.session_id, person_id=person.id,
-                             venue_id=venue.id, status=status, method="roll", at=now,
+                             venue_id=venue.id, status=status, method="roll", at=as_of,
                              recorded_by_id=actor.id, nonce=nonce, absence_reason=reason)
             db.add(row)
         else:

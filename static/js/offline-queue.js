@@ -98,25 +98,5 @@
   return Store;
   }
 
-  /* send(): posts the queue batch after batch until sendBatch() says nothing is left. One drain
-   * at a time: a call while draining asks for one more round. Offline, it only refreshes the
-   * counts. state holds {sending, again, unreachable}; refresh() redraws the counts. */
-  function drainer(state, sendBatch, refresh) {
-    return function send() {
-      if (state.sending) { state.again = true; return Promise.resolve(); }
-      if (!navigator.onLine) return refresh();
-      state.sending = true;
-      state.again = false;
-      function loop() {
-        return sendBatch().then(function (more) { return more || state.again ? (state.again = false, loop()) : null; });
-      }
-      return loop().catch(function () { state.unreachable = true; }).then(function () {
-        state.sending = false;
-        return refresh();
-      });
-    };
-  }
-
   window.DiemCauStore = makeStore("diemcau-scanner");
-  window.DiemCauStore.drainer = drainer;
 })();

@@ -22,24 +22,11 @@
   };
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var Store = window.DiemCauStore && window.DiemCauStore.named("diemcau-roll");
-  var BATCH = 100, RETRY_EVERY = 4000, REFRESH_EVERY = 5000;
-  var state = { sending: false, again: false, unreachable: false, waiting: 0, problem: "" };
+  var RETRY_EVERY = 4000, REFRESH_EVERY = 5000;
+  var Sync = window.DiemCauSync; // static/js/sync.js: sending, status line, t(), nonce
 
-  function t(key, params) {
-    var text = config.messages[key] || key;
-    Object.keys(params || {}).forEach(function (name) {
-      text = text.split("%(" + name + ")s").join(String(params[name]));
-    });
-    return text;
-  }
-
-  function newNonce() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
-  function offline() { return !navigator.onLine || state.unreachable; }
+  var t = Sync.translator(config.messages);
+  var newNonce = Sync.newNonce;
 
   /* The service worker keeps a fresh copy of this page for an offline reload: asked once it is
    * ready and again whenever marks were accepted or statuses changed, so the copy shows them. */
@@ -88,27 +75,26 @@
     }).then(send);
   }
 
-  /* ---- sending ---- */
-  function line() {
-    var el = document.getElementById("net-status");
-    if (!el) return;
-    var cls = "net-online", text = t("online");
-    if (state.problem) { cls = "net-problem"; text = state.problem; }
-    else if (offline()) { cls = "net-offline"; text = t("offline", { n: state.waiting }); }
-    else if (state.waiting > 0) { cls = "net-sending"; text = t("sending", { n: state.waiting }); }
-    el.className = "net-status " + cls;
-    el.textContent = text;
-    // Headcount, readiness and sign-off are posted as pages: they need the connection.
-    root.classList.toggle("is-offline", offline());
-    Array.prototype.forEach.call(root.querySelectorAll(".needs-online button"), function (b) {
-      b.disabled = offline();
-    });
-  }
-
-  function refreshCount() {
-    if (!Store) return Promise.resolve();
-    return Store.count(config.sessionId).then(function (n) { state.waiting = n; line(); });
-  }
+  /* ---- sending (static/js/sync.js) ---- */
+  var sync = Store ? Sync.create({
+    store: Store, sessionId: config.sessionId, url: config.rollUrl, csrf: csrf, t: t,
+    lineId: "net-status",
+    toWire: function (item) {
+      return { nonce: item.nonce, venue_id: item.venue_id, person_id: item.person_id,
+               status: item.status, reason: item.reason, recorded_at: item.recorded_at };
+    },
+    onAnswer: function (result) { answer(result); setTimeout(keepPage, 0); },
+    onLine: function (st, isOffline) {
+      // Headcount, readiness and sign-off are posted as pages: they need the connection.
+      root.classList.toggle("is-offline", isOffline);
+      Array.prototype.forEach.call(root.querySelectorAll(".needs-online button"), function (b) {
+        b.disabled = isOffline;
+      });
+    }
+  }) : null;
+  var state = sync ? sync.state : { waiting: 0, unreachable: false };
+  function line() { if (sync) sync.line(); }
+  function refreshCount() { return sync ? sync.refresh() : Promise.resolve(); }
 
   function answer(result) {
     var li = result.person && row(result.person.id);
@@ -122,45 +108,7 @@
     }
   }
 
-  function sendBatch() {
-    return Store.waiting(config.sessionId, BATCH).then(function (items) {
-      if (!items.length) return false;
-      var body = { items: items.map(function (item) {
-        return { nonce: item.nonce, venue_id: item.venue_id, person_id: item.person_id,
-                 status: item.status, reason: item.reason, recorded_at: item.recorded_at };
-      }) };
-      return fetch(config.rollUrl, {
-        method: "POST", credentials: "same-origin", cache: "no-store",
-        headers: { "Content-Type": "application/json", "Accept": "application/json",
-                   "X-CSRFToken": csrf },
-        body: JSON.stringify(body)
-      }).then(function (response) {
-        state.unreachable = false;
-        if (response.status === 401 || response.redirected) { state.problem = t("signed_out"); return false; }
-        if (!response.ok) {
-          return response.json().catch(function () { return {}; }).then(function (b) {
-            var code = b && b.error && b.error.code;
-            state.problem = code === "csrf" ? t("signed_out") : t("server_error");
-            return false;
-          });
-        }
-        state.problem = "";
-        return response.json().then(function (b) {
-          var asked = {};
-          items.forEach(function (item) { asked[item.nonce] = true; });
-          var answered = (b.results || []).filter(function (r) { return asked[r.nonce]; });
-          return Store.remove(answered.map(function (r) { return r.nonce; })).then(function () {
-            answered.forEach(answer);
-            if (answered.length) keepPage();
-            return answered.length > 0 && items.length === BATCH;
-          });
-        });
-      }, function () { state.unreachable = true; return false; });
-    });
-  }
-
-  var send = Store ? window.DiemCauStore.drainer(state, sendBatch, refreshCount)
-    : function () { return Promise.resolve(); };
+  var send = sync ? sync.send : function () { return Promise.resolve(); };
 
   /* ---- live figures (and statuses taken by scanning) ---- */
   function refreshCounts() {
@@ -196,20 +144,15 @@
 
   document.addEventListener("submit", onSubmit);
   window.addEventListener("online", function () { state.unreachable = false; send(); refreshCounts(); });
-  window.addEventListener("offline", line);
   if (Store && config.mayMark) {
     markWaiting().then(refreshCount).then(send);
     setInterval(send, RETRY_EVERY);
   }
   line();
   setInterval(refreshCounts, REFRESH_EVERY);
-  if ("serviceWorker" in navigator && config.swUrl) {
-    navigator.serviceWorker.register(config.swUrl, { scope: "/" }).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      worker = registration.active;
-      keepPage(); // its first load did not pass the worker
-    }).catch(function () { /* the page still works online */ });
-  }
+  Sync.registerWorker(config.swUrl, function (active) {
+    worker = active;
+    keepPage(); // its first load did not pass the worker
+  });
   window.DiemCauRoll = { send: send, state: state };
 })();

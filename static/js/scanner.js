@@ -39,13 +39,8 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function t(key, params) {
-    var text = config.messages[key] || key;
-    Object.keys(params || {}).forEach(function (name) {
-      text = text.split("%(" + name + ")s").join(String(params[name]));
-    });
-    return text;
-  }
+  var Sync = window.DiemCauSync; // static/js/sync.js
+  var t = Sync.translator(config.messages);
 
   /* "Nguyễn Văn Đức" -> "nguyen van duc", as attendance.text.fold does on the server. */
   function fold(text) {
@@ -57,11 +52,7 @@
     hour12: false, timeZone: "Asia/Ho_Chi_Minh" });
   function hhmm(iso) { return iso ? timeFormat.format(new Date(iso)) : ""; }
 
-  function newNonce() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
+  var newNonce = Sync.newNonce;
 
   /* ---- feedback: the big panel, the recent list, a beep and a buzz ---- */
 
@@ -152,8 +143,9 @@
    * a pick from the roster is the staff's own word ("ok"). */
   function checkIn(fields, personId, check) {
     check = check || "ok";
+    // last_contact: the server's time this device last heard (a clock set back then shows)
     var item = { nonce: newNonce(), session_id: config.sessionId, venue_id: config.venueId,
-                 scanned_at: new Date().toISOString() };
+                 scanned_at: new Date().toISOString(), last_contact: Sync.lastContact() };
     Object.keys(fields).forEach(function (k) { item[k] = fields[k]; });
     return Store.enqueue(item).then(function () {
       return Store.seen(config.sessionId, personId);
@@ -281,13 +273,9 @@
     $("camera-start").addEventListener("click", startCamera);
     $("scan-alert-close").addEventListener("click", function () { $("scan-alert").hidden = true; });
     startCamera();
-    if ("serviceWorker" in navigator && config.swUrl) {
-      navigator.serviceWorker.register(config.swUrl, { scope: "/" }).then(function () {
-        return navigator.serviceWorker.ready;
-      }).then(function (registration) {
-        // Keep this very page for an offline reload (its first load did not pass the worker).
-        if (registration.active) registration.active.postMessage({ keep: location.href });
-      }).catch(function () { /* the page still works online */ });
-    }
+    Sync.registerWorker(config.swUrl, function (worker) {
+      // Keep this very page for an offline reload (its first load did not pass the worker).
+      if (worker) worker.postMessage({ keep: location.href });
+    });
   });
 })();

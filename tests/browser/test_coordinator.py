@@ -41,7 +41,7 @@ def _statuses(live, session_id):
 
 def test_coordinator_marks_offline_and_the_dashboard_follows(live, browser, sign_in,
                                                              screenshot):
-    session = live.make_session(bridge_points=3)
+    session = live.make_session(bridge_points=3, checkin_window="open")  # marks use the real clock
     point = session.venues[1]
     names = ["Lê Văn An", "Phạm Thị Bình", "Hoàng Văn Cường", "Đỗ Thị Dung"]
     ids = _people_at(live, session.id, point.id, names)

@@ -222,7 +222,10 @@ OTHER_SCHEMAS = {
         person_id={"type": "integer", "description": "manual pick, when there is no token"},
         method={"type": "string", "enum": ["manual", "walk_in"]},
         venue_id=ID,
-        scanned_at={**DATE_TIME, "description": "device time of a queued offline scan"}),
+        scanned_at={**DATE_TIME, "description": "device time of a queued offline scan"},
+        last_contact={**DATE_TIME, "description": "the server_time the device last heard "
+                      "when it scanned: a scanned_at before it (or in the future) is not "
+                      "believed, and the scan counts when it arrived"}),
     "CheckinRequest": _object(["items"], items={
         "type": "array", "minItems": 1, "maxItems": 500, "items": _ref("CheckinItem")}),
     "CheckinResult": _object(
@@ -237,7 +240,9 @@ OTHER_SCHEMAS = {
         status=_nullable({"type": "string", "enum": ["present", "late"]}),
         at=_nullable(DATE_TIME)),
     "CheckinResponse": _object(["results"], results={
-        "type": "array", "items": _ref("CheckinResult")}),
+        "type": "array", "items": _ref("CheckinResult")},
+        server_time={**DATE_TIME, "description": "the server's time: send it back as "
+                     "last_contact with later scans"}),
     "WalkInRequest": _object(
         ["nonce", "venue_id", "full_name", "category_id"],
         nonce={"type": "string", "minLength": 1, "maxLength": 64,
@@ -311,7 +316,7 @@ OTHER_PATHS = {
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("CheckinRequest")}}},
         "responses": {"200": _ok("CheckinResponse", "One result per item, in order"),
-                      **_errors(400, 401, 404)}}},
+                      **_errors(400, 401, 403, 404)}}},
     "/api/v1/sessions/{session_id}/walkins": {"post": {
         "operationId": "postWalkIn", "tags": ["check-in"],
         "summary": "Register a walk-in (not on the roster) and check them in at once",
@@ -328,7 +333,7 @@ OTHER_PATHS = {
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("RollRequest")}}},
         "responses": {"200": _ok("RollResponse", "One result per item, in order"),
-                      **_errors(400, 401, 404)}}},
+                      **_errors(400, 401, 403, 404)}}},
     "/api/v1/sessions/{session_id}/exports": {"post": {
         "operationId": "postExport", "tags": ["jobs"],
         "summary": "Start a long export (cards, invitations, posters, summary, lists, "

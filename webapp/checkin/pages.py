@@ -17,7 +17,7 @@ from ..extensions import db
 # What the service worker keeps so the station page and the roll page reload without a
 # connection.
 SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
-                "js/offline-queue.js", "js/scanner.js", "js/scanner-sync.js",
+                "js/offline-queue.js", "js/sync.js", "js/scanner.js", "js/scanner-sync.js",
                 "js/scanner-people.js", "js/roll.js")
 
 

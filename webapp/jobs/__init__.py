@@ -20,7 +20,8 @@ def init_app(app) -> None:
     app.config.setdefault("JOBS_DIRECT_CARDS", 2000)
     app.config.setdefault("JOBS_DIRECT_POSTERS", 300)
     app.config.setdefault("JOBS_DIRECT_PEOPLE", 50_000)
-    app.config.setdefault("JOBS_DIRECT_IMPORT_BYTES", 512 * 1024)  # about 4,000 roster rows
+    app.config.setdefault("JOBS_DIRECT_IMPORT_ROWS", 4000)  # a CSV roster's lines
+    app.config.setdefault("JOBS_DIRECT_IMPORT_BYTES", 256 * 1024)  # an XLSX: ~5,000 rows
     queue.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

@@ -32,7 +32,9 @@ def run(app, job_id: str) -> None:
             file_name, result = _work(app, job)
         except DomainError as error:
             db.session.rollback()
-            _failed(job_id, error, getattr(error, "result", None))
+            # The message's figures (a limit, a count) go with the code.
+            _failed(job_id, error, dict(getattr(error, "result", None) or {},
+                                        params=error.params))
         except Exception:
             log.exception("job %s failed", job_id)
             db.session.rollback()

@@ -11,8 +11,8 @@ from ..errors import message
 def job_json(job: Job) -> dict:
     error = None
     if job.error:
-        params = jobs.result(job)
-        error = {"code": job.error, "message": message(job.error, count=params.get("bad", 0))}
+        params = jobs.result(job).get("params") or {}
+        error = {"code": job.error, "message": message(job.error, **params)}
     download = None
     if job.state == DONE and job.file_name:
         download = url_for("jobs_api.download", job_id=job.id, _external=False)

@@ -7,8 +7,8 @@ from flask import abort, render_template, send_file
 
 from attendance import permissions
 from attendance.models import StudySession
-from attendance.reports.outcomes import (FORMATS, build_outcomes, export_cascade_csv,
-                                         export_outcomes)
+from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
+from attendance.reports.outcomes_export import export_outcomes
 
 from ..auth import role_required
 from ..extensions import db

@@ -54,7 +54,7 @@ def export_command(session_id, what, fmt, output, signer):
 def _outcomes_writer(session: StudySession, fmt: str, now: datetime):
     """The learning-outcome report comes from attendance.reports.outcomes (issue 5, part B)."""
     try:
-        outcomes = importlib.import_module("attendance.reports.outcomes")
+        outcomes = importlib.import_module("attendance.reports.outcomes_export")
         export_outcomes = outcomes.export_outcomes
     except (ImportError, AttributeError):
         click.echo("outcomes report not available yet", err=True)
