@@ -1,16 +1,16 @@
 """accounts: auth version (sessions and tokens end at sign-out, password change, lock), failed
 sign-ins for lockout, optional TOTP second factor with recovery codes
 
-Revision ID: 0007_trust_accounts
-Revises: 0006_members
+Revision ID: 0010_trust_accounts
+Revises: 0009_jobs_background
 Create Date: 2026-12-01 23:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_trust_accounts'
-down_revision = '0006_members'
+revision = '0010_trust_accounts'
+down_revision = '0009_jobs_background'
 branch_labels = None
 depends_on = None
 
