@@ -43,7 +43,7 @@ RECIPIENTS = ["Ban Thường vụ Tỉnh ủy (báo cáo),", "Ban Tuyên giáo T
               "Các đồng chí UV BTV Thị ủy,", "Các cơ quan chuyên trách TMGV Thị ủy,",
               "Mặt trận và các tổ chức CT-XH thị xã,", "Các đảng ủy, chi bộ trực thuộc Thị ủy,",
               "C, PC Văn phòng Thị ủy,", "Lưu Văn phòng Thị ủy."]
-DEMO_PASSWORD = "diemcau2023"
+DEMO_PASSWORD = "diemcau-2023"  # organizers need 12 characters
 COMMITTEE = "Thị ủy Đức Phổ"
 
 WARDS = ["Nguyễn Nghiêm", "Phổ Hòa", "Phổ Minh", "Phổ Ninh", "Phổ Quang", "Phổ Thạnh",

@@ -77,7 +77,7 @@ def app_config(tmp_path):
     """Override keys here (or extend the dict in a test) before ``app`` is built."""
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": factories.SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,  # tests/test_rate_limits.py turns it on

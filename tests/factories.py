@@ -17,6 +17,8 @@ from attendance.text import fold
 
 NOW = datetime(2026, 11, 27, 0, 0, tzinfo=timezone.utc)  # 07:00 in Hà Nội
 PASSWORD = "correct-horse-42"
+# 32 random bytes: the app refuses to start with less (webapp.config.check_secret_key)
+SECRET_KEY = "5f0c2b8e9a71d4c36e8b0f2a9d17c4e5b3a6f8d09c2e4b7a1f5d8c3e6a9b0d2f"
 _seq = itertools.count(1)
 
 

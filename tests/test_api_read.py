@@ -1,13 +1,16 @@
 """The read API over HTTP: authentication, venue scope, shapes of sessions and rosters."""
 
+import hashlib
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from attendance.accounts import users as accounts
+from attendance.checkin import tokens
 from attendance.models import ApiToken, Document
 from tests.factories import NOW
+from webapp.checkin import card_key
 
 
 @pytest.fixture
@@ -149,10 +152,13 @@ def test_roster_for_an_organizer_all_or_one_venue(client, make_user, bearer, see
     assert body["generated_at"].endswith("+07:00")
     assert {p["id"] for p in body["people"]} == {people[0].id, people[1].id}
     hall_person = next(p for p in body["people"] if p["id"] == people[0].id)
+    live_card = tokens.card_token(card_key(), first.id, people[0].id, 1)
     assert hall_person == {
         "id": people[0].id, "full_name": "Trần Thị Hội Trường", "position": "Chuyên viên",
         "unit": "Văn phòng", "category_id": people[0].category_id,
-        "venue_id": first.venues[0].id, "phone_last4": "5678", "card_version": 1}
+        "venue_id": first.venues[0].id, "phone_last4": "5678", "card_version": 1,
+        "card_digest": hashlib.sha256(live_card.encode()).hexdigest()[:32]}
+    assert body["card_check"] == "sha256-128"
     assert next(p for p in body["people"] if p["id"] == people[1].id)["phone_last4"] is None
     one = client.get(f"/api/v1/sessions/{first.id}/roster?venue_id={first.venues[1].id}",
                      headers=headers).get_json()

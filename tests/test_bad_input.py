@@ -171,11 +171,8 @@ def _forms(session, person_id):
         ("/users/", {"username": "letan2", "full_name": "Lễ tân", "password": "mat-khau-dai",
                      "role": "staff", "venue_id": str(hall.id)},
          ["username", "full_name", "password", "venue_id"]),
-        (f"/c/{bridge.code}", {"name": "Trần", "digits": "5678"}, ["name", "digits",
-                                                                    "presence"]),
-        (f"/c/{bridge.code}/checkin", {"person_id": str(person_id), "digits": "5678",
-                                       "nonce": "abc"},
-         ["person_id", "digits", "nonce", "presence"]),
+        (f"/c/{bridge.code}", {"name": "Trần", "digits": "5678", "nonce": "abc"},
+         ["name", "digits", "presence", "nonce"]),
         (f"/c/{bridge.code}/walk-in",
          {"full_name": "Mai Thị Năm", "category_id": str(session.categories_for(
              "bridge_point")[0].id), "phone": "0905333444", "nonce": "n1"},

@@ -12,9 +12,9 @@ from attendance.checkin.batch import ScanItem, _people, _seen_nonces, record_sca
 from attendance.checkin.scan import record_scan
 from attendance.models import ABSENT_EXCUSED, Attendance, Person, ScanAttempt, StudySession, Venue
 
-from .factories import NOW
+from .factories import NOW, SECRET_KEY
 
-KEY = tokens.derive_key("test-secret", "card")
+KEY = tokens.derive_key(SECRET_KEY, "card")
 
 
 def card(session, person, version=1):

@@ -13,9 +13,9 @@ from attendance.checkin.rule import scan_time
 from attendance.checkin.scan import record_scan
 from attendance.models import Attendance, ScanAttempt
 
-from .factories import NOW
+from .factories import NOW, SECRET_KEY
 
-KEY = tokens.derive_key("test-secret", "card")
+KEY = tokens.derive_key(SECRET_KEY, "card")
 
 
 def scan(db, session, person=None, *, venue=None, nonce, token=None, at=NOW, actor=None, **kw):

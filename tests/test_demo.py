@@ -12,7 +12,7 @@ from attendance.models import Category, Person, StudySession, User, Venue
 def test_seed_demo_reproduces_the_plan(runner, db):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "organizer" in result.output and "diemcau2023" in result.output
+    assert "organizer" in result.output and "diemcau-2023" in result.output
     session = db.scalar(select(StudySession))
     assert session.plan_number == "145-KH/TU"
     assert session.document.number == "57-KL/TW"
@@ -61,7 +61,7 @@ def test_demo_reporter_owes_a_result_report(runner, db, client):
     runner.invoke(args=["seed-demo"])
     units = db.scalar(select(func.count()).select_from(ResultReport))
     assert units >= 15 + 12  # wards/communes + cells, plus the Front and organizations
-    client.post("/login", data={"username": "reporter", "password": "diemcau2023"})
+    client.post("/login", data={"username": "reporter", "password": "diemcau-2023"})
     page = client.get("/sessions/1/reports", follow_redirects=True)
     assert page.status_code == 200
     assert "Phổ Hòa" in page.get_data(as_text=True)

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import ON_POSTGRES, POSTGRES_URL
+from tests.factories import SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -54,7 +55,7 @@ def served(tmp_path):
     else:
         url = f"sqlite:///{tmp_path / 'durable.sqlite3'}"
     env = {**os.environ, "DIEMCAU_INSTANCE": str(instance), "DATABASE_URL": url,
-           "SECRET_KEY": "durability-test"}
+           "SECRET_KEY": SECRET_KEY}
     subprocess.run([str(BIN / "flask"), "--app", "webapp", "init-db"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     setup = subprocess.run([sys.executable, "-c", _SETUP], cwd=ROOT, env=env, check=True,

@@ -16,6 +16,7 @@ from attendance.models import Base, User
 from webapp import create_app
 from webapp.config import _sqlalchemy_url
 from webapp.extensions import db
+from tests.factories import SECRET_KEY
 
 from .conftest import POSTGRES_URL
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:Depre
 def _fresh_app(tmp_path, monkeypatch):
     # Always a fresh SQLite file: the shared test database is built by create_all.
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    return create_app({"TESTING": True, "SECRET_KEY": "x",
+    return create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"})
 
 
@@ -71,7 +72,7 @@ def empty_database(request, tmp_path, monkeypatch):
     """An app on an empty database that no create_all touched."""
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
     if request.param == "sqlite":
-        yield create_app({"TESTING": True, "SECRET_KEY": "x",
+        yield create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
         return
     schema = f"migrations_{os.getpid()}_{secrets.token_hex(3)}"
@@ -81,7 +82,8 @@ def empty_database(request, tmp_path, monkeypatch):
     url = make_url(_sqlalchemy_url(POSTGRES_URL)).update_query_dict(
         {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
     try:
-        yield create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+        yield create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+                          "SQLALCHEMY_DATABASE_URI": url})
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -50,6 +50,8 @@ GET = {
     "auth.login": PUBLIC, "api.openapi": PUBLIC,
     # A one-time sign-in link: the token is the credential (a wrong one answers 400).
     "auth.sign_in_link": PUBLIC,
+    # without a password just checked, the second-factor page sends everyone to sign in
+    "auth.second_factor": _row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     # Public by design: a participant's own phone, guarded by the venue's secret code.
     "selfcheckin.start": PUBLIC, "selfcheckin.walk_in": PUBLIC, "quiz.start": PUBLIC,
     "home": SIGNED_IN, "sessions.index": SIGNED_IN, "api.sessions": SIGNED_IN,
@@ -247,7 +249,6 @@ POST_ELSEWHERE = {
     "auth.login": "tests/test_smoke.py",
     "checkin.api_checkins": "below", "roll.api_roll": "below",
     "checkin.api_walkins": "tests/test_scanner_pages.py",
-    "selfcheckin.confirm": "tests/test_selfcheckin.py",
     "sessions.venue_delete": "tests/test_sessions_pages.py",
     "sessions.category_delete": "tests/test_sessions_pages.py",
     "roster.remove": "tests/test_roster_pages.py",

@@ -17,9 +17,9 @@ from attendance.models import Attendance, ScanAttempt, StudySession
 from attendance.roster.imports import build_preview
 from attendance.sessions import set_checkin_window
 
-from .factories import NOW
+from .factories import NOW, SECRET_KEY
 
-KEY = tokens.derive_key("test-secret", "card")
+KEY = tokens.derive_key(SECRET_KEY, "card")
 SECOND = timedelta(seconds=1)
 
 

@@ -1,5 +1,5 @@
-"""Self check-in from a venue's poster link: find by name + phone digits, confirm, walk in,
-presence codes; and the venue's display page."""
+"""Self check-in from a venue's poster link: name + phone digits (+ presence code) checked in
+only on a match, nothing listed; walk in; presence codes; and the venue's display page."""
 
 import re
 from datetime import datetime, timedelta, timezone
@@ -35,88 +35,106 @@ def attendances(db) -> int:
     return db.scalar(select(func.count()).select_from(Attendance))
 
 
-def test_found_by_accentless_name_and_digits_then_checked_in_once(app, db, client, hall):
+def _code(venue) -> str:
+    return presence_code(presence_key(), venue.id, datetime.now(timezone.utc))
+
+
+def test_name_digits_and_presence_check_in_at_once_and_once(app, db, client, hall):
     session, venue, person = hall
-    page = client.post(f"/c/{venue.code}", data={"name": "tran huong", "digits": "5678"})
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Trần Thị Hường" in html and "Trần Văn Hùng" not in html
-    assert "0912345678" not in html
-    form = {"person_id": person.id, "digits": "5678", "presence": "", "nonce": nonce_of(html)}
-    first = client.post(f"/c/{venue.code}/checkin", data=form)
-    assert first.status_code == 200 and ACCEPTED in first.get_data(as_text=True)
-    again = client.post(f"/c/{venue.code}/checkin", data=form)  # a double submit
+    page = client.get(f"/c/{venue.code}?p={_code(venue)}").get_data(as_text=True)
+    form = {"name": "tran huong", "digits": "5678", "presence": _code(venue),
+            "nonce": nonce_of(page)}
+    first = client.post(f"/c/{venue.code}", data=form)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and ACCEPTED in html and "0912345678" not in html
+    again = client.post(f"/c/{venue.code}", data=form)  # a double submit
     assert ACCEPTED in again.get_data(as_text=True)
     assert attendances(db) == 1
     row = db.scalar(select(Attendance))
     assert (row.person_id, row.method, row.recorded_by_id) == (person.id, "self", None)
-    later = dict(form, nonce="another-form")
-    html = client.post(f"/c/{venue.code}/checkin", data=later).get_data(as_text=True)
+    later = dict(form, nonce="another-form-0001")
+    html = client.post(f"/c/{venue.code}", data=later).get_data(as_text=True)
     assert "Đã điểm danh tại" in html and attendances(db) == 1
 
 
-def test_wrong_digits_reveal_no_one(app, db, client, hall):
+def test_no_page_lists_or_confirms_anyone(app, db, client, hall, make_person):
+    """The audit's enumeration: a search for "ng" with guessed endings named 17 people."""
     session, venue, person = hall
-    page = client.post(f"/c/{venue.code}", data={"name": "Trần", "digits": "1111"})
-    html = page.get_data(as_text=True)
-    assert page.status_code == 404 and "Hường" not in html and "Hùng" not in html
-    bad = client.post(f"/c/{venue.code}", data={"name": "Trần", "digits": "12a"})
+    make_person(session, full_name="Trần Văn Hường", phone="0900005678")  # same name part
+    for name, digits in (("ng", "5678"), ("Trần", "5678"), ("Trần", "1111"),
+                         ("Trần Thị Hường", "1111")):
+        page = client.post(f"/c/{venue.code}", data={
+            "name": name, "digits": digits, "presence": _code(venue), "nonce": f"n-{name}-1"})
+        html = page.get_data(as_text=True)
+        assert page.status_code in (422, 429), (name, digits)
+        assert "Hường" not in html.replace(name, "") and "Hùng" not in html
+        assert "Trưởng phòng" not in html
+    assert attendances(db) == 0
+    bad = client.post(f"/c/{venue.code}", data={"name": "Trần", "digits": "12a", "nonce": "n2"})
     assert bad.status_code == 422 and "4 chữ số cuối" in bad.get_data(as_text=True)
-    # A forged confirm with someone's id but wrong digits checks in no one.
-    forged = client.post(f"/c/{venue.code}/checkin", data={
-        "person_id": person.id, "digits": "0000", "nonce": "forged-1"})
-    assert forged.status_code == 422 and attendances(db) == 0
+    assert client.post(f"/c/{venue.code}/checkin", data={
+        "person_id": person.id, "digits": "5678", "nonce": "forged-1"}).status_code == 404
     assert client.get("/c/not-a-venue").status_code == 404
 
 
-def test_matches_are_capped(app, db, make_session, make_person):
-    session = make_session()
-    for i in range(8):
-        make_person(session, full_name=f"Nguyễn Văn An {i}", phone=f"09000{i:01d}1234")
-    found = selfcheckin.find_self(db, session, name="nguyen an", digits="1234")
-    assert len(found) == selfcheckin.MAX_MATCHES
-    assert set(vars(found[0])) == {"id", "full_name", "position"}
-    with pytest.raises(ValidationError) as error:
-        selfcheckin.find_self(db, session, name=" ", digits="12")
-    assert error.value.errors == {"name": "required", "digits": "bad_digits"}
-
-
-def test_presence_code_required_when_the_session_asks(app, db, hall):
+def test_two_people_alike_are_sent_to_the_door(app, db, hall, make_person):
     session, venue, person = hall
-    session.require_presence = True
+    make_person(session, full_name="Trần Thị Hường", phone="0987005678")
+    with pytest.raises(CheckInError) as error:
+        selfcheckin.check_in_self(db, card_key=card_key(), presence_key=presence_key(),
+                                  session=session, venue=venue, name="Trần Thị Hường",
+                                  digits="5678", presence=_code(venue), nonce="n-twins-1",
+                                  now=datetime.now(timezone.utc))
+    assert error.value.code == "self_ambiguous" and attendances(db) == 0
+
+
+def test_presence_is_required_by_default_and_checked_before_any_look_up(app, db, hall):
+    session, venue, person = hall
+    assert session.require_presence  # the default
     now = datetime.now(timezone.utc)
     common = dict(card_key=card_key(), presence_key=presence_key(), session=session,
-                  venue=venue, person_id=person.id, digits="5678", now=now)
+                  venue=venue, digits="5678", now=now)
     for code in ("", "ABCDEF"):
-        with pytest.raises(CheckInError) as error:
-            selfcheckin.check_in_self(db, presence=code, nonce=f"n-{code}", **common)
-        assert error.value.code == "presence_required"
+        for name in ("Trần Thị Hường", "Không Có Ai"):  # the same answer: nothing learnt
+            with pytest.raises(CheckInError) as error:
+                selfcheckin.check_in_self(db, presence=code, nonce=f"n-{code}", name=name,
+                                          **common)
+            assert error.value.code == "presence_required"
     expired = presence_code(presence_key(), venue.id, now - timedelta(seconds=90))
     with pytest.raises(CheckInError):
-        selfcheckin.check_in_self(db, presence=expired, nonce="n-old", **common)
+        selfcheckin.check_in_self(db, presence=expired, nonce="n-old", name="Hường", **common)
     other_venue = presence_code(presence_key(), session.venues[1].id, now)
     with pytest.raises(CheckInError):
-        selfcheckin.check_in_self(db, presence=other_venue, nonce="n-other", **common)
+        selfcheckin.check_in_self(db, presence=other_venue, nonce="n-other", name="Hường",
+                                  **common)
     assert attendances(db) == 0
+    assert db.scalar(select(func.count()).select_from(ScanAttempt)) == 0
     current = presence_code(presence_key(), venue.id, now).lower()
-    result = selfcheckin.check_in_self(db, presence=current, nonce="n-ok", **common)
+    result = selfcheckin.check_in_self(db, presence=current, nonce="n-ok", name="Hường",
+                                       **common)
+    assert result.outcome == "accepted"
+
+
+def test_presence_switched_off_lets_name_and_digits_alone(app, db, hall):
+    session, venue, person = hall
+    session.require_presence = False
+    result = selfcheckin.check_in_self(
+        db, card_key=card_key(), presence_key=presence_key(), session=session, venue=venue,
+        name="Hường", digits="5678", presence=None, nonce="n-off-1",
+        now=datetime.now(timezone.utc))
     assert result.outcome == "accepted"
 
 
 def test_presence_over_http_prefilled_from_the_screen_link(app, db, client, hall):
     session, venue, person = hall
-    session.require_presence = True
-    db.commit()
-    code = presence_code(presence_key(), venue.id, datetime.now(timezone.utc))
+    code = _code(venue)
     page = client.get(f"/c/{venue.code}?p={code}").get_data(as_text=True)
     assert f'value="{code}"' in page
-    refused = client.post(f"/c/{venue.code}/checkin", data={
-        "person_id": person.id, "digits": "5678", "presence": "ZZZZZZ", "nonce": "x1"})
+    refused = client.post(f"/c/{venue.code}", data={
+        "name": "Hường", "digits": "5678", "presence": "ZZZZZZ", "nonce": "x1"})
     assert refused.status_code == 422 and "Mã tại chỗ" in refused.get_data(as_text=True)
-    attempt = db.execute(select(ScanAttempt.outcome, ScanAttempt.code, ScanAttempt.person_id,
-                                ScanAttempt.method)).one()  # refused attempts are recorded too
-    assert tuple(attempt) == ("rejected", "presence_required", person.id, "self")
-    accepted = client.post(f"/c/{venue.code}/checkin", data={
-        "person_id": person.id, "digits": "5678", "presence": code, "nonce": "x2"})
+    accepted = client.post(f"/c/{venue.code}", data={
+        "name": "Hường", "digits": "5678", "presence": code, "nonce": "x2"})
     assert ACCEPTED in accepted.get_data(as_text=True) and attendances(db) == 1
 
 
@@ -126,7 +144,7 @@ def test_walk_in_registers_and_checks_in(app, db, client, hall):
     assert "Thường trực Thị ủy" in page and "Đảng ủy viên" not in page  # hall categories only
     form = {"full_name": "Phạm Quốc Việt", "position": "Chuyên viên", "unit_name": "Văn phòng",
             "phone": "0901 222 333", "category_id": session.categories_for("hall")[1].id,
-            "nonce": nonce_of(page)}
+            "nonce": nonce_of(page), "presence": _code(venue)}
     first = client.post(f"/c/{venue.code}/walk-in", data=form)
     assert first.status_code == 200 and ACCEPTED in first.get_data(as_text=True)
     client.post(f"/c/{venue.code}/walk-in", data=form)  # a double submit
@@ -149,7 +167,8 @@ def test_walk_in_bad_input_rerenders_with_messages(app, db, client, hall):
     assert page.status_code == 422 and "Lựa chọn không hợp lệ." in html
     page = client.post(f"/c/{venue.code}/walk-in", data={
         "full_name": "Ngô Văn Bình", "phone": "12",
-        "category_id": session.categories_for("hall")[0].id, "nonce": "w3"})
+        "category_id": session.categories_for("hall")[0].id, "nonce": "w3",
+        "presence": _code(venue)})
     assert page.status_code == 422 and "Số điện thoại không hợp lệ." in page.get_data(
         as_text=True)
     assert db.scalar(select(func.count()).select_from(Person)) == 2 and attendances(db) == 0
@@ -163,6 +182,8 @@ def test_display_page_and_rotating_code(app, db, client, hall, make_user, login)
     assert client.get(url + "/display").status_code == 403
     client.post("/logout")
     login(make_user())
+    session.require_presence = False
+    db.commit()
     page = client.get(url + "/display").get_data(as_text=True)
     assert "js/presence.js" not in page and f"/c/{venue.code}" in page  # the static venue QR
     assert client.get(url + "/presence.json").get_json()["code"] is None

@@ -1,4 +1,4 @@
-from tests.factories import gen_session
+from tests.factories import SECRET_KEY, gen_session
 
 
 def test_healthz_answers_ok(client):
@@ -33,7 +33,7 @@ def test_cli_on_a_database_never_initialised_says_what_to_do(tmp_path, monkeypat
     from webapp import create_app
 
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
+    app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["export", "1", "--what", "summary",

@@ -7,9 +7,9 @@ from attendance.checkin.scan import record_scan
 from attendance.figures.summary import summarize
 from attendance.models import ABSENT_EXCUSED, Attendance, ExpectedCount
 
-from .factories import NOW
+from .factories import NOW, SECRET_KEY
 
-KEY = tokens.derive_key("test-secret", "card")
+KEY = tokens.derive_key(SECRET_KEY, "card")
 
 
 def test_figures_per_venue_and_category(db, make_session, make_person):

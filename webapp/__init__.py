@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import (api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
                metrics, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
-               summary, units, users, views)
+               summary, throttle, units, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    throttle.init_app(app)
     views.init_app(app)
     sessions.init_app(app)
     roster.init_app(app)

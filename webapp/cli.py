@@ -175,7 +175,9 @@ COMMANDS = [init_db_command, import_members_command, seed_demo_command, create_u
 def init_app(app) -> None:
     from .backup import backup_command, restore_command
 
-    for command in COMMANDS + [backup_command, restore_command]:
+    from .auth.commands import COMMANDS as ACCESS_COMMANDS
+
+    for command in COMMANDS + ACCESS_COMMANDS + [backup_command, restore_command]:
         if command is not init_db_command:
             command.callback = _needs_schema(command.callback)
         app.cli.add_command(command)

@@ -35,6 +35,7 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    check_secret_key(app.config["SECRET_KEY"])
     if os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://127.0.0.1:6379 (webapp.limits)
@@ -44,6 +45,37 @@ def load_config(app, test_config: dict | None) -> None:
     if os.environ.get("PROXY_FIX", "").isdigit():
         app.config["PROXY_FIX"] = int(os.environ["PROXY_FIX"])
     _trust_proxies(app)
+
+
+class WeakSecretKey(RuntimeError):
+    """SECRET_KEY signs sessions and QR cards: a guessable one lets anyone forge both."""
+
+
+def secret_key_bits(key: str | bytes) -> float:
+    """A generous estimate of the randomness in ``key``: its length times the bits of the
+    smallest usual alphabet that holds it (hex 4, base32 5, base64 6, printable 6.6)."""
+    if isinstance(key, bytes):
+        try:
+            key = key.decode("ascii")
+        except UnicodeDecodeError:
+            return 8.0 * len(key) if len(set(key)) >= 10 else 0.0
+    if len(set(key)) < 10:  # "aaaa…", "devdevdev…": long but not random
+        return 0.0
+    for alphabet, bits in (("0123456789abcdefABCDEF", 4), ("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=", 5),
+                           ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                            "+/-_=", 6)):
+        if set(key) <= set(alphabet):
+            return bits * len(key.rstrip("="))
+    return 6.5 * len(key)
+
+
+def check_secret_key(key) -> None:
+    """Refuse to start without 32 random bytes (256 bits) of SECRET_KEY."""
+    if not key or secret_key_bits(key) < 256:
+        raise WeakSecretKey(
+            "SECRET_KEY is too short or not random: it needs 32 random bytes, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))' (or leave it unset: "
+            "a key is then generated into the instance folder).")
 
 
 def _trust_proxies(app) -> None:

@@ -2,7 +2,8 @@
 
 from flask import flash, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
 
 from attendance.errors import DomainError, ValidationError
@@ -39,6 +40,15 @@ MESSAGES = {
     "venue_required": _l("Vai trò này cần gắn với một địa điểm."),
     "unit_required": _l("Vai trò này cần gắn với một đơn vị."),
     "password_too_short": _l("Mật khẩu cần ít nhất 8 ký tự."),
+    "password_too_short_organizer": _l("Mật khẩu của người tổ chức cần ít nhất 12 ký tự."),
+    "password_too_common": _l("Mật khẩu này quá phổ biến, dễ bị đoán. Xin chọn mật khẩu khác."),
+    "bad_credentials": _l("Sai tên đăng nhập hoặc mật khẩu."),
+    "sign_in_wait": _l("Đã nhập sai nhiều lần. Xin đợi %(seconds)s giây rồi thử lại."),
+    "account_locked_out": _l("Tài khoản tạm khóa do nhập sai quá nhiều lần. Thử lại sau "
+                             "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
+    "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
+    "sign_in_address_blocked": _l("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Xin "
+                                  "đợi ít phút rồi thử lại."),
     "cannot_deactivate_self": _l("Không thể tự khóa tài khoản của chính mình."),
     "name_taken": _l("Tên này đã có trong hội nghị."),
     "in_use": _l("Đang được sử dụng, không thể xóa."),
@@ -88,7 +98,10 @@ MESSAGES = {
     "presence_required": _l("Mã tại chỗ không đúng hoặc đã hết hạn; hãy quét mã trên màn hình."),
     # Self check-in
     "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
-    "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này."),
+    "self_not_found": _l("Không tìm thấy ai có họ tên và 4 số cuối điện thoại này. Kiểm tra "
+                         "lại, hoặc đăng ký dự nếu bạn chưa có tên trong danh sách."),
+    "self_ambiguous": _l("Có hơn một người trùng họ tên và số điện thoại này. Xin gặp cán bộ "
+                         "đón tiếp tại cửa."),
     "signed_off": _l("Điểm cầu đã ký xác nhận; cần Ban Tổ chức mở lại để sửa."),
     # Roster rows
     "missing_name": _l("Thiếu họ và tên."),
@@ -101,6 +114,9 @@ MESSAGES = {
     "missing_columns": _l("Thiếu cột bắt buộc."),
     "too_many_columns": _l("Tệp có quá nhiều cột (tối đa %(limit)s cột). Hãy chỉ giữ các cột của mẫu."),
     "unreadable_file": _l("Không đọc được tệp. Hãy dùng tệp CSV (UTF-8) hoặc XLSX."),
+    "archive_too_large": _l("Tệp nén chứa quá nhiều dữ liệu hoặc quá nhiều thành phần "
+                            "(có thể là tệp hỏng hoặc độc hại), nên không được đọc. Chưa có "
+                            "gì thay đổi."),
     "empty_file": _l("Tệp không có dòng dữ liệu nào."),
     "missing_category": _l("Thiếu thành phần."),
     "missing_venue": _l("Thiếu địa điểm."),
@@ -208,6 +224,17 @@ def flash_error(error: DomainError) -> None:
     flash(message(error.code, **error.params), "error")
 
 
+def database_lost(error: Exception) -> bool:
+    """Whether an error means the database cannot be reached now (a 503 to retry), not a bug
+    (a 500): a dropped connection, a refused or failed connect, a server shutting down or
+    starting up (the DBAPI's OperationalError / InterfaceError), or no pooled connection free
+    in time."""
+    if isinstance(error, SATimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError)))
+
+
 def init_app(app) -> None:
     # A refusal code as the sentence the user reads (the attendance record's scans).
     app.jinja_env.filters["code_message"] = message
@@ -234,19 +261,28 @@ def init_app(app) -> None:
         return render_template("error.html", code=code, text=message(code)), error.code, headers
 
     @app.errorhandler(DBAPIError)
-    def database_error(error: DBAPIError):
+    @app.errorhandler(SATimeoutError)
+    def database_error(error):
         from . import metrics
 
-        if not error.connection_invalidated:
+        if not database_lost(error):
             metrics.database_error("other")
             return server_error(error)
         metrics.database_error("connection_lost")
-        # The database server restarted or dropped the connection: the pool has been emptied
-        # and the next request connects afresh. Nothing was written; the client may retry.
-        app.logger.warning("database connection lost: %s", error.orig)
+        # The database server restarted, dropped the connection, is starting up or cannot be
+        # reached at all: the pool has been emptied and the next request connects afresh.
+        # Nothing was written; the client may retry.
+        app.logger.warning("database unavailable: %s", getattr(error, "orig", error))
         from .extensions import db
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: nothing to roll back
+            db.session.close()
         headers = {"Retry-After": "1"}
+        # The page must not reach for the database again (the signed-in user's row)
+        from flask import g
+        from .extensions import login_manager
+        g._login_user = login_manager.anonymous_user()
         if wants_json():
             return *json_error("database_unavailable"), headers
         return render_template("error.html", code="database_unavailable",

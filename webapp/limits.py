@@ -5,7 +5,8 @@
 - self check-in POSTs under /c/<code>: per IP. A hall's or commune's Wi-Fi puts every phone
   behind one address, so the limit is generous: it is there to stop a script guessing the four
   phone digits (10,000 tries), not people; one check-in is two POSTs;
-- knowledge-check POSTs under /q/...: per IP, generous for the same reason.
+- knowledge-check POSTs under /q/...: per IP, generous for the same reason;
+- every request made with an API token (any method, check-ins included): per token.
 
 The rules match by endpoint or path, so a blueprint added later under /c/ or /q/ is limited
 without touching this file. Each limit is a config key (RATELIMIT_SIGN_IN, ...) in Flask-Limiter's
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -34,6 +35,9 @@ DEFAULTS = {
     "RATELIMIT_SIGN_IN": "10/minute",
     "RATELIMIT_SELF_CHECKIN": "60/minute",
     "RATELIMIT_KNOWLEDGE_CHECK": "60/minute",
+    # Every request made with an API token, per token: a door's scanner sends a scan a second
+    # at most (or a batch of up to 500), so this stops a leaked token being used to flood.
+    "RATELIMIT_API_TOKEN": "600/minute",
     "RATELIMIT_CHECKIN_REFUSALS": "300/10minute",
 }
 
@@ -52,13 +56,17 @@ class Rule:
     config_key: str
     matches: Callable[[], bool]
     key: Callable[[], str] = get_remote_address
+    methods: tuple[str, ...] | None = ("POST",)  # None: every method
 
 
 RULES = (
-    Rule("sign_in", "RATELIMIT_SIGN_IN", lambda: request.endpoint == "auth.login",
-         key=_ip_and_username),
+    Rule("sign_in", "RATELIMIT_SIGN_IN",
+         lambda: request.endpoint in ("auth.login", "auth.second_factor"), key=_ip_and_username),
     Rule("self_checkin", "RATELIMIT_SELF_CHECKIN", lambda: request.path.startswith("/c/")),
     Rule("knowledge_check", "RATELIMIT_KNOWLEDGE_CHECK", lambda: request.path.startswith("/q/")),
+    # g.bearer is set by webapp.auth only once the token authenticated
+    Rule("api_token", "RATELIMIT_API_TOKEN", lambda: g.get("bearer", False),
+         key=lambda: g.token_digest, methods=None),
 )
 
 
@@ -68,7 +76,7 @@ def _limit(rule: Rule) -> Limit:
         key_function=rule.key,
         scope=rule.name,
         shared=True,
-        methods=["POST"],
+        methods=list(rule.methods) if rule.methods else None,
         exempt_when=lambda: not rule.matches(),
     )
 
@@ -84,9 +92,10 @@ def init_app(app) -> None:
 
     @limiter.request_filter
     def hot_path() -> bool:
-        # Signed-in devices posting scans in a burst, and the health check, skip the limiter
+        # Browsers posting scans in a burst, and the health check, skip the limiter
         # altogether: none of its rules applies to them, and checking costs time per request.
-        return request.endpoint in HOT_PATHS
+        # Requests with an API token are counted per token, hot paths included.
+        return request.endpoint in HOT_PATHS and not g.get("bearer", False)
 
 
 # Refused check-ins per caller (RATELIMIT_CHECKIN_REFUSALS): every refused scan is a row, so a

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,8 +14,8 @@ from attendance.models import ROLES, UNIT_ROLES, VENUE_ROLES, ApiToken, Unit, Us
 from attendance.text import clean
 
 from .assignments import assign
+from .passwords import password_problem
 
-MIN_PASSWORD = 8
 # last_used_at is informative only: writing it on every request would cost a write per scan.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -51,8 +51,9 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
     if venue is not None and actor is not None \
             and not permissions.can_manage_session(actor, venue.session):
         errors["venue_id"] = "bad_choice"
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = "password_too_short"
+    problem = password_problem(password, role)
+    if problem:
+        errors["password"] = problem
     if errors:
         raise ValidationError(errors)
     if venue is not None and unit_id is None:
@@ -69,6 +70,8 @@ def create_user(db: Session, *, username: str, role: str, password: str, now: da
 
 
 def authenticate(db: Session, username: str, password: str) -> User | None:
+    """Whether the password is the user's, without the sign-in's counting and delays (those
+    are attendance.accounts.signin's)."""
     user = db.scalar(select(User).where(User.username == clean(username).lower()))
     if user is None or not user.active:
         # Spend the same time as a real check so usernames cannot be probed by timing.
@@ -106,6 +109,35 @@ def revoke_api_token(db: Session, api_token: ApiToken, *, now: datetime,
     return api_token
 
 
+_USER_COLUMNS = [c for c in User.__table__.columns]
+_TOKEN_ROW = (select(ApiToken.id.label("token_id"), ApiToken.last_used_at.label("token_used_at"),
+                     *_USER_COLUMNS)
+              .join(User, User.id == ApiToken.user_id)
+              .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                     User.active.is_(True)))
+
+
+def token_row(connection, digest: str):
+    """The live token of this digest with its active user's columns, in one indexed read (a
+    Core row), or None. Run on every API request: revocation and locks apply at once."""
+    return connection.execute(_TOKEN_ROW, {"digest": digest}).first()
+
+
+def token_row_user(row) -> dict:
+    """A token row's user columns, to build a read-only User."""
+    return {column.key: row._mapping[column] for column in _USER_COLUMNS}
+
+
+def token_needs_touch(row, now: datetime) -> bool:
+    return row.token_used_at is None or now - row.token_used_at >= TOKEN_TOUCH_INTERVAL
+
+
+def touch_token(connection, row, now: datetime) -> None:
+    """Stamp last_used_at (informative, at most once per TOKEN_TOUCH_INTERVAL)."""
+    connection.execute(update(ApiToken).where(ApiToken.id == row.token_id)
+                       .values(last_used_at=now))
+
+
 def user_for_token(db: Session, token: str, *, now: datetime) -> User | None:
     """The active user a live token belongs to, or None.
 
@@ -139,6 +171,10 @@ def set_active(db: Session, user: User, active: bool, *, now: datetime,
         raise Forbidden("cannot_deactivate_self")
     if user.active != active:
         user.active = active
+        if not active:
+            end_sessions(user)
+        else:
+            user.failed_logins = 0  # reopening also lifts a lockout
         db.flush()
         audit.record(db, now=now, actor=actor, action="user.reactivate" if active
                      else "user.deactivate", target=user)
@@ -147,9 +183,34 @@ def set_active(db: Session, user: User, active: bool, *, now: datetime,
 
 def reset_password(db: Session, user: User, password: str, *, now: datetime,
                    actor: User | None = None) -> User:
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError({"password": "password_too_short"})
+    problem = password_problem(password, user.role)
+    if problem:
+        raise ValidationError({"password": problem})
     user.password_hash = hash_password(password)
+    end_sessions(user)
     db.flush()
     audit.record(db, now=now, actor=actor, action="user.reset_password", target=user)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every browser session of the user ends, in every process at once: the cookies carry
+    the old auth version (see User.auth_version)."""
+    user.auth_version = (user.auth_version or 0) + 1
+
+
+def sign_out(db: Session, user: User, *, now: datetime) -> None:
+    """Sign-out ends the user's sessions everywhere: a copied cookie is dead with it."""
+    end_sessions(user)
+    db.flush()
+    audit.record(db, now=now, actor=user, action="user.logout", target=user)
+
+
+def revoke_user_tokens(db: Session, user: User, *, now: datetime,
+                       actor: User | None = None) -> int:
+    """Revoke every live API token of the user; returns how many."""
+    live = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                             ApiToken.revoked_at.is_(None))).all()
+    for api_token in live:
+        revoke_api_token(db, api_token, now=now, actor=actor)
+    return len(live)

@@ -1,13 +1,15 @@
 """Self check-in on the participant's own phone (no login), from a venue's poster link.
 
-A participant finds themself by name AND the last four digits of their phone: both are needed,
-and at most a few matches are shown, with names and positions only, so the roster is never
-listed publicly. When the session asks for presence, the 6-character code shown on the venue's
-screen (rotating every 30 s) proves the phone is in the room.
+Nothing of the roster is ever shown to a stranger: the participant types their name AND the
+last four digits of their phone together, and is checked in at once when exactly one person of
+the session matches both; any other answer says only that no one was found (or, for two people
+alike, to see the staff at the door), so a page never lists or confirms anyone. When the
+session asks for presence (the default), the 6-character code on the venue's screen (rotating
+every 30 s) is checked first, so from outside the room nothing is looked up at all. Failures are
+counted per address and per typed name by the web layer (webapp.throttle).
 """
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,33 +18,29 @@ from sqlalchemy.orm import Session
 from attendance.checkin import store, tokens, walkins
 from attendance.checkin.scan import CheckInError, ScanResult, record_scan
 from attendance.errors import ValidationError
-from attendance.ids import is_nonce, row_id
+from attendance.ids import is_nonce
 from attendance.models import Person, StudySession, Venue
 from attendance.text import fold
 
-MAX_MATCHES = 5
 _DIGITS = re.compile(r"^\d{4}$")
 
 
-@dataclass(frozen=True)
-class Match:
-    """What a stranger may see of a roster entry: nothing but name and position."""
-
-    id: int
-    full_name: str
-    position: str
+def person_key(session: StudySession, name: str) -> str:
+    """Who a self check-in attempt is about, for counting failures per person: the session and
+    the typed name as the search folds it (accents, case and spacing ignored)."""
+    return f"{session.id}:{' '.join(fold(name).split())[:200]}"
 
 
-def find_self(db: Session, session: StudySession, *, name: str, digits: str) -> list[Match]:
-    """People of the session whose name holds every typed word (accents and case ignored) and
-    whose phone ends in ``digits``; at most MAX_MATCHES."""
+def find_self(db: Session, session: StudySession, *, name: str, digits: str) -> list[int]:
+    """Ids of people of the session whose name holds every typed word and whose phone ends in
+    ``digits`` (at most two: one is a match, two are ambiguous). Never shown to anyone."""
     words, digits = _check(name, digits)
-    query = (select(Person.id, Person.full_name, Person.position)
+    query = (select(Person.id)
              .where(Person.session_id == session.id, Person.phone.endswith(digits))
-             .order_by(Person.search_name, Person.id).limit(MAX_MATCHES))
+             .order_by(Person.id).limit(2))
     for word in words:
         query = query.where(Person.search_name.contains(word, autoescape=True))
-    return [Match(*row) for row in db.execute(query)]
+    return list(db.scalars(query))
 
 
 def presence_ok(key: bytes, session: StudySession, venue: Venue, code: str | None,
@@ -52,24 +50,27 @@ def presence_ok(key: bytes, session: StudySession, venue: Venue, code: str | Non
 
 
 def check_in_self(db: Session, *, card_key: bytes, presence_key: bytes, session: StudySession,
-                  venue: Venue, person_id: int | None, digits: str, presence: str | None,
-                  nonce: str, now: datetime) -> ScanResult:
-    """Check in the person picked from ``find_self`` (method "self", no actor).
+                  venue: Venue, name: str, digits: str, presence: str | None, nonce: str,
+                  now: datetime) -> ScanResult:
+    """Check in the one person matching name and digits (method "self", no actor).
 
-    The digits are checked again, so a forged person id gets nowhere. A resubmitted form (same
-    nonce) gets the first answer back, even if the presence code has rotated since.
-    """
+    Raises CheckInError ``presence_required`` (checked before any look-up), ValidationError
+    for a malformed name or digits, CheckInError ``self_not_found`` when no one (or
+    ``self_ambiguous`` when more than one) matches. A resubmitted form (same nonce) gets the
+    first answer back, even if the presence code has rotated since."""
     if _seen(db, session, nonce):
         return record_scan(db, key=card_key, session=session, venue=venue, nonce=nonce,
-                           method="self", now=now, actor=None, person_id=person_id)
-    _, digits = _check("x" * 2, digits)
-    person = db.get(Person, person_id) if row_id(person_id) else None
-    if person is None or person.session_id != session.id or not person.phone.endswith(digits):
-        raise ValidationError({"digits": "self_not_found"})
+                           method="self", now=now, actor=None)
+    _check(name, digits)
     if not presence_ok(presence_key, session, venue, presence, now):
         raise CheckInError("presence_required")
+    found = find_self(db, session, name=name, digits=digits)
+    if not found:
+        raise CheckInError("self_not_found")
+    if len(found) > 1:
+        raise CheckInError("self_ambiguous")
     return record_scan(db, key=card_key, session=session, venue=venue, nonce=nonce,
-                       method="self", now=now, actor=None, person_id=person.id)
+                       method="self", now=now, actor=None, person_id=found[0])
 
 
 def walk_in_self(db: Session, *, card_key: bytes, presence_key: bytes, session: StudySession,

@@ -4,7 +4,9 @@ A card token reads ``DC1:<session>:<person>:<card version>:<signature>``. Every 
 the QR alphanumeric set (digits, capitals, ':'), so the code stays small (version 2, 25x25 at
 level M) and scans fast. The signature is 80 bits of HMAC-SHA256 under a key derived from the
 application secret; "1" after "DC" names the key/format version so either can change later.
-Reissuing a card bumps ``Person.card_version``, which revokes the older tokens.
+Reissuing a card bumps ``Person.card_version``, which revokes the older tokens. The scanner
+verifies a card on the device against ``card_digest`` in its roster snapshot, so the key never
+leaves the server and the QR stays version 2.
 """
 
 import base64
@@ -46,6 +48,18 @@ def _sign(key: bytes, payload: str, length: int) -> str:
 def card_token(key: bytes, session_id: int, person_id: int, version: int) -> str:
     payload = f"{PREFIX}:{session_id}:{person_id}:{version}"
     return f"{payload}:{_sign(key, payload, 16)}"
+
+
+DIGEST_HEX = 32  # 128 bits of SHA-256: no collision or preimage within reach
+
+
+def card_digest(key: bytes, session_id: int, person_id: int, version: int) -> str:
+    """What a scanner's roster snapshot holds to verify a card on the device: the SHA-256 of
+    the person's current card token (hex, first 128 bits). A scanned code whose digest matches
+    is that person's live card (a reissued card's older tokens do not match); the digest gives
+    no way to make a token (that would take a SHA-256 preimage, or the 80-bit HMAC)."""
+    token = card_token(key, session_id, person_id, version)
+    return hashlib.sha256(token.encode()).hexdigest()[:DIGEST_HEX]
 
 
 def read_card_token(key: bytes, token: str) -> CardToken:

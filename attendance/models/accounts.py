@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -33,6 +33,18 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped whenever the user's sessions and tokens must end (sign-out, password change or
+    # reset, lock, revoke-tokens): browser sessions carry it, so an older cookie stops working
+    # in every worker at once (webapp.auth compares it on every request).
+    auth_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Wrong passwords since the last good sign-in, and when the last one came: the next
+    # attempt waits a growing delay and, after LOCK_AFTER of them, the account is blocked.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optional second factor (TOTP, RFC 6238) and the hashes of its one-time recovery codes
+    # (JSON list), for organizers.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    recovery_codes: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit | None] = relationship()
     assignments: Mapped[list["VenueAssignment"]] = relationship(
@@ -47,7 +59,8 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session cookie's user id carries the auth version: see auth_version.
+        return f"{self.id}.{self.auth_version or 0}"
 
 
 class VenueAssignment(Base):

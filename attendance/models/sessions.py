@@ -96,7 +96,8 @@ class StudySession(Base):
     # When the organizer last opened or closed check-in by hand: scans made before it are
     # judged by the clock's window (see checkin.rule.window_open).
     checkin_window_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    require_presence: Mapped[bool] = mapped_column(Boolean, default=False)
+    # on by default: without it a photo of the poster checks anyone in from home
+    require_presence: Mapped[bool] = mapped_column(Boolean, default=True)
     report_deadline: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

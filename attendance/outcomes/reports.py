@@ -6,9 +6,7 @@ submits it; the organizer accepts it or returns it with a comment. A report sent
 session's deadline is "late". Impossible figures are refused field by field.
 """
 
-import io
 import uuid
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
+from attendance.archives import check_archive
 from attendance.errors import DomainError, NotFound, ValidationError
 from attendance.models import (
     ABSENT_EXCUSED,
@@ -303,17 +302,29 @@ def review(db: Session, report: ResultReport, *, accept: bool, comment: str, now
 # The action plan file ------------------------------------------------------------------------
 
 def plan_kind(data: bytes) -> str | None:
-    """"pdf" or "docx" judged by the content, never by the name; None for anything else."""
+    """"pdf" or "docx" judged by the content, never by the name; None for anything else. A PDF
+    starts with "%PDF-" and ends with "%%EOF" (give or take trailing whitespace); a DOCX is a
+    ZIP within check_archive's bounds (else DomainError ``archive_too_large``) holding
+    word/document.xml. The file is then always served under this kind's name and type."""
     if data.startswith(b"%PDF-"):
-        return "pdf"
+        return "pdf" if b"%%EOF" in data[-1024:] else None
     if data.startswith(b"PK"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with check_archive(data) as archive:
                 if "word/document.xml" in archive.namelist():
                     return "docx"
-        except zipfile.BadZipFile:
+        except DomainError as error:
+            if error.code == "archive_too_large":
+                raise
             return None
     return None
+
+
+def plan_download_name(filename: str | None, kind: str) -> str:
+    """The name a plan is stored and downloaded under: the uploaded name's stem with the
+    extension of its detected kind (an HTML file that begins "%PDF-" is never "x.html")."""
+    stem = clean(Path(filename or "").stem)[:190] or "ke-hoach"
+    return f"{stem}.{kind}"
 
 
 def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *,
@@ -327,7 +338,10 @@ def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *
         raise ValidationError({"plan_file": "required"})
     if len(data) > MAX_PLAN_BYTES:
         raise ValidationError({"plan_file": "file_too_large"})
-    kind = plan_kind(data)
+    try:
+        kind = plan_kind(data)
+    except DomainError as error:
+        raise ValidationError({"plan_file": error.code}) from error
     if kind is None:
         raise ValidationError({"plan_file": "bad_file_type"})
     target_dir = folder / str(report.session_id)
@@ -336,7 +350,7 @@ def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *
     (target_dir / stored).write_bytes(data)
     old = report.plan_stored
     report.plan_stored, report.plan_kind, report.plan_size = stored, kind, len(data)
-    report.plan_filename = (clean(Path(filename or "").name) or f"ke-hoach.{kind}")[:200]
+    report.plan_filename = plan_download_name(filename, kind)
     report.updated_at = now
     audit.record(db, now=now, actor=actor, action="report.plan", session_id=report.session_id,
                  target=report, filename=report.plan_filename, size=len(data))

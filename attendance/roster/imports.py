@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from attendance import audit
+from attendance.archives import check_archive
 from attendance.errors import DomainError
 from attendance.models import Person, StudySession, User
 from attendance.roster import reimport
@@ -202,6 +203,7 @@ def _csv_rows(data: bytes):
 
 
 def _xlsx_rows(data: bytes):
+    check_archive(data).close()  # before openpyxl inflates anything
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # not a zip, not a workbook, damaged XML...

@@ -20,7 +20,7 @@ SESSION_TIMEZONE = "Asia/Ho_Chi_Minh"  # of new sessions (a column, so a later o
 SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
     late_grace_minutes=15, checkin_opens_minutes=90, checkin_closes_minutes=240,
-    report_deadline=None, presenter="", mode="", require_presence=False,
+    report_deadline=None, presenter="", mode="", require_presence=True,
     # Its identity: who organises it, under which plan, who signs, who receives (Nơi nhận,
     # one per line; empty: derived from the unit tree when printed), and the main session a
     # follow-on class (lớp ở cơ sở) belongs to.

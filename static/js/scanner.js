@@ -2,7 +2,11 @@
  *
  * Every check-in (card, manual pick) goes into the device queue first (offline-queue.js) and is
  * sent by scanner-sync.js; the page answers at once from the roster snapshot, marked "chờ gửi"
- * until the server's answer replaces it. Search and walk-ins live in scanner-people.js.
+ * until the server's answer replaces it. A card shows green only once the device verified it
+ * (scanner-verify.js); what it cannot verify is amber "chưa xác minh", and a scan the server
+ * refuses later is raised on the panel with the person's name. Search and walk-ins live in
+ * scanner-people.js. The panel #scan-result always carries data-outcome (the contract):
+ * ready | accepted | duplicate | rejected | unverified.
  */
 (function () {
   "use strict";
@@ -29,7 +33,9 @@
   };
 
   var state = { people: {}, countHere: Number(root.dataset.checkedIn) || 0, current: null,
-                lastCode: "", lastCodeAt: 0 };
+                lastCode: "", lastCodeAt: 0, shown: {} };
+  var OUTCOME = { ok: "accepted", dup: "duplicate", err: "rejected", unv: "unverified",
+                  idle: "ready" };
 
   function $(id) { return document.getElementById(id); }
 
@@ -76,11 +82,12 @@
     return [category, person.position, person.unit].filter(Boolean).join(" · ");
   }
 
-  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|info, title, name, detail, pending}. */
+  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|unv, title, name, detail, pending}. */
   function show(view, sound) {
     state.current = view.nonce || null;
-    var panel = $("result");
+    var panel = $("scan-result");
     panel.className = "scan-result result-" + view.kind;
+    panel.dataset.outcome = OUTCOME[view.kind] || "unverified";
     $("result-title").textContent = view.title;
     $("result-name").textContent = view.name || "";
     $("result-detail").textContent = view.detail || "";
@@ -90,6 +97,7 @@
   }
 
   function remember(view) {
+    state.shown[view.nonce] = { kind: view.kind, name: view.name };
     var list = $("recent");
     var item = list.querySelector('[data-nonce="' + view.nonce + '"]');
     if (!item) {
@@ -113,13 +121,28 @@
       return { kind: "dup", title: t("already", { venue: seen.venue, time: hhmm(seen.at) }),
                name: person ? person.full_name : "", detail: personDetail(person) };
     }
-    if (!person) return { kind: "info", title: t("unknown_name"), name: "", detail: "" };
+    if (!person) return { kind: "unv", title: t("unverified"), name: "", detail: t("unknown_name") };
     return { kind: "ok", title: Date.now() > config.lateAfter ? t("late") : t("present"),
              name: person.full_name, detail: personDetail(person) };
   }
 
-  /* ``fields``: {token} for a card, {person_id, method: "manual"} for a pick from the list. */
-  function checkIn(fields, personId) {
+  /* What the device says of a card it verified as ``check`` (scanner-verify.js). */
+  function cardVerdict(check, personId, seen) {
+    var person = state.people[personId];
+    if (check === "ok") return localVerdict(personId, seen);
+    var name = person ? person.full_name : "";
+    if (check === "unverified") {
+      return { kind: "unv", title: t("unverified"), name: name,
+               detail: person ? t("unverified_detail") : t("unknown_name") };
+    }
+    return { kind: "err", title: t(check), name: name, detail: personDetail(person) };
+  }
+
+  /* ``fields``: {token} for a card, {person_id, method: "manual"} for a pick from the list.
+   * ``check``: the device's verification of a card ("ok", "unverified", or a refusal code);
+   * a pick from the roster is the staff's own word ("ok"). */
+  function checkIn(fields, personId, check) {
+    check = check || "ok";
     // last_contact: the server's time this device last heard (a clock set back then shows)
     var item = { nonce: newNonce(), session_id: config.sessionId, venue_id: config.venueId,
                  scanned_at: new Date().toISOString(), last_contact: Sync.lastContact() };
@@ -127,11 +150,14 @@
     return Store.enqueue(item).then(function () {
       return Store.seen(config.sessionId, personId);
     }).then(function (seen) {
-      var view = localVerdict(personId, seen);
+      var view = cardVerdict(check, personId, seen);
       view.nonce = item.nonce;
       view.pending = true;
       show(view, true);
-      if (!seen) return Store.markSeen(config.sessionId, personId, config.venueName, item.scanned_at);
+      // only what the device stands behind counts here before the server has answered
+      if (!seen && view.kind === "ok") {
+        return Store.markSeen(config.sessionId, personId, config.venueName, item.scanned_at);
+      }
     }).then(function () {
       window.DiemCauSync.refresh();
       window.DiemCauSync.sendSoon();
@@ -156,8 +182,10 @@
       show({ kind: "err", title: t("wrong_session") }, true);
       return;
     }
-    // The signature can't be checked here (the key stays on the server): the server decides.
-    checkIn({ token: token }, Number(match[2]));
+    var personId = Number(match[2]);
+    window.DiemCauVerify.card(token, Number(match[3]), state.people[personId]).then(function (check) {
+      checkIn({ token: token }, personId, check);
+    });
   }
 
   /* The server's answer to one queued scan (from scanner-sync.js or the walk-in form). */
@@ -171,14 +199,26 @@
     if (person && kind !== "err" && result.venue) {
       Store.markSeen(config.sessionId, person.id, result.venue.name, result.at);
     }
+    var before = state.shown[result.nonce];
+    var name = person ? person.full_name : (before && before.name) || "";
     var view = { nonce: result.nonce, kind: kind, title: result.message,
-                 name: person ? person.full_name : "", detail: personDetail(person), pending: false };
-    if (state.current === result.nonce) {
-      var before = $("result").className;
-      show(view, before.indexOf("result-" + kind) < 0);
+                 name: name, detail: personDetail(person), pending: false };
+    if (kind === "err" && before && before.kind !== "err") {
+      // The device had let it through (or could not tell): raise the station, whatever
+      // is on the panel now, and keep a line up until staff dismiss it.
+      show(view, true);
+      raise(t("refused_later", { name: name || "?", reason: result.message }));
+    } else if (state.current === result.nonce) {
+      show(view, $("scan-result").className.indexOf("result-" + kind) < 0);
     } else {
       remember(view);
     }
+  }
+
+  function raise(text) {
+    var alert = $("scan-alert");
+    $("scan-alert-text").textContent = text;
+    alert.hidden = false;
   }
 
   /* ---- camera ---- */
@@ -231,6 +271,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     $("camera-start").addEventListener("click", startCamera);
+    $("scan-alert-close").addEventListener("click", function () { $("scan-alert").hidden = true; });
     startCamera();
     Sync.registerWorker(config.swUrl, function (worker) {
       // Keep this very page for an offline reload (its first load did not pass the worker).

@@ -114,7 +114,7 @@ def live(tmp_path_factory):
         uri = f"sqlite:///{base / 'live.sqlite3'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DIEMCAU_INSTANCE", str(base / "instance"))
-        app = create_app({"SECRET_KEY": "browser-test-secret", "SQLALCHEMY_DATABASE_URI": uri})
+        app = create_app({"SECRET_KEY": factories.SECRET_KEY, "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         Base.metadata.create_all(_db.engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)

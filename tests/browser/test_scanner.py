@@ -56,7 +56,7 @@ def test_camera_reads_a_card_and_the_person_is_checked_in(live, chromium_with_ca
     sign_in(page, staff)
     page.goto(f"{live.url}/sessions/{session.id}/scan")
 
-    result = page.locator("#result")
+    result = page.locator("#scan-result")
     expect(result).to_have_class("scan-result result-ok")
     expect(page.locator("#result-name")).to_have_text("Trần Văn Quét Thẻ")
     expect(page.locator("#result-title")).to_have_text("Có mặt")
@@ -95,7 +95,7 @@ def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, sc
         page.fill("#search", query)  # no accents typed: the search folds them
         page.click(f"#search-results button[data-person-id='{person.id}']")
         expect(page.locator("#result-name")).to_have_text(person.full_name)
-        expect(page.locator("#result")).to_have_class("scan-result result-ok")
+        expect(page.locator("#scan-result")).to_have_class("scan-result result-ok")
         expect(page.locator("#result-pending")).to_be_visible()
 
     expect(page.locator("#count-queue")).to_have_text("3")
@@ -106,7 +106,7 @@ def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, sc
     # Picking the same person again offline answers "already checked in" from the device.
     page.fill("#search", "anh")
     page.click(f"#search-results button[data-person-id='{people[0].id}']")
-    expect(page.locator("#result")).to_have_class("scan-result result-dup")
+    expect(page.locator("#scan-result")).to_have_class("scan-result result-dup")
     expect(page.locator("#result-title")).to_contain_text("Đã điểm danh tại Hội trường UBND thị xã")
     expect(page.locator("#count-queue")).to_have_text("4")
 
@@ -143,7 +143,7 @@ def test_walk_in_is_registered_and_checked_in(live, browser, sign_in, screenshot
     screenshot(page, "scanner-walk-in-form")
     page.click("#walkin-form button[type=submit]")
 
-    expect(page.locator("#result")).to_have_class("scan-result result-ok")
+    expect(page.locator("#scan-result")).to_have_class("scan-result result-ok")
     expect(page.locator("#result-name")).to_have_text("Đỗ Thị Vãng Lai")
     expect(page.locator("#roster-info")).to_contain_text("1 người")
     person = live.query(lambda db: db.execute(

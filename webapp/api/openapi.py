@@ -86,15 +86,21 @@ READ_SCHEMAS = {
         expected={"type": "array", "items": _ref("Expected")}),
     "RosterPerson": _object(
         ["id", "full_name", "position", "unit", "category_id", "venue_id", "phone_last4",
-         "card_version"],
+         "card_version", "card_digest"],
         id=INTEGER, full_name=STRING, position=STRING, unit=STRING, category_id=INTEGER,
         venue_id=INTEGER,
         phone_last4=_nullable({"type": "string", "description": "never the full number"}),
-        card_version={"type": "integer", "description": "cards of older versions are revoked"}),
+        card_version={"type": "integer", "description": "cards of older versions are revoked"},
+        card_digest=_nullable({"type": "string", "description": (
+            "first 32 hex digits of the SHA-256 of the person's live card token: a scanned "
+            "code is their card when its digest matches")})),
     "Roster": _object(
-        ["session_id", "venue_id", "generated_at", "people"], session_id=INTEGER,
+        ["session_id", "venue_id", "generated_at", "card_check", "people"], session_id=INTEGER,
         venue_id=_nullable({"type": "integer", "description": "null: every venue"}),
-        generated_at=DATE_TIME, people={"type": "array", "items": _ref("RosterPerson")}),
+        generated_at=DATE_TIME,
+        card_check={"type": "string", "enum": ["sha256-128"],
+                    "description": "how card_digest is made"},
+        people={"type": "array", "items": _ref("RosterPerson")}),
 }
 
 SETUP_SCHEMAS = {

@@ -55,12 +55,13 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
     }
 
 
-def roster_person_json(row) -> dict:
-    """One roster row; only the last four digits of the phone leave the server."""
+def roster_person_json(row, card_digest: str | None = None) -> dict:
+    """One roster row; only the last four digits of the phone leave the server.
+    ``card_digest`` lets the scanner verify the person's live card offline (tokens.card_digest)."""
     return {"id": row.id, "full_name": row.full_name, "position": row.position,
             "unit": row.unit_name, "category_id": row.category_id, "venue_id": row.venue_id,
             "phone_last4": row.phone[-4:] if row.phone else None,
-            "card_version": row.card_version}
+            "card_version": row.card_version, "card_digest": card_digest}
 
 
 def unit_json(unit: Unit) -> dict:

@@ -11,10 +11,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from attendance.checkin import tokens
 from attendance.models import ExpectedCount, Person, StudySession, Venue
 from attendance.permissions import can_read_all, can_read_venue
 from attendance.sessions.overview import scoped
 
+from ..checkin import card_key
 from ..extensions import db
 from ..loading import api_view
 from . import serialize
@@ -82,9 +84,13 @@ def roster(study_session, actor):
         query = query.where(Person.venue_id.in_([v.id for v in venues]))
     rows = db.session.execute(query.order_by(Person.venue_id, Person.search_name,
                                              Person.id)).all()
+    key = card_key()
     return {
         "session_id": study_session.id,
         "venue_id": venue_id,
         "generated_at": serialize.iso(datetime.now(timezone.utc), study_session),
-        "people": [serialize.roster_person_json(row) for row in rows],
+        # sha256-128: how "card_digest" is made, so a scanner knows what it can verify
+        "card_check": "sha256-128",
+        "people": [serialize.roster_person_json(row, tokens.card_digest(
+            key, study_session.id, row.id, row.card_version)) for row in rows],
     }

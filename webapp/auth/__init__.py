@@ -11,9 +11,13 @@ from attendance.accounts import scope as scopes
 from attendance.accounts import users as accounts
 from attendance.models import User
 
+from ..database import autocommit_engine
 from ..errors import json_error
 from ..extensions import csrf, db, login_manager
-from ..snapshots import Snapshots, attached, columns, transient
+from ..snapshots import attached, columns, transient
+
+
+SCOPE_TTL = 10  # seconds a token user's scope is reused by one process
 
 
 def init_app(app) -> None:
@@ -28,15 +32,21 @@ def init_app(app) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        # "id.auth_version" (User.get_id): a cookie from before a sign-out, password change
+        # or lock names an older version and no longer signs anyone in, in any worker.
+        ident, _, version = user_id.partition(".")
+        if not (ident.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.auth_version != int(version):
+            return None
+        return user
 
-    app.extensions["diemcau.tokens"] = Snapshots()
+    app.extensions["diemcau.tokens"] = {}
 
     @login_manager.request_loader
     def load_user_from_bearer(req) -> User | None:
-        token = bearer_token(req)
-        user = token_user(token) if token else None
+        user = g.get("token_user")
         # Pages and most API routes get their own instance, attached so relationships load.
         return attached(db.session, User, columns(user)) if user is not None else None
 
@@ -65,38 +75,78 @@ def init_app(app) -> None:
         return response
 
     @app.before_request
-    def check_csrf():
-        # A Bearer token is not sent by the browser on its own, so it needs no CSRF token.
-        g.bearer = bearer_token(request) is not None
-        if not g.bearer and app.config.get("WTF_CSRF_ENABLED", True):
+    def authenticate_request():
+        g.token_user = None
+        g.bearer = False
+        token = bearer_token(request)
+        if token is not None:
+            # A Bearer header is either a live token or a refusal: it never falls back to the
+            # browser's cookie, and only a token that authenticated skips CSRF (a browser does
+            # not send one on its own).
+            g.token_user = token_user(token)
+            if g.token_user is None:
+                return json_error("unauthorized", 401) if request.path.startswith("/api/") \
+                    else abort(401)
+            g.bearer = True
+            g.token_digest = accounts.token_digest(token)
+            return None
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        if request.path.startswith("/api/") and not current_user.is_authenticated:
+            return json_error("unauthorized", 401)  # who you are comes before CSRF
+        if app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
+        return None
 
 
 def token_user(token: str) -> User | None:
-    """The active user of an API token, as a read-only copy shared by this process's requests
-    and at most the cache's TTL old (a revoked token stops working within that time)."""
+    """The active user of a live API token, checked against the database on every request
+    (one indexed read), so a revoked token, a locked user or a user whose sessions were ended
+    is refused by every process from the moment the change is committed. The user is a
+    read-only copy shared by this process's requests while its row is unchanged."""
+    with _read_connection() as connection:
+        row = accounts.token_row(connection, accounts.token_digest(token))
+    if row is None:
+        return None
+    copies = current_app.extensions["diemcau.tokens"]
+    key = tuple(row)
+    now = datetime.now(timezone.utc)
+    found = copies.get(key)
+    # The user's scope (units, venue assignments) rides on the copy, so permission checks need
+    # no query; it is reloaded after SCOPE_TTL (an assignment made in another process applies
+    # within that time; a revoked token or locked user at once, by the row read above).
+    if found is None or (now - found[1]).total_seconds() > SCOPE_TTL:
+        if len(copies) > 10_000:  # bounded: drop everything rather than grow
+            copies.clear()
+        copy = transient(User, accounts.token_row_user(row))
+        scopes.attach(copy, scopes.load(db.session, copy))
+        copies[key] = found = (copy, now)
+    copy = found[0]
+    if accounts.token_needs_touch(row, now):
+        with db.engine.begin() as connection:
+            accounts.touch_token(connection, row, now)
+    return copy
 
-    def load():
-        # Looked up (and its last use stamped, once per 5 min) at most every TTL seconds,
-        # with the user's scope, so that permission checks on the copy need no query.
-        user = accounts.user_for_token(db.session, token, now=datetime.now(timezone.utc))
-        if user is None:
-            return None
-        return scopes.attach(transient(User, columns(user)), scopes.load(db.session, user))
-    return current_app.extensions["diemcau.tokens"].get(accounts.token_digest(token), load)
+
+def _read_connection():
+    """A connection for one read outside the request's ORM transaction: on PostgreSQL one of
+    the autocommit engine (no BEGIN/COMMIT round trips before a check-in)."""
+    if db.engine.dialect.name == "postgresql":
+        return autocommit_engine().connect()
+    return db.engine.connect()
 
 
 def request_actor() -> User | None:
     """Who sends this request, for the hot check-in routes: a Bearer token's shared read-only
     copy (no per-request objects, no Flask-Login work), else the signed-in browser user."""
     if g.get("bearer"):
-        return token_user(bearer_token(request))
+        return g.token_user
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def forget_tokens() -> None:
-    """Drop this process's cached token lookups (after a revoke or a locked account);
-    other workers drop theirs within the cache's TTL."""
+    """Drop this process's copies of token users (memory only: every request checks the
+    database anyway)."""
     current_app.extensions["diemcau.tokens"].clear()
 
 

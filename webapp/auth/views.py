@@ -1,20 +1,27 @@
-"""Sign in, sign out, language."""
+"""Sign in (password, then the second factor when enrolled), sign out, language."""
 
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_limiter.util import get_remote_address
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from attendance import audit
+from attendance.accounts import signin
 from attendance.accounts import users as accounts
+from attendance.models import User
 
+from .. import throttle
+from ..errors import message
 from ..extensions import db
+
+PENDING = "diemcau.second_factor"  # the session key of a sign-in waiting for its code
 
 
 class LoginForm(FlaskForm):
@@ -23,22 +30,81 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ghi nhớ trên máy này"))
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("Mã xác thực (6 số) hoặc mã khôi phục"),
+                       validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _refused(error: signin.SignInError, template: str, form):
+    db.session.commit()  # the failure counts, in every process
+    throttle.failed("THROTTLE_SIGN_IN_ADDRESS", get_remote_address(), code=error.code,
+                    username=(request.form.get("username") or "")[:80])
+    flash(message(error.code, **error.params), "error")
+    # a wrong password is the form again (200); told to wait or locked out is 429
+    status = 200 if error.code in ("bad_credentials", "bad_second_factor") else 429
+    return render_template(template, form=form), status
+
+
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.username.data, form.password.data)
-        if user is None:
-            flash(_("Sai tên đăng nhập hoặc mật khẩu."), "error")
-        else:
-            login_user(user, remember=form.remember.data)
-            audit.record(db.session, now=datetime.now(timezone.utc), actor=user,
-                         action="user.login", target=user)
+        if throttle.blocked("THROTTLE_SIGN_IN_ADDRESS", get_remote_address()):
+            flash(message("sign_in_address_blocked"), "error")
+            return render_template("auth/login.html", form=form), 429
+        try:
+            user = signin.check_password(db.session, form.username.data, form.password.data,
+                                         now=_now())
+        except signin.SignInError as error:
+            return _refused(error, "auth/login.html", form)
+        target = _safe_next(request.args.get("next"))
+        if user.totp_secret:
+            session[PENDING] = {"id": user.id, "v": user.auth_version,
+                                "remember": bool(form.remember.data), "next": target}
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("home"))
+            return redirect(url_for("auth.second_factor"))
+        return _complete(user, bool(form.remember.data), target)
     return render_template("auth/login.html", form=form)
 
 
+def second_factor():
+    pending = session.get(PENDING) or {}
+    user = db.session.get(User, pending["id"]) if pending.get("id") else None
+    if user is None or not user.active or user.auth_version != pending.get("v"):
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if throttle.blocked("THROTTLE_SIGN_IN_ADDRESS", get_remote_address()):
+            flash(message("sign_in_address_blocked"), "error")
+            return render_template("auth/second_factor.html", form=form), 429
+        try:
+            left = signin.wait_left(user, _now())
+            if left:
+                raise signin.SignInError("sign_in_wait", seconds=int(left.total_seconds()) + 1)
+            signin.check_second_factor(db.session, user, form.code.data, now=_now())
+        except signin.SignInError as error:
+            return _refused(error, "auth/second_factor.html", form)
+        session.pop(PENDING, None)
+        return _complete(user, pending.get("remember", False), pending.get("next"))
+    return render_template("auth/second_factor.html", form=form)
+
+
+def _complete(user: User, remember: bool, target: str | None):
+    signin.signed_in(db.session, user, now=_now())
+    db.session.commit()
+    login_user(user, remember=remember)
+    return redirect(target or url_for("home"))
+
+
 def logout():
+    if current_user.is_authenticated and not g.get("bearer"):
+        accounts.sign_out(db.session, current_user._get_current_object(), now=_now())
+        db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from attendance import permissions
 from attendance.models import ATTENDED, Attendance
 
+from ..errors import message
 from ..extensions import db
 from ..loading import session_or_404
 
@@ -55,7 +56,12 @@ def scanner_messages() -> dict:
         "present": _("Có mặt"), "late": _("Đi muộn"),
         "already": _("Đã điểm danh tại %(venue)s lúc %(time)s"),
         "pending": _("chờ gửi"),
-        "unknown_name": _("Mã thẻ hợp lệ, chưa có tên trong danh sách máy này"),
+        "unknown_name": _("Chưa có tên trong danh sách trên máy này; máy chủ sẽ kiểm tra."),
+        "unverified": _("Chưa xác minh"),
+        "unverified_detail": _("Máy chưa kiểm tra được thẻ này (thẻ mới cấp?); máy chủ sẽ "
+                               "kiểm tra."),
+        "revoked": message("revoked"), "bad_signature": message("bad_signature"),
+        "refused_later": _("Máy chủ từ chối lượt quét của %(name)s: %(reason)s"),
         "malformed": _("Không phải mã QR của hội nghị."),
         "wrong_session": _("Thẻ của hội nghị khác."),
         "offline": _("Mất kết nối — %(n)s lượt đang chờ gửi"),

@@ -193,4 +193,5 @@ def plan(session_id: int, unit_id: int):
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype=_MIMETYPES[result_report.plan_kind], as_attachment=True,
-                     download_name=result_report.plan_filename)
+                     download_name=rr.plan_download_name(result_report.plan_filename,
+                                                         result_report.plan_kind))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from attendance.checkin import selfcheckin
 from attendance.errors import DomainError, ValidationError
-from attendance.models import Venue
+from attendance.models import Person, Venue
 from attendance.outcomes import quiz as quiz_service
 
 from ..errors import message, put_form_errors
@@ -47,11 +47,10 @@ def start(code: str):
     if not matches:
         return render_template("quiz/start.html", venue=venue, quiz=quiz, form=form,
                                error=message("self_not_found")), 404
-    if len(matches) > 1 and request.form.get("person_id", type=int) not in {m.id for m in matches}:
-        return render_template("quiz/pick.html", venue=venue, quiz=quiz, matches=matches,
-                               form=form)
-    person_id = request.form.get("person_id", type=int) or matches[0].id
-    person = next(m for m in matches if m.id == person_id)
+    if len(matches) > 1:  # never a list of names to a stranger: the staff sort it out
+        return render_template("quiz/start.html", venue=venue, quiz=quiz, form=form,
+                               error=message("self_ambiguous")), 422
+    person = db.session.get(Person, matches[0])
     return _questions(venue, quiz, person, form.digits.data)
 
 

@@ -6,7 +6,6 @@ from . import display, views
 
 bp = Blueprint("selfcheckin", __name__)
 bp.add_url_rule("/c/<code>", "start", views.start, methods=["GET", "POST"])
-bp.add_url_rule("/c/<code>/checkin", "confirm", views.confirm, methods=["POST"])
 bp.add_url_rule("/c/<code>/walk-in", "walk_in", views.walk_in, methods=["GET", "POST"])
 bp.add_url_rule("/sessions/<int:session_id>/venues/<int:venue_id>/display", "display",
                 display.page)

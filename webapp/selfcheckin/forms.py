@@ -4,7 +4,7 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..errors import MESSAGES
@@ -32,12 +32,6 @@ class FindForm(PresenceMixin, FlaskForm):
     digits = StringField(_l("4 số cuối điện thoại"), validators=[_REQUIRED, _DIGITS],
                          render_kw={"inputmode": "numeric", "maxlength": 4,
                                     "autocomplete": "off"})
-
-
-class ConfirmForm(FlaskForm):
-    person_id = IntegerField(validators=[DataRequired()])
-    digits = HiddenField(validators=[_DIGITS])
-    presence = HiddenField()
     nonce = HiddenField(validators=[DataRequired()])
 
 

@@ -1,21 +1,27 @@
-"""Self check-in pages: find yourself, confirm, or register as a walk-in. No login: the
-venue's secret code in the link is the only key, and nothing of the roster is listed."""
+"""Self check-in pages: check yourself in by name and phone digits, or register as a walk-in.
+No login: the venue's secret code in the link is the only key, nothing of the roster is listed
+or confirmed, and failures lock the address and the typed name for a while ("see the staff at
+the door")."""
 
 from datetime import datetime, timezone
 
 from flask import abort, render_template, request
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from attendance.checkin import selfcheckin
-from attendance.checkin.scan import REFUSALS, record_refusal
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Venue
 
 from ..checkin import card_key, presence_key
 from ..checkin.serialize import scan_message
+from .. import throttle
 from ..errors import message, put_form_errors
 from ..extensions import db
-from .forms import ConfirmForm, FindForm, WalkInForm, new_nonce
+from .forms import FindForm, WalkInForm, new_nonce
+
+ADDRESS = "THROTTLE_SELF_CHECKIN_ADDRESS"
+PERSON = "THROTTLE_SELF_CHECKIN_PERSON"
 
 
 def _venue(code: str) -> Venue:
@@ -35,48 +41,54 @@ def _page(venue: Venue, form, **context):
                            form=form, **context)
 
 
+def _locked(venue: Venue, session, name: str) -> bool:
+    return (throttle.blocked(ADDRESS, get_remote_address())
+            or throttle.blocked(PERSON, selfcheckin.person_key(session, name)))
+
+
+def _failed(venue: Venue, session, name: str, code: str) -> None:
+    throttle.failed(ADDRESS, get_remote_address(), venue=venue.id, code=code)
+    throttle.failed(PERSON, selfcheckin.person_key(session, name), venue=venue.id, code=code)
+
+
 def start(code: str):
+    """Name and digits (and the presence code) in one form; checked in only on a match."""
     venue = _venue(code)
+    session = venue.session
     form = FindForm()
     if request.method == "GET":
         form.presence.data = request.args.get("p", "")[:6].upper()
+        form.nonce.data = new_nonce()
         return _page(venue, form)
     if not form.validate():
+        form.nonce.data = form.nonce.data or new_nonce()
         return _page(venue, form), 422
-    try:
-        matches = selfcheckin.find_self(db.session, venue.session, name=form.name.data,
-                                        digits=form.digits.data)
-    except ValidationError as error:
-        put_form_errors(form, error)
-        return _page(venue, form), 422
-    if not matches:
-        return _page(venue, form, not_found=True), 404
-    confirms = []
-    for match in matches:
-        confirm = ConfirmForm(formdata=None, person_id=match.id, digits=form.digits.data,
-                              presence=(form.presence.data or "").upper(), nonce=new_nonce())
-        confirms.append((match, confirm))
-    return render_template("selfcheckin/matches.html", venue=venue, session=venue.session,
-                           confirms=confirms)
-
-
-def confirm(code: str):
-    venue = _venue(code)
-    form = ConfirmForm()
-    if not form.validate():
-        return _page(venue, FindForm(formdata=None), error=message("invalid")), 400
+    name = form.name.data or ""
+    if _locked(venue, session, name):
+        return _page(venue, _retry(form), locked=True), 429
     try:
         result = selfcheckin.check_in_self(
-            db.session, card_key=card_key(), presence_key=presence_key(), session=venue.session,
-            venue=venue, person_id=form.person_id.data, digits=form.digits.data,
-            presence=form.presence.data, nonce=form.nonce.data, now=_now())
+            db.session, card_key=card_key(), presence_key=presence_key(), session=session,
+            venue=venue, name=name, digits=form.digits.data, presence=form.presence.data,
+            nonce=form.nonce.data, now=_now())
+    except ValidationError as error:
+        db.session.rollback()
+        put_form_errors(form, error)
+        return _page(venue, form), 422
     except DomainError as error:
         db.session.rollback()
-        _record_refusal(venue, error.code, form.nonce.data, person_id=form.person_id.data)
-        retry = FindForm(formdata=None, presence=form.presence.data)
-        return _page(venue, retry, error=message(error.code)), 422
+        _failed(venue, session, name, error.code)
+        if _locked(venue, session, name):
+            return _page(venue, _retry(form), locked=True), 429
+        return _page(venue, _retry(form), error=message(error.code)), 422
     db.session.commit()
     return _result(venue, result)
+
+
+def _retry(form):
+    """The form again with a fresh nonce, name and digits kept, for another try."""
+    form.nonce.data = new_nonce()
+    return form
 
 
 def walk_in(code: str):
@@ -106,22 +118,10 @@ def walk_in(code: str):
         return _walk_in_page(venue, form), 422
     except DomainError as error:
         db.session.rollback()
-        _record_refusal(venue, error.code, form.nonce.data)
+        throttle.failed(ADDRESS, get_remote_address(), venue=venue.id, code=error.code)
         return _walk_in_page(venue, form, error=message(error.code)), 422
     db.session.commit()
     return _result(venue, result)
-
-
-def _record_refusal(venue: Venue, code: str, nonce: str, person_id=None) -> None:
-    """Every attempt is recorded, refused ones too (who, where, when, how, why)."""
-    if code not in REFUSALS:
-        return
-    record_refusal(db.session, session=venue.session, venue=venue, code=code, method="self",
-                   now=_now(), nonce=nonce,
-                   # only a person already verified by name and digits is named
-                   person_id=person_id if code == "presence_required" else None,
-                   device=(request.user_agent.string or "")[:100])
-    db.session.commit()
 
 
 def _walk_in_page(venue: Venue, form, **context):

@@ -108,7 +108,9 @@ class SessionForm(FlaskForm):
     checkin_closes_minutes = StringField(_l("Đóng điểm danh sau giờ bắt đầu (phút)"))
     report_deadline = LocalDateField(_l("Hạn gửi báo cáo kết quả"), description=_l("dd/mm/yyyy"))
     require_presence = BooleanField(
-        _l("Tự điểm danh phải nhập mã đang hiện trên màn hình tại địa điểm"))
+        _l("Tự điểm danh phải nhập mã đang hiện trên màn hình tại địa điểm"),
+        description=_l("Nên để bật. Nếu tắt, ai có đường link hoặc ảnh chụp áp phích cũng "
+                       "tự điểm danh được khi không có mặt tại địa điểm."))
 
     # Service field -> form field, for errors.
     RENAME = {"starts_at": "start_time", "ends_at": "end_time"}

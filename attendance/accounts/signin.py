@@ -1,0 +1,141 @@
+"""Signing in: password, growing delays and lockout per account, optional TOTP second factor.
+
+Failures per account live on the user row (shared by every process): after FREE_FAILURES
+wrong passwords each further attempt must wait twice as long as the last (2 s, 4 s, ... up to
+DELAY_CAP) and LOCK_AFTER failures in a row block the account for LOCKOUT, refused without
+even checking the password, until it passes or an organizer unlocks it. Failures per address
+are counted by the web layer in the rate-limit storage (webapp.auth.throttle)."""
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
+
+from attendance import audit
+from attendance.errors import DomainError
+from attendance.models import User
+from attendance.text import clean
+
+from .users import _DUMMY_HASH
+
+FREE_FAILURES = 3
+DELAY_CAP = timedelta(minutes=5)
+LOCK_AFTER = 10
+LOCKOUT = timedelta(minutes=15)
+RECOVERY_CODES = 10
+
+
+class SignInError(DomainError):
+    """``bad_credentials``; ``sign_in_wait`` (``seconds`` to wait); ``account_locked_out``;
+    ``bad_second_factor``."""
+
+
+def wait_left(user: User, now: datetime) -> timedelta:
+    """How long the account must wait before its next attempt is even checked."""
+    failures = user.failed_logins or 0
+    if failures < FREE_FAILURES or user.last_failed_at is None:
+        return timedelta(0)
+    if failures >= LOCK_AFTER:
+        delay = LOCKOUT
+    else:
+        delay = min(timedelta(seconds=2 ** (failures - FREE_FAILURES + 1)), DELAY_CAP)
+    return max(user.last_failed_at + delay - now, timedelta(0))
+
+
+def check_password(db: Session, username: str, password: str, *, now: datetime) -> User:
+    """The user whose password this is, or SignInError. A failure is counted on the account
+    (flushed: the caller commits failures too)."""
+    user = db.scalar(select(User).where(User.username == clean(username).lower()))
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)  # same time as a real check
+        raise SignInError("bad_credentials")
+    left = wait_left(user, now)
+    if left:
+        code = "account_locked_out" if user.failed_logins >= LOCK_AFTER else "sign_in_wait"
+        raise SignInError(code, seconds=int(left.total_seconds()) + 1)
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        user.last_failed_at = now
+        db.flush()
+        audit.record(db, now=now, actor=None, action="user.login_failed", target=user,
+                     failures=user.failed_logins)
+        if user.failed_logins >= LOCK_AFTER:
+            raise SignInError("account_locked_out", seconds=int(LOCKOUT.total_seconds()))
+        raise SignInError("bad_credentials")
+    return user
+
+
+def signed_in(db: Session, user: User, *, now: datetime) -> None:
+    """A full sign-in (password and, when enrolled, second factor) clears the failures."""
+    clear_failures(user)
+    db.flush()
+    audit.record(db, now=now, actor=user, action="user.login", target=user)
+
+
+def clear_failures(user: User) -> None:
+    user.failed_logins = 0
+    user.last_failed_at = None
+
+
+# ---- second factor (TOTP, RFC 6238) ----
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str, issuer: str = "Điểm Cầu") -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
+
+
+def _recovery_digest(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
+
+
+def enable_totp(db: Session, user: User, secret: str, code: str, *,
+                now: datetime) -> list[str]:
+    """Turn the second factor on once the user proved their app shows ``code`` for
+    ``secret``; returns the recovery codes, shown once (only their hashes are kept)."""
+    if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
+        raise SignInError("bad_second_factor")
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    user.totp_secret = secret
+    user.recovery_codes = json.dumps([_recovery_digest(c) for c in codes])
+    db.flush()
+    audit.record(db, now=now, actor=user, action="user.totp_enable", target=user)
+    return codes
+
+
+def disable_totp(db: Session, user: User, *, now: datetime, actor: User | None) -> None:
+    user.totp_secret = None
+    user.recovery_codes = None
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="user.totp_disable", target=user)
+
+
+def check_second_factor(db: Session, user: User, code: str, *, now: datetime) -> None:
+    """A current TOTP code, or an unused recovery code (then spent). A wrong one counts as a
+    failed sign-in, like a wrong password."""
+    code = (code or "").strip()
+    if user.totp_secret and code.isdigit() and pyotp.TOTP(user.totp_secret).verify(
+            code, valid_window=1):
+        return
+    digests = json.loads(user.recovery_codes or "[]")
+    digest = _recovery_digest(code)
+    found = next((d for d in digests if hmac.compare_digest(d, digest)), None)
+    if code and found is not None:
+        digests.remove(found)
+        user.recovery_codes = json.dumps(digests)
+        db.flush()
+        audit.record(db, now=now, actor=user, action="user.recovery_code_used", target=user,
+                     left=len(digests))
+        return
+    user.failed_logins = (user.failed_logins or 0) + 1
+    user.last_failed_at = now
+    db.flush()
+    raise SignInError("bad_second_factor")
