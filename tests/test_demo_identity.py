@@ -24,7 +24,7 @@ def test_demo_units_and_identity(db, runner):
     assert session.plan_date is None  # the seed's copy of the plan carries no date
     head = letterhead_for(session, on=NOW.date())
     assert (head.superior, head.committee_line, head.place, head.number) == (
-        "ĐẢNG BỘ TỈNH QUẢNG NGÃI", "THỊ ỦY ĐỨC PHỔ", "Đức Phổ", "Số:       -BC/TU")
+        "ĐẢNG BỘ TỈNH QUẢNG NGÃI", "THỊ ỦY ĐỨC PHỔ", "Đức Phổ", "Số      -BC/TU")
     assert (head.on_behalf, head.signer_title, head.signer_name) == (
         "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Bùi Văn Lý")
     assert head.recipients == demo.RECIPIENTS and len(head.recipients) == 8

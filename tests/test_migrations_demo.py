@@ -49,7 +49,7 @@ def test_an_old_demo_database_comes_forward_and_reseeds_in_place(empty_database)
         assert old.plan_issuer == "Ban Thường vụ Thị ủy Đức Phổ"
         head = letterhead_for(old, on=STARTS.date())
         assert (head.superior, head.committee_line, head.number) == (
-            "ĐẢNG BỘ TỈNH QUẢNG NGÃI", "THỊ ỦY ĐỨC PHỔ", "Số:       -BC/TU")
+            "ĐẢNG BỘ TỈNH QUẢNG NGÃI", "THỊ ỦY ĐỨC PHỔ", "Số      -BC/TU")
 
         demo.seed(db.session, now=STARTS.replace(tzinfo=timezone.utc), starts_at=None)
         db.session.commit()

@@ -54,17 +54,17 @@ def build_credentials(out: BinaryIO, session: StudySession, lines: list[Credenti
 def _header(canvas: Canvas, title: str, when: str, expiry: str, width: float,
             height: float) -> float:
     inner = width - 2 * MARGIN
-    canvas.setFont(fonts.SANS_BOLD, 14)
+    canvas.setFont(fonts.SERIF_BOLD, 14)
     canvas.drawCentredString(width / 2, height - MARGIN - 4, "TÀI KHOẢN PHỤ TRÁCH ĐIỂM CẦU")
-    y = draw_lines(canvas, wrap(title, fonts.SANS, 10.5, inner, 2, balance=True), fonts.SANS,
+    y = draw_lines(canvas, wrap(title, fonts.SERIF, 10.5, inner, 2, balance=True), fonts.SERIF,
                    10.5, width / 2, height - MARGIN - 22, 13, centre=True)
-    canvas.setFont(fonts.SANS, 10.5)
+    canvas.setFont(fonts.SERIF, 10.5)
     canvas.drawCentredString(width / 2, y, when)
     note = ("Mỗi người quét mã QR của mình bằng điện thoại, đặt mật khẩu riêng rồi đăng nhập "
             f"bằng tên đăng nhập bên cạnh. Mỗi mã chỉ dùng được một lần, hết hạn lúc {expiry}. "
             "Giữ tờ này kín như mật khẩu cho đến khi giao tận tay.")
     canvas.setFillColor(GREY)
-    y = draw_lines(canvas, wrap(note, fonts.SANS, 9, inner, 3), fonts.SANS, 9, MARGIN,
+    y = draw_lines(canvas, wrap(note, fonts.SERIF, 9, inner, 3), fonts.SERIF, 9, MARGIN,
                    y - 16, 11.5)
     canvas.setFillColorRGB(0, 0, 0)
     return y - 6
@@ -77,16 +77,16 @@ def _row(canvas: Canvas, line: CredentialLine, top: float, width: float) -> None
     qr.draw(canvas, line.url, MARGIN, top - QR_SIZE - 3 * mm, QR_SIZE)
     x = MARGIN + QR_SIZE + 6 * mm
     inner = width - MARGIN - x
-    y = draw_lines(canvas, wrap(line.point, fonts.SANS_BOLD, 12, inner, 2), fonts.SANS_BOLD, 12,
+    y = draw_lines(canvas, wrap(line.point, fonts.SERIF_BOLD, 12, inner, 2), fonts.SERIF_BOLD, 12,
                    x, top - 6 * mm, 14)
     facts = [f"Đơn vị: {line.unit}" if line.unit else "", f"Người phụ trách: {line.full_name}",
              f"Tên đăng nhập: {line.username}",
              "Tài khoản mới: quét mã để đặt mật khẩu" if line.new
              else "Tài khoản đã có từ hội nghị trước (quét mã nếu quên mật khẩu)"]
     for fact in filter(None, facts):
-        font = fonts.SANS_BOLD if fact.startswith("Tên đăng nhập") else fonts.SANS
+        font = fonts.SERIF_BOLD if fact.startswith("Tên đăng nhập") else fonts.SERIF
         y = draw_lines(canvas, wrap(fact, font, 10, inner, 1), font, 10, x, y - 1, 12.5)
     canvas.setFillColor(GREY)
-    canvas.setFont(fonts.SANS, 6)
+    canvas.setFont(fonts.SERIF, 6)
     canvas.drawString(x, top - ROW_H + 4 * mm, line.url[:140])
     canvas.setFillColorRGB(0, 0, 0)

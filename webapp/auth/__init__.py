@@ -79,6 +79,8 @@ def init_app(app) -> None:
         g.token_user = None
         g.bearer = False
         token = bearer_token(request)
+        if token is not None and request.path == "/metrics":
+            return None  # its own Bearer METRICS_TOKEN, checked by webapp.metrics; no session
         if token is not None:
             # A Bearer header is either a live token or a refusal: it never falls back to the
             # browser's cookie, and only a token that authenticated skips CSRF (a browser does
