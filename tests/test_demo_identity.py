@@ -18,7 +18,8 @@ def test_demo_units_and_identity(db, runner):
         "THỊ ỦY ĐỨC PHỔ", "Đức Phổ", "TU", "TU-QNG")
     assert db.scalar(select(Unit).where(Unit.code == "DU-PHOHOA")).parent is town
     assert db.scalar(select(AuditEntry.id).where(AuditEntry.action == "units.import"))
-    session = db.scalar(select(StudySession))
+    # the main session (the cascade's follow-on classes are sessions too)
+    session = db.scalar(select(StudySession).where(StudySession.parent_session_id.is_(None)))
     assert (session.plan_number, session.plan_issuer, session.organizer_unit) == (
         "145-KH/TU", "Ban Thường vụ Thị ủy", town)
     assert session.plan_date is None  # the seed's copy of the plan carries no date
