@@ -145,6 +145,8 @@ MESSAGES = {
     "missing_unit": _l("Thiếu mã đơn vị."),
     "unknown_unit": _l("Không có đơn vị mang mã này."),
     "unit_out_of_scope": _l("Đơn vị này nằm ngoài phạm vi bạn quản lý."),
+    "ambiguous_unit": _l("Nhiều đơn vị cùng mang tên này; hãy ghi mã đơn vị (cột Mã đơn vị) "
+                         "thay cho tên."),
     "same_unit": _l("Đảng viên đang sinh hoạt ở đơn vị này."),
     "member_no_taken": _l("Số thẻ đảng viên này đã có người khác."),
     "unknown_member_no": _l("Không có đảng viên mang số thẻ này trong danh sách đảng viên."),

@@ -25,6 +25,7 @@ from attendance.permissions import can_manage_unit
 from attendance.reports import cells
 from attendance.roster.imports import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS, read_table
 from attendance.text import fold
+from attendance.roster.unit_lookup import UnitLookup, describe
 
 HEADERS = {
     "full_name": "Họ và tên", "unit": "Mã đơn vị", "position": "Chức vụ",
@@ -61,6 +62,7 @@ class MemberRow:
     action: str = ADD
     existing: Member | None = None
     changes: list[str] = field(default_factory=list)  # fields an update changes ("unit" too)
+    unit_candidates: list[str] = field(default_factory=list)  # an ambiguous unit name's units
 
 
 @dataclass
@@ -90,6 +92,7 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
     header_index, columns = _find_header(table)
     preview = MemberPreview(filename=filename, columns=list(columns))
     checker = MemberChecker(db, actor, today=now.date())
+    lookup = UnitLookup(db, actor.unit_id if actor is not None else None)
     for number, cells in table[header_index + 1:]:
         values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
         if not any(values.values()):
@@ -98,13 +101,30 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
             raise DomainError("too_many_rows", limit=MAX_ROWS)
         data_row = {key: values[key] for key in _FIELDS if key in values}
         member, errors = checker.check(data_row)
-        unit = checker.unit({"unit_code": values["unit"]}, errors)
+        unit, candidates = _unit(checker, lookup, values["unit"], errors)
         preview.rows.append(MemberRow(number, values, list(dict.fromkeys(errors.values())),
-                                      member, unit))
+                                      member, unit, unit_candidates=candidates))
     if not preview.rows:
         raise DomainError("empty_file")
     _match(db, preview, actor)
     return preview
+
+
+def _unit(checker: MemberChecker, lookup: UnitLookup, text: str,
+          errors: dict) -> tuple[Unit | None, list[str]]:
+    """The unit column holds a code; a file that gives the unit's name instead is taken when
+    one unit within the importer's scope bears it, and refused naming them when several do."""
+    unit = checker.unit({"unit_code": text}, errors)
+    if errors.get("unit_id") != "unknown_unit":
+        return unit, []
+    found = lookup.by_name(text)
+    if found.error:
+        errors["unit_id"] = found.error
+        return None, [describe(candidate) for candidate in found.candidates]
+    if found.unit is None:
+        return unit, []
+    del errors["unit_id"]
+    return checker.unit({"unit_id": found.unit.id}, errors), []
 
 
 def _match(db: Session, preview: MemberPreview, actor: User | None) -> None:
