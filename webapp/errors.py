@@ -58,7 +58,7 @@ MESSAGES = {
     # Result reports, essays, knowledge check (learning outcomes)
     "attended_over_members": _l("Số tham dự không được lớn hơn tổng số đảng viên."),
     "absent_over_members": _l("Tham dự cộng số vắng không được lớn hơn tổng số đảng viên."),
-    "over_attended": _l("Không được lớn hơn số đảng viên tham dự."),
+    "over_taught": _l("Không được lớn hơn số đảng viên tham dự cộng số đã học bù."),
     "makeup_over_absent": _l("Số đã học bù không được lớn hơn số vắng."),
     "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
     "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),

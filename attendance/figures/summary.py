@@ -23,6 +23,7 @@ from attendance.models import (
     StudySession,
     Venue,
 )
+from attendance.numbers import cut_rate
 
 FIGURES = ("expected", "invited", "present", "late", "absent_excused", "absent_unexcused",
            "not_checked_in", "made_up")
@@ -48,8 +49,9 @@ class Figures:
 
     @property
     def rate(self) -> float | None:
-        """Present over expected, in percent (None when nothing is expected)."""
-        return round(100 * self.present / self.expected, 1) if self.expected else None
+        """Present over expected, in percent cut to two decimals (None when nothing is
+        expected): the one rate format of every page and file."""
+        return cut_rate(self.present, self.expected)
 
     def as_dict(self) -> dict:
         return {**{name: getattr(self, name) for name in FIGURES}, "rate": self.rate}
