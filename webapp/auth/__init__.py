@@ -1,7 +1,7 @@
 """Sign-in with Flask-Login for browsers, Bearer tokens for the API, CSRF for cookies."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
