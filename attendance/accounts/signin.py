@@ -1,6 +1,7 @@
 """Signing in: password, growing delays and lockout per account, optional TOTP second factor.
 
-Failures per account live on the user row (shared by every process): after FREE_FAILURES
+Failures per account live on the user row (shared by every process), and failures under a name
+no account has on a row of their own, so that both are answered alike: after FREE_FAILURES
 wrong passwords each further attempt must wait twice as long as the last (2 s, 4 s, ... up to
 DELAY_CAP) and LOCK_AFTER failures in a row block the account for LOCKOUT, refused without
 even checking the password, until it passes or an organizer unlocks it. Failures per address
@@ -19,7 +20,7 @@ from werkzeug.security import check_password_hash
 
 from attendance import audit
 from attendance.errors import DomainError
-from attendance.models import User
+from attendance.models import SignInName, User
 from attendance.text import clean
 
 from .users import _DUMMY_HASH
@@ -36,8 +37,9 @@ class SignInError(DomainError):
     ``bad_second_factor``."""
 
 
-def wait_left(user: User, now: datetime) -> timedelta:
-    """How long the account must wait before its next attempt is even checked."""
+def wait_left(user: User | SignInName, now: datetime) -> timedelta:
+    """How long the account (or unknown name) must wait before its next attempt is even
+    checked."""
     failures = user.failed_logins or 0
     if failures < FREE_FAILURES or user.last_failed_at is None:
         return timedelta(0)
@@ -48,27 +50,52 @@ def wait_left(user: User, now: datetime) -> timedelta:
     return max(user.last_failed_at + delay - now, timedelta(0))
 
 
-def check_password(db: Session, username: str, password: str, *, now: datetime) -> User:
+def check_password(db: Session, username: str, password: str, *, now: datetime,
+                   key: bytes) -> User:
     """The user whose password this is, or SignInError. A failure is counted on the account
-    (flushed: the caller commits failures too)."""
-    user = db.scalar(select(User).where(User.username == clean(username).lower()))
+    (flushed: the caller commits failures too). A name no active account has is counted the
+    same way (SignInName, under a digest keyed by ``key``) and answered the same way, the
+    same password check included: nothing tells whether the name exists."""
+    name = clean(username).lower()
+    user = db.scalar(select(User).where(User.username == name))
     if user is None or not user.active:
+        counted = _unknown_name(db, name, key)
+        _refuse_while_waiting(counted, now)
         check_password_hash(_DUMMY_HASH, password)  # same time as a real check
-        raise SignInError("bad_credentials")
-    left = wait_left(user, now)
-    if left:
-        code = "account_locked_out" if user.failed_logins >= LOCK_AFTER else "sign_in_wait"
-        raise SignInError(code, seconds=int(left.total_seconds()) + 1)
+        _count_failure(db, counted, now, audited=None)
+    _refuse_while_waiting(user, now)
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        user.last_failed_at = now
-        db.flush()
-        audit.record(db, now=now, actor=None, action="user.login_failed", target=user,
-                     failures=user.failed_logins)
-        if user.failed_logins >= LOCK_AFTER:
-            raise SignInError("account_locked_out", seconds=int(LOCKOUT.total_seconds()))
-        raise SignInError("bad_credentials")
+        _count_failure(db, user, now, audited=user)
     return user
+
+
+def _unknown_name(db: Session, name: str, key: bytes) -> SignInName:
+    digest = hmac.new(key, f"sign-in:{name}".encode(), hashlib.sha256).hexdigest()
+    found = db.get(SignInName, digest)
+    if found is None:
+        found = SignInName(name_digest=digest, failed_logins=0)
+        db.add(found)
+    return found
+
+
+def _refuse_while_waiting(counted: User | SignInName, now: datetime) -> None:
+    left = wait_left(counted, now)
+    if left:
+        code = "account_locked_out" if counted.failed_logins >= LOCK_AFTER else "sign_in_wait"
+        raise SignInError(code, seconds=int(left.total_seconds()) + 1)
+
+
+def _count_failure(db: Session, counted: User | SignInName, now: datetime, *,
+                   audited: User | None):
+    counted.failed_logins = (counted.failed_logins or 0) + 1
+    counted.last_failed_at = now
+    db.flush()
+    # An unknown name is audited too (without the name), so both paths write alike.
+    audit.record(db, now=now, actor=None, action="user.login_failed", target=audited,
+                 failures=counted.failed_logins)
+    if counted.failed_logins >= LOCK_AFTER:
+        raise SignInError("account_locked_out", seconds=int(LOCKOUT.total_seconds()))
+    raise SignInError("bad_credentials")
 
 
 def signed_in(db: Session, user: User, *, now: datetime) -> None:
