@@ -7,6 +7,7 @@ DELAY_CAP) and LOCK_AFTER failures in a row block the account for LOCKOUT, refus
 even checking the password, until it passes or an organizer unlocks it. Failures per address
 are counted by the web layer in the rate-limit storage (webapp.auth.throttle)."""
 
+import base64
 import hashlib
 import hmac
 import json
@@ -34,7 +35,7 @@ RECOVERY_CODES = 10
 
 class SignInError(DomainError):
     """``bad_credentials``; ``sign_in_wait`` (``seconds`` to wait); ``account_locked_out``;
-    ``bad_second_factor``."""
+    ``bad_second_factor``; ``bad_password`` (the account page); ``second_factor_on``."""
 
 
 def wait_left(user: User | SignInName, now: datetime) -> timedelta:
@@ -124,10 +125,23 @@ def _recovery_digest(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
+def pending_totp_secret(key: bytes, user: User, nonce: str) -> str:
+    """The secret offered while the user enrols on the web: derived from the server's key, the
+    user and a nonce kept in their session, so the session cookie never carries a secret (a
+    copy of it reveals nothing) and nothing is stored until a first code proves the app has
+    it. The auth version is part of it: a sign-out or password change voids the offer."""
+    digest = hmac.new(key, f"totp:{user.id}:{user.auth_version or 0}:{nonce}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()  # 160 bits, as RFC 4226 recommends
+
+
 def enable_totp(db: Session, user: User, secret: str, code: str, *,
                 now: datetime) -> list[str]:
     """Turn the second factor on once the user proved their app shows ``code`` for
-    ``secret``; returns the recovery codes, shown once (only their hashes are kept)."""
+    ``secret``; returns the recovery codes, shown once (only their hashes are kept). An
+    account that has one already must turn it off first (``second_factor_on``)."""
+    if user.totp_secret:
+        raise SignInError("second_factor_on")
     if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
         raise SignInError("bad_second_factor")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
@@ -143,6 +157,23 @@ def disable_totp(db: Session, user: User, *, now: datetime, actor: User | None) 
     user.recovery_codes = None
     db.flush()
     audit.record(db, now=now, actor=actor, action="user.totp_disable", target=user)
+
+
+def disable_own_totp(db: Session, user: User, password: str, code: str, *,
+                     now: datetime) -> None:
+    """The user turns their own second factor off: their password and a current code (or a
+    recovery code) both, so a borrowed session cannot. Wrong ones count as failed sign-ins
+    (flushed: the caller commits them), and a waiting account is not even checked."""
+    _refuse_while_waiting(user, now)
+    if not check_password_hash(user.password_hash, password or ""):
+        try:
+            _count_failure(db, user, now, audited=user)
+        except SignInError as error:
+            if error.code == "bad_credentials":
+                raise SignInError("bad_password") from None
+            raise
+    check_second_factor(db, user, code, now=now)
+    disable_totp(db, user, now=now, actor=user)
 
 
 def check_second_factor(db: Session, user: User, code: str, *, now: datetime) -> None:
