@@ -327,10 +327,12 @@ class PartyDocument:
         self.story.append(KeepTogether(self._tail))
         self._tail_table = self._last_table
 
-    def build(self, out: BinaryIO, *, subject: str = "") -> None:
+    def build(self, out: BinaryIO, *, subject: str = "", progress=None) -> None:
+        """``progress(total)``: a reports.progress Phase of ``total`` flowables, stepped as
+        each is laid out (the first layout only; a second one, for the signature, is short)."""
         self._finish()
         story = list(self.story)
-        first = self._render(story, subject)
+        first = self._render(story, subject, progress)
         if self._pages.get("signature", 0) > self._pages.get("before", 0) and self._tail_table:
             # The signature went to a page of its own with only the closing lines: take the
             # last rows of the table before it along (its header repeats), as a clerk would.
@@ -349,10 +351,13 @@ class PartyDocument:
         group = KeepTogether([_table(header, tail, widths), *between, *self._tail])
         return [*story[:index], *replaced, group, *story[self._tail_at + 2:]]
 
-    def _render(self, story: list, subject: str) -> bytes:
+    def _render(self, story: list, subject: str, progress=None) -> bytes:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(buffer, pagesize=A4, title=clean(self.title), author=clean(
             self.letterhead.committee), subject=clean(subject), initialFontName=SERIF, **MARGINS)
+        if progress is not None:  # reportlab's hook, called after each flowable is drawn
+            progress = progress(len(story))
+            doc.afterFlowable = lambda flowable: progress.step()
         doc.build(list(story), onLaterPages=_page_number if self.page_numbers else _nothing)
         return buffer.getvalue()
 
