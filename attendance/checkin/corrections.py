@@ -1,6 +1,8 @@
-"""Organizer corrections of attendance: undo a check-in, change its status or venue.
+"""Corrections of attendance: the organizer undoes a check-in or changes its status or venue
+(each with a reason); an absence reason is corrected by the organizer, or by the point's
+coordinator until sign-off (``permissions.can_correct_reason``).
 
-Each needs a reason and leaves an audit entry with the values before and after.
+Each leaves an audit entry with the values before and after.
 """
 
 from datetime import datetime
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
 from attendance.errors import Forbidden, ValidationError
-from attendance.models import STATUSES, Attendance, User, Venue
+from attendance.models import ABSENT_EXCUSED, STATUSES, Attendance, User, Venue
 from attendance.text import clean
 
 
@@ -22,6 +24,37 @@ def _check(actor: User, attendance: Attendance, reason: str) -> str:
     if len(reason) > 300:
         raise ValidationError({"reason": "too_long"})
     return reason
+
+
+def _absence_reason(text) -> str:
+    text = clean(text if isinstance(text, str) else "")
+    if not text:
+        raise ValidationError({"absence_reason": "required"})
+    if len(text) > 300:
+        raise ValidationError({"absence_reason": "too_long"})
+    return text
+
+
+def correct_reason(db: Session, attendance: Attendance, *, now: datetime, actor: User,
+                   absence_reason: str) -> Attendance:
+    """Change the reason of an absence with reason (vắng có lý do): what was typed or picked
+    in a hurry is put right later. Audited with the reason before and after."""
+    if not permissions.can_correct_reason(actor, attendance):
+        raise Forbidden()
+    if attendance.status != ABSENT_EXCUSED:
+        raise ValidationError({"status": "not_absent_excused"})
+    text = _absence_reason(absence_reason)
+    before = attendance.absence_reason
+    if text == before:
+        return attendance
+    attendance.absence_reason = text
+    attendance.recorded_by_id = actor.id
+    db.flush()
+    audit.record(db, now=now, actor=actor, action="attendance.reason",
+                 session_id=attendance.session_id, target=attendance,
+                 person_id=attendance.person_id, before=before, after=text)
+    db.flush()
+    return attendance
 
 
 def undo_checkin(db: Session, attendance: Attendance, *, now: datetime, actor: User,

@@ -257,10 +257,17 @@ OTHER_SCHEMAS = {
     "WalkInResponse": _object(["person", "result"], person=_ref("WalkInPerson"),
                               result=_ref("CheckinResult")),
     "RollItem": _object(
-        ["nonce", "venue_id", "person_id", "status"],
+        ["nonce", "venue_id"],
         nonce={"type": "string", "minLength": 1, "maxLength": 64,
-               "description": "unique per mark; replaying a nonce changes nothing"},
-        venue_id=ID, person_id={"type": "integer", "description": "on this venue's roster"},
+               "description": "unique per item; replaying a nonce changes nothing"},
+        kind={"type": "string", "default": "mark",
+              "description": "mark (a person's status), or a point's action: headcount, "
+                             "readiness, sign_off"},
+        fields={"type": "object", "additionalProperties": {"type": "string"},
+                "description": "a point action's form fields: count_<category id> for "
+                               "headcount; readiness and note for readiness"},
+        venue_id=ID, person_id={"type": "integer", "description": "a mark: on this venue's "
+                                                                  "roster"},
         status={"type": "string",
                 "enum": ["present", "late", "absent_excused", "absent_unexcused"]},
         reason={"type": "string", "maxLength": 300,
@@ -269,7 +276,7 @@ OTHER_SCHEMAS = {
     "RollRequest": _object(["items"], items={
         "type": "array", "minItems": 1, "maxItems": 500, "items": _ref("RollItem")}),
     "RollResult": _object(
-        ["nonce", "outcome", "code", "person", "status"], nonce=STRING,
+        ["nonce", "outcome", "code", "person", "status"], nonce=STRING, kind=STRING,
         outcome={"type": "string", "enum": ["accepted", "rejected"]},
         code={"type": "string", "description": "ok, or why the mark was refused (signed_off, "
                                                "forbidden, other_venue, required, ...)"},
@@ -327,8 +334,9 @@ OTHER_PATHS = {
                       **_errors(400, 401, 404)}}},
     "/api/v1/sessions/{session_id}/roll": {"post": {
         "operationId": "postRoll", "tags": ["check-in"],
-        "summary": "Record a batch of roll marks (present, late, absent with or without reason) "
-                   "at the caller's venue, as a phone's offline queue sends them",
+        "summary": "Record a batch of roll items at the caller's venue, as a phone's offline "
+                   "queue sends them: marks (present, late, absent with or without reason), "
+                   "headcounts, readiness and sign-off, in order",
         "parameters": [SESSION_ID],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("RollRequest")}}},
