@@ -5,6 +5,7 @@
  * (data-shown: a mark waiting on the phone, or just made). recount() writes server figures
  * plus the difference of every row whose two statuses differ, so the counts follow the taps at
  * once, online or offline, and are never counted twice when the server's figures come in.
+ * A headcount waiting on the phone (input[data-pending-count]) adds its difference the same way.
  */
 (function () {
   "use strict";
@@ -66,6 +67,12 @@
           cat.present += plus.present - minus.present;
           cat.absent += plus.absent - minus.absent;
         }
+      });
+      // A headcount waiting on the phone counts as present, over what the server has.
+      Array.prototype.forEach.call(root.querySelectorAll("input[data-pending-count]"), function (input) {
+        var more = (Number(input.value) || 0) - value(input), cat = cats[input.dataset.categoryId];
+        totals.present += more;
+        if (cat) cat.present += more;
       });
       Object.keys(totals).forEach(function (k) {
         var el = box.querySelector('[data-count="' + k + '"]');

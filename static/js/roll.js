@@ -126,7 +126,9 @@
       Object.keys(item.fields || {}).forEach(function (name) {
         var input = root.querySelector('form[data-queue="' + item.kind + '"] [name="' + name + '"]');
         if (input && input.type !== "radio" && input.type !== "checkbox") input.value = item.fields[name];
+        if (input && item.kind === "headcount") input.dataset.pendingCount = "1";
       });
+      counts.recount();
     }
   }
 
@@ -211,6 +213,12 @@
     } else if (config.messages["saved_" + result.kind]) {
       notice(t("saved_" + result.kind));
     }
+    if (result.kind === "headcount") {
+      // the server has it now: the next figures count it (until then, the page still does)
+      Array.prototype.forEach.call(root.querySelectorAll("input[data-pending-count]"), function (input) {
+        input.dataset.sentCount = input.value;
+      });
+    }
   }
 
   var send = sync ? sync.send : function () { return Promise.resolve(); };
@@ -235,6 +243,11 @@
             showStatus(id, statuses[id], null, false);
             changed = true;
           }
+        });
+        Array.prototype.forEach.call(root.querySelectorAll("input[data-sent-count]"), function (input) {
+          input.dataset.value = input.dataset.sentCount; // in these figures now
+          delete input.dataset.sentCount;
+          delete input.dataset.pendingCount;
         });
         counts.recount();
         if (changed) keepPage();
