@@ -129,6 +129,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
     """Apply one queued item of any kind (a mark when it names none); never raises for a
     refused one. Flushes."""
     kind = item.get("kind") or "mark"
+    kind = kind[:40] if isinstance(kind, str) else "invalid"  # answered as it was asked
     if kind == "mark":
         return record_mark(db, session=session, venue=venue, nonce=item.get("nonce"),
                            person_id=item.get("person_id"), status=item.get("status"),
@@ -145,7 +146,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
     time = rule.scan_time(now, recorded_at)
     fields = item.get("fields")
     try:
-        handler = VENUE_ACTIONS.get(kind) if isinstance(kind, str) else None
+        handler = VENUE_ACTIONS.get(kind)
         if handler is None:
             raise DomainError("bad_kind")
         if venue is None or venue.session_id != session.id:

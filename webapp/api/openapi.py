@@ -93,7 +93,8 @@ READ_SCHEMAS = {
         card_version={"type": "integer", "description": "cards of older versions are revoked"},
         card_digest=_nullable({"type": "string", "description": (
             "first 32 hex digits of the SHA-256 of the person's live card token: a scanned "
-            "code is their card when its digest matches")})),
+            "code is their card when its digest matches")}),
+        checked_in=_nullable(_object(["at", "venue_id"], at=DATE_TIME, venue_id=INTEGER))),
     "Roster": _object(
         ["session_id", "venue_id", "generated_at", "card_check", "people"], session_id=INTEGER,
         venue_id=_nullable({"type": "integer", "description": "null: every venue"}),
@@ -235,7 +236,9 @@ OTHER_SCHEMAS = {
         code={"type": "string", "description": "ok, already_checked_in or a refusal code"},
         message=STRING,
         person=_nullable(_object(["id", "full_name"], id=INTEGER, full_name=STRING,
-                                 position=STRING, category=STRING)),
+                                 position=STRING, category=STRING,
+                                 venue_id={"type": "integer",
+                                           "description": "the venue they were invited to"})),
         venue=_nullable(_object(["id", "name"], id=INTEGER, name=STRING)),
         status=_nullable({"type": "string", "enum": ["present", "late"]}),
         at=_nullable(DATE_TIME)),
