@@ -48,9 +48,13 @@ def attendance_list(session_id: int):
         query = query.where(Attendance.status == status)
     if venue_id:
         query = query.where(Attendance.venue_id == venue_id)
+    elsewhere = request.args.get("elsewhere") == "1"
+    if elsewhere:  # taken at another venue than the one invited to
+        query = query.where(Attendance.venue_id != Person.venue_id)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template("checkin/attendance_list.html", session=session, page=page, q=q,
-                           status=status, venue_id=venue_id, statuses=STATUSES)
+                           status=status, venue_id=venue_id, statuses=STATUSES,
+                           elsewhere=elsewhere)
 
 
 @login_required
