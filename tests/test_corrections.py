@@ -91,3 +91,30 @@ def test_the_organizer_sees_a_check_in_elsewhere_and_a_device_time_not_believed(
     assert "không tin cậy" in page
     listing = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
     assert "nơi khác" in listing
+
+
+def test_the_organizer_corrects_an_absence_reason_on_the_record_page(client, db, make_session,
+                                                                     make_person, make_user,
+                                                                     login):
+    from attendance.roll import marks as roll
+
+    session = make_session(checkin_window="open")
+    point = session.venues[1]
+    person = make_person(session, venue=point)
+    roll.mark(db, venue=point, person=person, status="absent_excused", reason="ốm", now=NOW,
+              actor=make_user(role="coordinator", venue=point))
+    roll.sign_off(db, venue=point, now=NOW, actor=make_user(role="organizer"))
+    db.commit()
+    row = db.scalar(select(Attendance))
+    login(make_user(role="organizer"))
+    url = f"/sessions/{session.id}/attendance/{row.id}"
+    assert 'value="reason"' in client.get(url).get_data(as_text=True)
+    client.post(f"{url}/correct", data={"action": "reason",
+                                        "absence_reason": "con ốm nằm viện"})
+    db.expire_all()
+    assert db.get(Attendance, row.id).absence_reason == "con ốm nằm viện"
+    page = client.get(url).get_data(as_text=True)
+    assert "Sửa lý do vắng" in page and "ốm → con ốm nằm viện" in page
+    client.post(f"{url}/correct", data={"action": "reason", "absence_reason": " "})
+    db.expire_all()
+    assert db.get(Attendance, row.id).absence_reason == "con ốm nằm viện"
