@@ -142,6 +142,11 @@ class SessionActions:
         """Personal cards in the roster list: those who scan."""
         return self.scan
 
+    @property
+    def after(self) -> bool:
+        """Anything of the "after the session" phase (staff have nothing there)."""
+        return self.read_all or self.unit_reports or self.essays
+
 
 def session_actions(user: User, session: StudySession, venues: list[Venue]) -> SessionActions:
     """``venues``: those the user may read (sessions.visible_venues)."""
