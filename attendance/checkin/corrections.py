@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
 from attendance.errors import Forbidden, ValidationError
+from attendance.roster import people
 from attendance.models import ABSENT_EXCUSED, STATUSES, Attendance, User, Venue
 from attendance.text import clean
 
@@ -64,8 +65,13 @@ def undo_checkin(db: Session, attendance: Attendance, *, now: datetime, actor: U
                  session_id=attendance.session_id, target=attendance, reason=reason,
                  person_id=attendance.person_id, venue_id=attendance.venue_id,
                  status=attendance.status, at=attendance.at.isoformat())
+    person = attendance.person
     db.delete(attendance)
     db.flush()
+    if person.walk_in:
+        # A walk-in was registered only to be checked in: with the check-in undone he was not
+        # there, so he leaves the roster too (else he would be listed as not marked, absent).
+        people.remove_person(db, person, now=now, actor=actor)
 
 
 def correct_attendance(db: Session, attendance: Attendance, *, now: datetime, actor: User,
