@@ -52,6 +52,7 @@ class Line:
     candidates: list[Candidate] = field(default_factory=list)
     outcome: str = ""  # present / late, or a NOT_COUNTED code, once matched
     chosen: bool = False  # resolved by hand
+    person: Candidate | None = None  # who the line is, once matched
 
     @property
     def unresolved(self) -> bool:
@@ -175,16 +176,17 @@ def build_preview(db: Session, session: StudySession, data: bytes, *,
                 line.match, line.person_id, line.chosen = MATCHED, picked, True
             else:
                 raise ValidationError({f"line_{index}": "bad_choice"})
+        line.person = roster.people.get(line.person_id)
         lines.append(line)
     _judge(session, lines, min_share)
     return Preview(platform, min_share, lines)
 
 
 def import_online(db: Session, *, session: StudySession, preview: Preview, now: datetime,
-                  actor: User) -> dict[str, int]:
+                  actor: User | None) -> dict[str, int]:
     """Write the preview's counted people present (or late) online: all or nothing. Returns
-    {"recorded", "already", "not_counted", "skipped"}."""
-    if not permissions.can_manage_session(actor, session):
+    {"recorded", "already", "not_counted", "skipped"}. ``actor`` None: the command line."""
+    if actor is not None and not permissions.can_manage_session(actor, session):
         raise Forbidden()
     if not preview.ok:
         raise DomainError("online_unresolved", count=len(preview.unresolved))
