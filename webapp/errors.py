@@ -191,7 +191,8 @@ MESSAGES = {
 
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
           "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
-          "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
+          "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503,
+          "session_not_ended": 409}
 
 
 def message(code: str, **params) -> str:
