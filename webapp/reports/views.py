@@ -11,6 +11,7 @@ from attendance import jobs
 from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.csv import DIALECTS
+from attendance.reports.summary_cells import final
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..extensions import db
@@ -33,6 +34,7 @@ def summary(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
+    left = list(islice(lists.early_leavers(db.session, session), SHOWN + 1))
     summary = summarize(db.session, session)
     pages = max(1, -(-len(summary.venues) // VENUES_SHOWN))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
@@ -41,6 +43,8 @@ def summary(session_id: int):
                            page=_Page(page, pages),
                            absentees=absentees[:SHOWN], more_absentees=len(absentees) > SHOWN,
                            late=late[:SHOWN], more_late=len(late) > SHOWN, shown=SHOWN,
+                           left=left[:SHOWN], more_left=len(left) > SHOWN,
+                           final=final(summary.totals), mode_labels=lists.MODE_LABELS,
                            whats=WHATS, formats=FORMATS)
 
 
