@@ -24,9 +24,9 @@ CHART_MAX = 30  # venues drawn one bar each; above that, the lowest ones
 THRESHOLD = 0.95
 
 # A4 upright: "Trực tiếp" (present less online) is left to the reader; the text says it.
-_WIDTHS = {"Dự kiến": 9, "Có mặt": 9, "Trực tuyến": 9, "Đi muộn": 8, "Ra về sớm": 8,
+_WIDTHS = {"Dự kiến": 9, "Có mặt": 8, "Trực tuyến": 10, "Đi muộn": 10, "Ra về sớm": 8,
            "Vắng có lý do": 9, "Vắng không lý do": 10, "Chưa điểm danh": 10,
-           "Tỷ lệ có mặt": 12, "Đã học bù": 8}
+           "Tỷ lệ có mặt": 11, "Đã học bù": 8}
 _SKIP = ("Trực tiếp",)
 
 
@@ -104,11 +104,11 @@ def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead)
     cells = dict(is_final=is_final, skip=_SKIP)
     rows = [(n, r.venue.name, *figures(r.totals, **cells))
             for n, r in enumerate(summary.venues, 1)]
-    doc.table([Column("STT", INT, 7), Column("Địa điểm", TEXT, 28), *_figs(is_final)],
+    doc.table([Column("STT", INT, 8), Column("Địa điểm", TEXT, 25), *_figs(is_final)],
               [*rows, Strong((None, "Tổng cộng", *figures(t, **cells)))])
     _chart(doc, summary)
     doc.heading("3. Kết quả theo thành phần")
-    doc.table([Column("Thành phần", TEXT, 35), *_figs(is_final)],
+    doc.table([Column("Thành phần", TEXT, 33), *_figs(is_final)],
               _by_category(summary, cells))
 
 
