@@ -161,6 +161,13 @@ def test_exit_api_and_page_mark(db, make_session, make_person, make_user, login,
     assert missing.status_code == 400
     row = db.scalar(select(Attendance))
     client.get("/logout")
+    for outsider in (make_user(role="coordinator", venue=session.venues[1]),
+                     make_user(role="viewer")):
+        other = login(outsider)
+        refused = other.post(f"/api/v1/sessions/{session.id}/exits",
+                             json={"person_id": person.id, "venue_id": hall.id})
+        assert refused.status_code == 403, outsider.role
+        other.get("/logout")
     organizer = login(make_user(role="organizer"))
     undone = organizer.post(f"/sessions/{session.id}/attendance/{row.id}/exit",
                             data={"undo": "1"})
