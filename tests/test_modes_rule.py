@@ -188,3 +188,20 @@ def test_join_link_records_present_online_inside_the_window(db, make_session, ma
         join.open_join_link(db, card_key=KEY, join_key=JOIN_KEY, token=token,
                             now=session.starts_at)
     assert revoked.value.code == "revoked"
+
+
+def test_an_organizer_corrects_the_mode_with_a_reason(db, make_session, make_person, make_user):
+    from attendance.checkin import corrections
+    session = make_session()
+    organizer = make_user(role="organizer")
+    person = make_person(session)
+    _scan(db, session, session.venues[0], person, session.starts_at, method="join")
+    row = db.scalar(select(Attendance))
+    with pytest.raises(ValidationError):
+        corrections.correct_attendance(db, row, now=NOW, actor=organizer, reason="nhầm",
+                                       mode="by_pigeon")
+    corrections.correct_attendance(db, row, now=NOW, actor=organizer,
+                                   reason="Có mặt tại hội trường", mode="in_person")
+    assert row.mode == "in_person"
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "attendance.correct")).one()
+    assert entry.detail["before"]["mode"] == "online" and entry.detail["after"]["mode"] == "in_person"
