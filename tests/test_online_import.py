@@ -167,3 +167,19 @@ def test_joined_outside_the_window_does_not_count(db, make_session, make_person)
     make_person(late, full_name="Trần Thị Bình")
     preview = imports.build_preview(db, late, _file("teams_attendance.csv"), min_share=0.1)
     assert preview.lines[0].outcome == "window_closed"
+
+
+def test_names_that_differ_by_diacritics_are_two_people(db, make_session, make_person):
+    session = make_session()
+    an = make_person(session, full_name="Lê Văn An")
+    an_hat = make_person(session, full_name="Lê Văn Ân")
+    data = ("First name,Last name,Email,Duration,Time joined,Time exited\n"
+            "Lê Văn,An,,3 hr 30 min,7:28 AM,11:00 AM\n"
+            "Lê Văn,Ân,,3 hr 30 min,7:29 AM,11:00 AM\n").encode()
+    preview = imports.build_preview(db, session, data)
+    assert [(line.match, line.person_id) for line in preview.lines] == [
+        ("matched", an.id), ("matched", an_hat.id)]  # spelt exactly: no doubt
+    # Without diacritics both read "le van an": ambiguous until chosen by hand.
+    bare = imports.build_preview(db, session, data.decode().replace("Ân", "An").replace(
+        "Lê", "Le").replace("Văn", "Van").encode())
+    assert len(bare.lines) == 1 and bare.lines[0].match == "ambiguous"

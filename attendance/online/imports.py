@@ -26,7 +26,7 @@ from attendance.checkin.rule import CheckInError
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import Attendance, Person, StudySession, User, Venue
 from attendance.online.reports import Participant, read_report
-from attendance.text import fold
+from attendance.text import clean, fold
 
 MATCHED, AMBIGUOUS, UNMATCHED, SKIPPED = "matched", "ambiguous", "unmatched", "skipped"
 NOT_COUNTED = ("too_short", "window_closed")
@@ -77,25 +77,36 @@ class Preview:
         return sum(1 for line in self.lines if what in (line.match, line.outcome))
 
 
+def _exact(name: str) -> str:
+    return " ".join(clean(name).casefold().split())
+
+
 class _Roster:
     """The session's people by folded name (and by given name, for suggestions)."""
 
     def __init__(self, db: Session, session: StudySession):
         venues = {v.id: v.name for v in session.venues}
         self.people: dict[int, Candidate] = {}
-        self.by_name: dict[str, list[int]] = {}
+        self.by_exact: dict[str, list[int]] = {}  # with diacritics, case ignored
+        self.by_name: dict[str, list[int]] = {}  # folded
         self.by_given: dict[str, list[int]] = {}
         for pid, name, venue_id in db.execute(
                 select(Person.id, Person.full_name, Person.venue_id)
                 .where(Person.session_id == session.id).order_by(Person.id)):
             self.people[pid] = Candidate(pid, name, venues.get(venue_id, ""))
             words = fold(name).split()
+            self.by_exact.setdefault(_exact(name), []).append(pid)
             self.by_name.setdefault(" ".join(words), []).append(pid)
             if words:
                 self.by_given.setdefault(words[-1], []).append(pid)
 
     def find(self, participant: Participant) -> list[int]:
-        for name in (participant.name, *participant.other_names):
+        names = (participant.name, *participant.other_names)
+        for name in names:  # spelt as on the roster: "Lê Văn Ân" is not "Lê Văn An"
+            hits = self.by_exact.get(_exact(name))
+            if hits:
+                return hits
+        for name in names:
             hits = self.by_name.get(" ".join(fold(name).split()))
             if hits:
                 return hits

@@ -168,7 +168,7 @@ def read_report(data: bytes, *, day: date, zone) -> tuple[str, list[Participant]
     platform, header, columns = _find_header(rows)
     if "name" not in columns and "first" not in columns:
         raise ReportError("online_unknown_format")
-    found: dict[str, Participant] = {}
+    found: dict[tuple, Participant] = {}
     problems = []
     for line, row in enumerate(rows[header + 1:], start=header + 2):
         if not any(cell.strip() for cell in row):
@@ -200,7 +200,9 @@ def read_report(data: bytes, *, day: date, zone) -> tuple[str, list[Participant]
             left += timedelta(days=1)  # a meeting across midnight (times of day only)
         joined = joined.replace(tzinfo=zone) if joined else None
         left = left.replace(tzinfo=zone) if left else None
-        key = fold(name)
+        # A rejoin shows the same name; names that differ only by their diacritics ("Lê Văn
+        # Ân", "Lê Văn An") are two people, so the key keeps the diacritics.
+        key = (name.casefold(), others)
         if key in found:
             seen = found[key]
             seen.seconds += seconds
