@@ -30,6 +30,13 @@ def can_manage(user: User) -> bool:
     return user.role == ORGANIZER
 
 
+def may_use_second_factor(user: User, *, by_token: bool = False) -> bool:
+    """Turn one's own TOTP second factor on or off on the account page: organizers (the
+    accounts that change things), signed in with a browser; an API token never manages the
+    sign-in of the account it belongs to."""
+    return user.role == ORGANIZER and not by_token
+
+
 def reads_scope(user: User) -> bool:
     """Organizers and viewers: whole sessions of their scope, not one venue or unit."""
     return user.role in (ORGANIZER, VIEWER)
@@ -91,6 +98,16 @@ def can_check_in_at(user: User, venue: Venue, session: StudySession | None = Non
     return assigned_venue_id(user, session) == venue.id
 
 
+def can_correct_reason(user: User, attendance) -> bool:
+    """Change an absence's reason: the session's organizers, and the coordinator (or staff) of
+    the venue where it was recorded until that venue is signed off."""
+    if can_manage_session(user, attendance.venue.session):
+        return True
+    venue = attendance.venue
+    return (venue.signed_off_at is None and user.role != ORGANIZER
+            and can_check_in_at(user, venue))
+
+
 def may_pick_venue(user: User, session: StudySession) -> bool:
     """Choose which venue to scan at (organizers); others scan at their own venue."""
     return can_manage_session(user, session)
@@ -131,6 +148,11 @@ class SessionActions:
     def cards(self) -> bool:
         """Personal cards in the roster list: those who scan."""
         return self.scan
+
+    @property
+    def after(self) -> bool:
+        """Anything of the "after the session" phase (staff have nothing there)."""
+        return self.read_all or self.unit_reports or self.essays
 
 
 def session_actions(user: User, session: StudySession, venues: list[Venue]) -> SessionActions:

@@ -4,8 +4,8 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
-               metrics, presence, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
+from . import (account, api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
+               metrics, outcomes, presence, quiz, reports, roll, roster, security, selfcheckin, sessions,
                summary, throttle, units, users, views)
 from .config import load_config
 from .database import init_db
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     members.init_app(app)
     classes.init_app(app)
     users.init_app(app)
+    account.init_app(app)
     api.init_app(app)
     checkin.init_app(app)
     cards.init_app(app)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from attendance.figures import summary
 from attendance.figures.summary import Figures, counts, lagging, roster_status
-from attendance.models import BRIDGE_POINT, ExpectedCount, Person, Venue
+from attendance.checkin.rule import session_end
+from attendance.models import BRIDGE_POINT, ExpectedCount, Person, StudySession, Venue
 from attendance.text import fold
 
 CONNECTED = "connected"
@@ -73,7 +74,10 @@ def overview(db: Session, session_id: int, threshold: float,
              venue_ids: list[int] | None = None, end=None) -> Overview:
     """Totals, lagging venues and bridge points not ready / not signed off: one query, one
     pass over the people (the per-venue aggregate, summed). ``end``: the session's end, for
-    who left early (None: anyone who left)."""
+    who left early (None: read from the session)."""
+    if end is None:  # who left before the session's end (checkin.rule.session_end)
+        session = db.get(StudySession, session_id)
+        end = session_end(session) if session is not None else None
     rows = _per_venue(session_id, venue_ids, end)
     point = rows.c.kind == BRIDGE_POINT
     made_up = summary.made_up(func.count(Person.id)).where(Person.session_id == session_id)

@@ -38,6 +38,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _name_key() -> bytes:
+    """Keys the digests under which failures of unknown usernames are counted."""
+    key = current_app.config["SECRET_KEY"]
+    return key if isinstance(key, bytes) else key.encode()
+
+
 def _refused(error: signin.SignInError, template: str, form):
     db.session.commit()  # the failure counts, in every process
     throttle.failed("THROTTLE_SIGN_IN_ADDRESS", get_remote_address(), code=error.code,
@@ -56,7 +62,7 @@ def login():
             return render_template("auth/login.html", form=form), 429
         try:
             user = signin.check_password(db.session, form.username.data, form.password.data,
-                                         now=_now())
+                                         now=_now(), key=_name_key())
         except signin.SignInError as error:
             return _refused(error, "auth/login.html", form)
         target = _safe_next(request.args.get("next"))

@@ -1,16 +1,16 @@
 """modes of presence: attendance mode (in person / online) and exit time; the session's and
 venues' meeting link; a venue's roll closed by the organizer
 
-Revision ID: 0012_modes_presence
-Revises: 0011_trust_accounts
+Revision ID: 0013_modes_presence
+Revises: 0012_trustdocs_signin_names
 Create Date: 2026-12-02 02:45:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012_modes_presence'
-down_revision = '0011_trust_accounts'
+revision = '0013_modes_presence'
+down_revision = '0012_trustdocs_signin_names'
 branch_labels = None
 depends_on = None
 
