@@ -59,7 +59,9 @@ class LateArrival:
     at: datetime  # aware UTC
 
 
-def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
+def absentees(db: Session, session: StudySession,
+              venue_ids: list[int] | None = None) -> Iterator[Absentee]:
+    """Of the whole session, or of these venues of it (a page of the summary)."""
     made_up = _MAKEUP.id if _MAKEUP is not None else literal(None)
     query = (
         select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
@@ -69,7 +71,7 @@ def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
         .join(Category, Category.id == Person.category_id)
         .outerjoin(Attendance, (Attendance.person_id == Person.id)
                    & (Attendance.session_id == Person.session_id))
-        .where(Person.session_id == session.id,
+        .where(_people(session, venue_ids),
                or_(Attendance.id.is_(None),
                    Attendance.status.in_((ABSENT_EXCUSED, ABSENT_UNEXCUSED))))
         .order_by(Venue.position, Venue.id, Category.position, Category.id, Person.search_name,
@@ -82,7 +84,9 @@ def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
                        STATUS_LABELS[row[6]], row[7] or "", made_up_label(row[8]))
 
 
-def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
+def late_arrivals(db: Session, session: StudySession,
+                  venue_ids: list[int] | None = None) -> Iterator[LateArrival]:
+    """Of the whole session, or of the people invited to these venues of it."""
     came_to = aliased(Venue)
     query = (
         select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
@@ -94,9 +98,19 @@ def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
         .join(Category, Category.id == Person.category_id)
         .where(Attendance.session_id == session.id, Attendance.status == LATE)
         .order_by(Venue.position, Venue.id, Attendance.at, Person.id))
+    if venue_ids is not None:
+        query = query.where(Person.venue_id.in_(venue_ids))
     for row in _stream(db, query):
         yield LateArrival(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
                           row[7])
+
+
+def _people(session: StudySession, venue_ids: list[int] | None):
+    """The people of the session, or of a few of its venues (only the venues are named: given
+    both, SQLite walks the whole session's index; figures.summary.people_of)."""
+    if venue_ids is None:
+        return Person.session_id == session.id
+    return Person.venue_id.in_(venue_ids)
 
 
 def _stream(db: Session, query):
