@@ -103,6 +103,8 @@ class SessionForm(FlaskForm):
     end_time = LocalTimeField(_l("Giờ kết thúc"), description=_l("HH:MM"))
     mode = StringField(_l("Hình thức"))
     presenter = StringField(_l("Báo cáo viên"))
+    video_url = StringField(_l("Đường dẫn phòng họp trực tuyến"), description=_l(
+        "Zoom, Google Meet, Teams…: người dự trực tuyến được chuyển tới đây sau khi điểm danh"))
     document_number = StringField(_l("Số hiệu văn bản"), description=_l("Ví dụ: 57-KL/TW"))
     document_issuer = StringField(_l("Cơ quan ban hành"))
     document_issued_on = LocalDateField(_l("Ngày ban hành"), description=_l("dd/mm/yyyy"))
@@ -140,6 +142,7 @@ class SessionForm(FlaskForm):
         return dict(
             title=self.title.data, plan_number=self.plan_number.data, mode=self.mode.data,
             presenter=self.presenter.data, require_presence=self.require_presence.data,
+            video_url=self.video_url.data,
             starts_at=datetime.combine(day, start, tzinfo=zone) if day and start else None,
             ends_at=datetime.combine(day, end, tzinfo=zone) if day and end else None,
             late_grace_minutes=self.late_grace_minutes.data,
@@ -179,12 +182,14 @@ class VenueForm(FlaskForm):
     unit_id = SelectField(_l("Đơn vị phụ trách"), validate_choice=False)
     coordinator_name = StringField(_l("Người điều phối"))
     coordinator_phone = StringField(_l("Số điện thoại người điều phối"))
+    video_url = StringField(_l("Đường dẫn phòng họp riêng của địa điểm"),
+                            description=_l("Để trống: dùng đường dẫn của hội nghị"))
     position = StringField(_l("Thứ tự hiển thị"), description=_l("Để trống: xếp cuối danh sách"))
 
     def venue_fields(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "kind", "name", "address", "unit_id", "coordinator_name", "coordinator_phone",
-            "position")}
+            "position", "video_url")}
 
 
 class CategoryForm(FlaskForm):
