@@ -83,15 +83,20 @@ def _interleaved(clock, first, second, repeat: int = 5) -> tuple[list, list]:
 def bare_group_by(session_id: int):
     """The same rows as the cascade reads (the members, their roster lines in the plan's
     sessions, those lines' attendances and make-ups), joined as it joins them and counted per
-    unit and attendance status, with nothing else: the baseline. (Grouping by the status, as
+    unit and attendance status, with nothing else: the baseline. The members are those of the
+    organizer unit's subtree, as the cascade's: the bench's database may hold the national
+    registry beside the province, and a baseline over both is no baseline. (Grouping by the status, as
     the dashboard's baseline does, reads the attendance rows themselves; a count(*) alone is
     answered from the unique index and reads no attendance at all.)"""
     from sqlalchemy import and_, func, select
 
-    from attendance.models import Attendance, MakeupAttendance, Member, Person
-    from attendance.outcomes.tree import family
+    from attendance.models import Attendance, MakeupAttendance, Member, Person, StudySession
+    from attendance.outcomes.tree import family, subtree
 
     sessions = select(family(session_id).c.id)
+    root = select(StudySession.organizer_unit_id).where(StudySession.id == session_id) \
+        .scalar_subquery()
+    units = select(subtree(root).c.unit_id)
     return (select(Member.unit_id, Attendance.status, func.count()).select_from(Member)
             .outerjoin(Person, and_(Person.member_id == Member.id,
                                     Person.session_id.in_(sessions)))
@@ -99,6 +104,7 @@ def bare_group_by(session_id: int):
                                         Attendance.person_id == Person.id))
             .outerjoin(MakeupAttendance, and_(MakeupAttendance.session_id == Person.session_id,
                                               MakeupAttendance.person_id == Person.id))
+            .where(Member.unit_id.in_(units))
             .group_by(Member.unit_id, Attendance.status))
 
 
