@@ -153,7 +153,7 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
     page_s = _best(render, 3 if page_too else 1)
     ratio, cpu_ratio = computed[0] / bare_s[0], computed[1] / bare_s[1]
     t = result.total
-    say(f"Outcomes of {label} ({url.split(':')[0]}), best of {repeat} in turns (page: of 3): "
+    say(f"Outcomes of {label} ({url.split(':')[0]}), best of {repeat} in turns: "
         f"{t.members:,} members to be "
         f"taught, {t.taught:,} taught ({t.rate} %), {len(result.units):,} units, "
         f"{t.classes:,} classes")
