@@ -98,6 +98,16 @@ def can_check_in_at(user: User, venue: Venue, session: StudySession | None = Non
     return assigned_venue_id(user, session) == venue.id
 
 
+def can_correct_reason(user: User, attendance) -> bool:
+    """Change an absence's reason: the session's organizers, and the coordinator (or staff) of
+    the venue where it was recorded until that venue is signed off."""
+    if can_manage_session(user, attendance.venue.session):
+        return True
+    venue = attendance.venue
+    return (venue.signed_off_at is None and user.role != ORGANIZER
+            and can_check_in_at(user, venue))
+
+
 def may_pick_venue(user: User, session: StudySession) -> bool:
     """Choose which venue to scan at (organizers); others scan at their own venue."""
     return can_manage_session(user, session)
@@ -139,6 +149,11 @@ class SessionActions:
         """Personal cards in the roster list: those who scan."""
         return self.scan
 
+    @property
+    def after(self) -> bool:
+        """Anything of the "after the session" phase (staff have nothing there)."""
+        return self.read_all or self.unit_reports or self.essays
+
 
 def session_actions(user: User, session: StudySession, venues: list[Venue]) -> SessionActions:
     """``venues``: those the user may read (sessions.visible_venues)."""
@@ -150,6 +165,18 @@ def session_actions(user: User, session: StudySession, venues: list[Venue]) -> S
         roll=bool(venues), unit_reports=read_all or reports_for_own_unit(user),
         essays=can_manage_session(user, session) or reports_for_own_unit(user),
         scan_at=scan_at)
+
+
+def can_follow_on(user: User, parent: StudySession) -> bool:
+    """Hang a follow-on class under ``parent``: an organizer who sees it, or whose unit lies
+    under its organizer unit (a cell secretary under the town's session). A session of the
+    instance (no unit) takes classes from its administrators only."""
+    if user.role != ORGANIZER:
+        return False
+    if parent.organizer_unit_id is None:
+        return user.unit_id is None
+    return in_unit_scope(user, parent.organizer_unit_id) or (
+        user.unit is not None and unit_is_under(user.unit, parent.organizer_unit_id))
 
 
 def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:

@@ -12,6 +12,7 @@ from attendance.figures import live
 from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.csv import DIALECTS
+from attendance.reports.summary_cells import final
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..extensions import db
@@ -49,8 +50,12 @@ def summary(session_id: int):
     ids = [v.id for v in venues] if pages > 1 else None
     absentees = list(islice(lists.absentees(db.session, session, ids), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session, ids), SHOWN + 1))
+    left = list(islice(lists.early_leavers(db.session, session, ids), SHOWN + 1))
+    totals = cached_overview(session.id).totals
     return render_template("reports/summary.html", session=session,
-                           totals=cached_overview(session.id).totals, venues=rows,
+                           totals=totals, venues=rows, final=final(totals),
+                           left=left[:SHOWN], more_left=len(left) > SHOWN,
+                           mode_labels=lists.MODE_LABELS,
                            page=_Page(page, pages), lists_of_page=ids is not None,
                            absentees=absentees[:SHOWN], more_absentees=len(absentees) > SHOWN,
                            late=late[:SHOWN], more_late=len(late) > SHOWN, shown=SHOWN,
