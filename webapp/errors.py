@@ -60,7 +60,7 @@ MESSAGES = {
     # Result reports, essays, knowledge check (learning outcomes)
     "attended_over_members": _l("Số tham dự không được lớn hơn tổng số đảng viên."),
     "absent_over_members": _l("Tham dự cộng số vắng không được lớn hơn tổng số đảng viên."),
-    "over_attended": _l("Không được lớn hơn số đảng viên tham dự."),
+    "over_taught": _l("Không được lớn hơn số đảng viên tham dự cộng số đã học bù."),
     "makeup_over_absent": _l("Số đã học bù không được lớn hơn số vắng."),
     "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
     "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),
@@ -149,6 +149,8 @@ MESSAGES = {
     "missing_unit": _l("Thiếu mã đơn vị."),
     "unknown_unit": _l("Không có đơn vị mang mã này."),
     "unit_out_of_scope": _l("Đơn vị này nằm ngoài phạm vi bạn quản lý."),
+    "ambiguous_unit": _l("Nhiều đơn vị cùng mang tên này; hãy ghi mã đơn vị (cột Mã đơn vị) "
+                         "thay cho tên."),
     "same_unit": _l("Đảng viên đang sinh hoạt ở đơn vị này."),
     "member_no_taken": _l("Số thẻ đảng viên này đã có người khác."),
     "unknown_member_no": _l("Không có đảng viên mang số thẻ này trong danh sách đảng viên."),

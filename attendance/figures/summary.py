@@ -27,6 +27,7 @@ from attendance.models import (
     StudySession,
     Venue,
 )
+from attendance.numbers import cut_rate
 
 FIGURES = ("expected", "invited", "present", "present_online", "late", "left_early",
            "absent_excused", "absent_unexcused", "not_checked_in", "made_up")
@@ -54,8 +55,9 @@ class Figures:
 
     @property
     def rate(self) -> float | None:
-        """Present over expected, in percent (None when nothing is expected)."""
-        return round(100 * self.present / self.expected, 1) if self.expected else None
+        """Present over expected, in percent cut to two decimals (None when nothing is
+        expected): the one rate format of every page and file."""
+        return cut_rate(self.present, self.expected)
 
     @property
     def present_in_person(self) -> int:

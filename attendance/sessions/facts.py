@@ -10,7 +10,7 @@ from .. import audit
 from ..errors import Forbidden, ValidationError
 from ..models import Document, StudySession, Unit, User
 from ..models.sessions import WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN
-from ..permissions import can_manage_unit, unit_is_under
+from ..permissions import can_follow_on, can_manage_unit, unit_is_under
 from ..text import clean
 from .checks import MAX_MINUTES, Checks, changes, jsonable, merge
 
@@ -163,8 +163,10 @@ def _check_identity(db: Session, values: dict, *, actor: User | None,
     parent_id = values["parent_session_id"]
     if parent_id is not None:
         parent = db.get(StudySession, parent_id)
-        if parent is None or (session is not None and parent_id == session.id):
-            errors["parent_session_id"] = "session_not_found"
+        if parent is None or (session is not None and parent_id == session.id) or (
+                actor is not None and not can_follow_on(actor, parent)
+                and (session is None or session.parent_session_id != parent_id)):
+            errors["parent_session_id"] = "session_not_found"  # unseen is as not there
         elif parent.parent_session_id is not None:
             errors["parent_session_id"] = "parent_is_follow_on"
         elif unit is not None and parent.organizer_unit_id is not None and not unit_is_under(

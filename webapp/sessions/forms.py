@@ -84,6 +84,10 @@ class SessionForm(FlaskForm):
     title = StringField(_l("Tên hội nghị"), validators=[Marked()])
     organizer_unit_id = SelectField(_l("Đơn vị tổ chức"), coerce=_optional_id,
                                     validate_choice=False)
+    parent_session_id = SelectField(
+        _l("Là lớp ở cơ sở của hội nghị"), coerce=_optional_id, validate_choice=False,
+        description=_l("Để trống nếu đây là hội nghị chính; chọn hội nghị chính nếu đơn vị "
+                       "trực thuộc học lại cùng kế hoạch"))
     plan_number = StringField(_l("Số kế hoạch"), description=_l("Ví dụ: 145-KH/TU"))
     plan_date = LocalDateField(_l("Ngày ban hành kế hoạch"), description=_l("dd/mm/yyyy"))
     plan_issuer = StringField(_l("Cơ quan ban hành kế hoạch"),
@@ -123,7 +127,7 @@ class SessionForm(FlaskForm):
         start, end = values["starts_at"].astimezone(zone), values["ends_at"]
         document = values["document"] or {}
         data = {k: v for k, v in values.items()
-                if k not in ("starts_at", "ends_at", "document", "parent_session_id")}
+                if k not in ("starts_at", "ends_at", "document")}
         data.update(day=start.date(), start_time=start.time(),
                     end_time=end.astimezone(zone).time() if end else None,
                     **{f"document_{k}": v for k, v in document.items()})
@@ -147,13 +151,21 @@ class SessionForm(FlaskForm):
             report_deadline=self.report_deadline.value, document=document,
             organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
             plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
-            signer_name=self.signer_name.data, recipients=self.recipients.data)
+            signer_name=self.signer_name.data, recipients=self.recipients.data,
+            parent_session_id=self.parent_session_id.data)
 
     def offer_units(self, rows) -> "SessionForm":
         """The units the user may organise under (tree rows, indented by depth)."""
         self.organizer_unit_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
             for row in rows]
+        return self
+
+    def offer_parents(self, parents, zone: ZoneInfo) -> "SessionForm":
+        """Main sessions this one may be a follow-on class of, with their date."""
+        self.parent_session_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(s.id), f"{s.starts_at.astimezone(zone):%d/%m/%Y} · {s.title}")
+            for s in parents]
         return self
 
     def rename(self) -> dict:
