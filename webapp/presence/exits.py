@@ -102,8 +102,10 @@ def _local_time(session, raw: str, now: datetime) -> datetime | None:
 
 
 def _when(raw, now):
-    if raw in (None, ""):
+    if raw is None:
         return now
+    if not isinstance(raw, str):
+        return None
     try:
         at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
@@ -119,8 +121,14 @@ def api_exit(session, actor, body):
     left_at = _when(body.get("left_at"), now)
     if left_at is None:
         return json_error("bad_request", 400, field="left_at")
+    for name, kind in (("token", str), ("person_id", int), ("venue_id", int)):
+        value = body.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            return json_error("bad_request", 400, field=name)
     venue_id = row_id(body.get("venue_id"))
     venue = next((v for v in session.venues if v.id == venue_id), None)
+    if body.get("venue_id") is not None and venue is None:
+        return json_error("bad_choice", 400, field="venue_id")
     try:
         if isinstance(body.get("token"), str):
             person_id = exits.person_of_card(card_key(), session, body["token"])
