@@ -14,8 +14,9 @@ from sqlalchemy import literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import models
-from ..models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, LATE, Attendance, Category, Person,
-                      StudySession, Venue)
+from ..checkin.rule import ATTENDED, session_end
+from ..models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, IN_PERSON, LATE, ONLINE, Attendance,
+                      Category, Person, StudySession, Venue)
 
 BATCH = 2000  # rows per fetch from a server-side cursor
 
@@ -23,6 +24,8 @@ STATUS_LABELS = {
     "present": "Có mặt", LATE: "Đi muộn", ABSENT_EXCUSED: "Vắng có lý do",
     ABSENT_UNEXCUSED: "Vắng không lý do", None: "Chưa điểm danh",
 }
+
+MODE_LABELS = {IN_PERSON: "Trực tiếp", ONLINE: "Trực tuyến"}
 
 # HOOK(make-up, học bù): an absentee's make-up status comes from MakeupAttendance (one row per
 # person who made the session up) when that model exists; until then the "Học bù" column of
@@ -57,6 +60,21 @@ class LateArrival:
     category: str
     came_to: str  # the venue where they checked in
     at: datetime  # aware UTC
+    mode: str = IN_PERSON
+
+
+@dataclass(frozen=True)
+class EarlyLeaver:
+    venue_id: int  # the venue of the roster, as in the summary
+    venue: str
+    full_name: str
+    position: str
+    unit: str
+    category: str
+    mode: str
+    at: datetime  # arrival, aware UTC
+    left_at: datetime
+    minutes: int  # present, from the later of arrival and start to the exit
 
 
 def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
@@ -86,7 +104,7 @@ def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
     came_to = aliased(Venue)
     query = (
         select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
-               Category.name, came_to.name, Attendance.at)
+               Category.name, came_to.name, Attendance.at, Attendance.mode)
         .select_from(Attendance)
         .join(Person, Person.id == Attendance.person_id)
         .join(Venue, Venue.id == Person.venue_id)
@@ -96,7 +114,27 @@ def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
         .order_by(Venue.position, Venue.id, Attendance.at, Person.id))
     for row in _stream(db, query):
         yield LateArrival(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
-                          row[7])
+                          row[7], row[8])
+
+
+def early_leavers(db: Session, session: StudySession) -> Iterator[EarlyLeaver]:
+    """Those who came and left before the session's end (an exit scan or mark)."""
+    end = session_end(session)
+    query = (
+        select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
+               Category.name, Attendance.mode, Attendance.at, Attendance.left_at)
+        .select_from(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .join(Venue, Venue.id == Person.venue_id)
+        .join(Category, Category.id == Person.category_id)
+        .where(Attendance.session_id == session.id, Attendance.status.in_(ATTENDED),
+               Attendance.left_at.is_not(None), Attendance.left_at < end)
+        .order_by(Venue.position, Venue.id, Attendance.left_at, Person.id))
+    for row in _stream(db, query):
+        start = max(row[7], session.starts_at)
+        minutes = max(0, int((row[8] - start).total_seconds() // 60))
+        yield EarlyLeaver(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
+                          row[7], row[8], minutes)
 
 
 def _stream(db: Session, query):
