@@ -72,7 +72,7 @@ def test_figures_by_unit_and_in_total(db, filled):
 
 def test_csv_figures_equal_the_database_and_text_is_formula_safe(db, filled):
     out = io.BytesIO()
-    export_outcomes(db, filled, "csv", out, now=NOW)
+    export_outcomes(db, filled, "csv", out, now=NOW, dialect="excel")  # figures, not dialect
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))

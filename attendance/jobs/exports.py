@@ -79,7 +79,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
     if what == "outcomes":
         from ..reports.outcomes_export import export_outcomes
 
-        export_outcomes(db, session, fmt, out, now=now)
+        export_outcomes(db, session, fmt, out, now=now, dialect=_dialect(job))
         return {}
     from ..reports.letterhead import letterhead_for
     from ..reports.summary_export import export
@@ -90,8 +90,14 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
         signer = job_params(job).get("signer", "")
         if signer:  # else the session's own signer
             letterhead.signer_name = signer
-    export(db, session, what, fmt, out, now=now, letterhead=letterhead)
+    export(db, session, what, fmt, out, now=now, letterhead=letterhead, dialect=_dialect(job))
     return {}
+
+
+def _dialect(job: Job) -> str:
+    from ..reports.csv import DEFAULT_DIALECT
+
+    return job_params(job).get("dialect") or DEFAULT_DIALECT  # jobs made before it: default
 
 
 def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetime,

@@ -15,7 +15,7 @@ from attendance.figures.summary import Summary, summarize
 
 from ..models import StudySession
 from . import lists
-from .csv import write_csv
+from .csv import DEFAULT_DIALECT, write_csv
 from .summary_cells import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong
 from .xlsx import XlsxBook
@@ -72,7 +72,7 @@ def late_rows(arrivals, session: StudySession, *, venue: bool = True) -> Iterato
 
 
 def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,
-           now: datetime, letterhead=None, dialect: str = "excel") -> None:
+           now: datetime, letterhead=None, dialect: str = DEFAULT_DIALECT) -> None:
     """Write one report to the binary file ``out`` (``dialect``: of a CSV, reports.csv)."""
     if what not in WHATS or fmt not in FORMATS:
         raise ValueError(f"unknown report {what}.{fmt}")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from attendance import jobs
 from attendance.figures.summary import summarize
 from attendance.reports import lists
-from attendance.reports.csv import DIALECTS
+from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..extensions import db
@@ -55,12 +55,13 @@ def download(session_id: int, what: str, fmt: str):
     session = session_or_404(current_user, session_id, read_all=True)
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
-    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
-        return job_views.offer(session, what, fmt)  # made in the background, with progress
-    # On disk beyond a few MB: a national summary must not sit in the worker's memory.
-    dialect = request.args.get("dialect", "excel")  # of a CSV: "excel-vn" for Vietnamese Excel
+    dialect = request.args.get("dialect", DEFAULT_DIALECT)  # of a CSV; "excel": ","
     if dialect not in DIALECTS:
         abort(404)
+    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
+        # made in the background, with progress
+        return job_views.offer(session, what, fmt, dialect=dialect)
+    # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc), dialect=dialect)
     out.seek(0)
