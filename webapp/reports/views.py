@@ -63,7 +63,12 @@ def download(session_id: int, what: str, fmt: str):
         return job_views.offer(session, what, fmt, dialect=dialect)
     # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc), dialect=dialect)
+    try:
+        export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc),
+               dialect=dialect)
+    except BaseException:  # refused (a document nobody can sign) or failed: no file left open
+        out.close()
+        raise
     out.seek(0)
     return send_file(out, mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{FILE_NAMES[what]}-{session.id}.{fmt}")

@@ -89,7 +89,8 @@ class SessionForm(FlaskForm):
     plan_issuer = StringField(_l("Cơ quan ban hành kế hoạch"),
                               description=_l("Ví dụ: Ban Thường vụ Thị ủy"))
     signer_title = TextAreaField(_l("Chức danh người ký"), description=_l(
-        "Mỗi dòng một dòng in trên văn bản, ví dụ: T/M BAN THƯỜNG VỤ rồi PHÓ BÍ THƯ"))
+        "Mỗi dòng một dòng in trên văn bản, ví dụ: T/M BAN THƯỜNG VỤ rồi PHÓ BÍ THƯ. Để "
+        "trống: theo đơn vị tổ chức (T/M BAN THƯỜNG VỤ, T/M ĐẢNG ỦY hoặc T/M CHI BỘ; BÍ THƯ)"))
     signer_name = StringField(_l("Họ tên người ký"))
     recipients = TextAreaField(_l("Nơi nhận"), description=_l(
         "Mỗi dòng một nơi nhận; để trống thì lấy theo cây đơn vị"))
