@@ -42,7 +42,7 @@ def dashboard(session_id: int):
     venues, count = live.venue_page(
         db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
         venue_ids=venue_ids, kind=kind or None, lagging_below=THRESHOLD if lagging else None)
-    overview = _overview(session.id, scope)
+    overview = cached_overview(session.id, scope)
     context = dict(session=session, totals=overview.totals,
                    rows=summarize(db.session, session, venues).venues if venues else [],
                    threshold=THRESHOLD, lagging_count=overview.lagging,
@@ -63,7 +63,9 @@ def _scope(session: StudySession) -> list[int] | None:
     return [own]
 
 
-def _overview(session_id: int, scope: list[int] | None) -> live.Overview:
+def cached_overview(session_id: int, scope: list[int] | None = None) -> live.Overview:
+    """The session's (or a point's) overview, kept CACHE_SECONDS by this process; the summary
+    page shares it."""
     seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
     cache = current_app.extensions.setdefault("dashboard_overview", {})
     key = (session_id, tuple(scope) if scope else None)
