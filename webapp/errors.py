@@ -48,6 +48,8 @@ MESSAGES = {
                              "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
     "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
     "bad_password": _l("Mật khẩu không đúng."),
+    "bad_base_url": _l("Địa chỉ công khai phải bắt đầu bằng https:// hoặc http:// rồi tên máy "
+                       "chủ, ví dụ https://diemcau.example.vn."),
     "signer_missing": _l("Chưa biết ai ký văn bản này: đơn vị tổ chức không phải cấp ủy "
                          "hay chi bộ. Hãy nhập \"Chức danh người ký\" (ví dụ T/M BAN THƯỜNG "
                          "VỤ, dòng dưới PHÓ BÍ THƯ) ở trang sửa hội nghị rồi in lại."),

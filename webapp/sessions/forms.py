@@ -108,6 +108,14 @@ class SessionForm(FlaskForm):
     checkin_opens_minutes = StringField(_l("Mở điểm danh trước giờ bắt đầu (phút)"))
     checkin_closes_minutes = StringField(_l("Đóng điểm danh sau giờ bắt đầu (phút)"))
     report_deadline = LocalDateField(_l("Hạn gửi báo cáo kết quả"), description=_l("dd/mm/yyyy"))
+    public_base_url = StringField(
+        _l("Địa chỉ công khai của hội nghị"),
+        description=_l("Địa chỉ điện thoại của đại biểu mở được, in trên mã QR của áp phích, "
+                       "màn hình mã điểm danh và đường link đăng nhập của người điều phối, ví "
+                       "dụ https://diemcau.example.vn. Để trống: theo cài đặt máy chủ "
+                       "(PUBLIC_BASE_URL)."),
+        render_kw={"inputmode": "url", "autocomplete": "url",
+                   "placeholder": "https://diemcau.example.vn"})
     require_presence = BooleanField(
         _l("Tự điểm danh phải nhập mã đang hiện trên màn hình tại địa điểm"),
         description=_l("Nên để bật. Nếu tắt, ai có đường link hoặc ảnh chụp áp phích cũng "
@@ -145,7 +153,8 @@ class SessionForm(FlaskForm):
             report_deadline=self.report_deadline.value, document=document,
             organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
             plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
-            signer_name=self.signer_name.data, recipients=self.recipients.data)
+            signer_name=self.signer_name.data, recipients=self.recipients.data,
+            public_base_url=self.public_base_url.data)
 
     def offer_units(self, rows) -> "SessionForm":
         """The units the user may organise under (tree rows, indented by depth)."""
