@@ -102,6 +102,8 @@ class StudySession(Base):
     # on by default: without it a photo of the poster checks anyone in from home
     require_presence: Mapped[bool] = mapped_column(Boolean, default=True)
     report_deadline: Mapped[date | None] = mapped_column(Date)
+    # The meeting link of those who take part online (a venue may have its own).
+    video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     document: Mapped[Document | None] = relationship()
@@ -159,6 +161,9 @@ class Venue(Base):
     # A plain id, not a foreign key: users already refer to venues, and a cycle would break
     # table creation on PostgreSQL. The audit trail holds the full record.
     signed_off_by_id: Mapped[int | None] = mapped_column(Integer)
+    video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # When the organizer closed the roll (the unmarked became absent); None: open.
+    roll_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[StudySession] = relationship(back_populates="venues")
     unit: Mapped[Unit | None] = relationship()

@@ -16,6 +16,7 @@ from attendance.roster import imports as roster_import
 
 from ..errors import json_error, message
 from ..extensions import db
+from ..imports import row_problems
 from ..loading import session_or_404
 from . import serialize
 from .views import session as session_view
@@ -216,8 +217,8 @@ def import_roster(session_id: int):
                                               mode=mode)
         if preview.bad_rows:
             return json_error("bad_rows", 422, text=message("bad_rows", count=len(
-                preview.bad_rows)), rows=[{"row": row.number, "errors": [
-                    message(code) for code in row.errors]} for row in preview.bad_rows])
+                preview.bad_rows)), rows=[{"row": row.number, "errors": row_problems(
+                    row, sentences=True)} for row in preview.bad_rows])
         count = roster_import.import_roster(db.session, session, preview, now=_now(),
                                             actor=current_user)
     except DomainError as error:

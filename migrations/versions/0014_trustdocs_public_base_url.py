@@ -1,16 +1,16 @@
 """study_sessions.public_base_url: the address participants' phones reach the app at for one
 session (its posters', screens' and sign-in links'), beside the server's PUBLIC_BASE_URL
 
-Revision ID: 0013_trustdocs_public_base_url
-Revises: 0012_trustdocs_signin_names
+Revision ID: 0014_trustdocs_public_base_url
+Revises: 0013_modes_presence
 Create Date: 2026-12-02 03:30:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_trustdocs_public_base_url'
-down_revision = '0012_trustdocs_signin_names'
+revision = '0014_trustdocs_public_base_url'
+down_revision = '0013_modes_presence'
 branch_labels = None
 depends_on = None
 
