@@ -80,6 +80,7 @@ def test_downloads_are_for_vietnamese_excel_and_offer_the_comma_dialect(db, data
     response = client.get(f"/sessions/{session.id}/report/summary.csv")
     header = response.data.splitlines()[0]
     assert response.status_code == 200 and header.count(b";") > 8 and b"," not in header
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
     response.close()
     response = client.get(f"/sessions/{session.id}/report/summary.csv?dialect=excel")
     assert response.status_code == 200 and b";" not in response.data.splitlines()[0]

@@ -14,7 +14,7 @@ from attendance.reports.outcomes_units import cascade_view
 from ..extensions import db
 from ..loading import session_or_404
 
-_MIMETYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
+_MIMETYPES = {"csv": "text/csv", "pdf": "application/pdf",  # Werkzeug adds the charset
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

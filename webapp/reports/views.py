@@ -23,7 +23,7 @@ from ..summary.dashboard import cached_overview
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
