@@ -32,6 +32,8 @@ MESSAGES = {
     "negative": _l("Không được là số âm."),
     "bad_date": _l("Ngày không hợp lệ (dd/mm/yyyy)."),
     "bad_time": _l("Giờ không hợp lệ (HH:MM)."),
+    "bad_iso_date": _l("Ngày không hợp lệ (yyyy-mm-dd, ví dụ 2026-10-17)."),
+    "bad_moment": _l("Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-10-17T07:30:00+07:00)."),
     "ends_before_start": _l("Giờ kết thúc phải sau giờ bắt đầu."),
     "bad_choice": _l("Lựa chọn không hợp lệ."),
     "username_invalid": _l("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang."),

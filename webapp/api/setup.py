@@ -94,7 +94,7 @@ class _Body:
             return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 \
                 else _raise()
         except ValueError:
-            self.errors[name] = "bad_date"
+            self.errors[name] = "bad_iso_date"  # the API's own format, not the pages' dd/mm
             return None
 
     def moment(self, key: str) -> datetime | None:
@@ -107,7 +107,7 @@ class _Body:
                 moment = moment.replace(tzinfo=ZONE)  # a local time of the session's zone
             return moment.astimezone(timezone.utc)
         except (ValueError, OverflowError):
-            self.errors[key] = "bad_time"
+            self.errors[key] = "bad_moment"
             return None
 
     def items(self, key: str) -> list[dict]:
