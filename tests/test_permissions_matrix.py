@@ -62,6 +62,9 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
+    # one's own account; the second factor is the organizers' (a setup page without an offer
+    # started sends the organizer back to the account page)
+    "account.show": SIGNED_IN, "account.totp_setup": MANAGE,
     "units.index": READ_ALL, "units.export": READ_ALL, "units.add": MANAGE,
     "units.edit": MANAGE, "units.import_file": MANAGE, "units.template": MANAGE,
     "api.units": SIGNED_IN,
@@ -255,6 +258,8 @@ def test_every_route_is_in_the_table(app):
 POST_ELSEWHERE = {
     "auth.logout": "tests/test_smoke.py", "auth.set_language": "tests/test_translations.py",
     "auth.login": "tests/test_smoke.py",
+    "account.totp_start": "tests/test_account_totp.py",
+    "account.totp_disable": "tests/test_account_totp.py",
     "checkin.api_checkins": "below", "roll.api_roll": "below",
     "presence.api_close": "tests/test_presence_web.py",
     "presence.api_exit": "tests/test_presence_web.py",
