@@ -138,3 +138,15 @@ def test_an_export_job_writes_the_dialect_asked_for(db, data, make_user, bearer,
     refused = client.post(f"/api/v1/sessions/{session.id}/exports", headers=headers,
                           json={"what": "summary", "format": "csv", "dialect": "tsv"})
     assert refused.status_code == 400 and "dialect" in refused.get_data(as_text=True)
+
+
+def test_the_units_export_is_for_vietnamese_excel_and_formula_safe(db):
+    from attendance import units
+    from attendance.models import Unit
+
+    db.add(Unit(code="X1", name="=HYPERLINK(\"http://x\")", kind="committee"))
+    db.flush()
+    text = units.export_csv(db).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.count(";") >= 7 and "," not in header
+    assert "'=HYPERLINK" in row  # kept visible and inert, never a formula
