@@ -18,7 +18,7 @@ STATUSES = (PRESENT, LATE, ABSENT_EXCUSED, ABSENT_UNEXCUSED)
 ATTENDED = (PRESENT, LATE)
 
 # How an attendance was taken.
-METHODS = ("card", "self", "manual", "walk_in", "roll")
+METHODS = ("card", "self", "manual", "walk_in", "roll", "citizen_card")  # last: a CCCD
 
 
 # Foreign keys of the two tables every scan writes to. Each foreign key makes PostgreSQL lock the

@@ -11,6 +11,7 @@ from attendance.permissions import can_manage
 from attendance.roster import imports as roster_import
 
 from ..auth import role_required
+from ..checkin import card_key
 from ..extensions import db
 from ..jobs import api as job_api
 from . import uploads
@@ -49,7 +50,7 @@ def upload(session_id: int):
         return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)
     try:
         preview = roster_import.build_preview(db.session, session, data, filename,
-                                              mode=form.mode.data or "add")
+                                              mode=form.mode.data or "add", key=card_key())
     except DomainError as error:
         return _render(session, form, problem=file_problem(error), status=400)
     confirm = None
@@ -73,7 +74,7 @@ def confirm(session_id: int):
     try:
         # Read again from the stored bytes: the roster may have changed since the preview.
         preview = roster_import.build_preview(db.session, session, data, upload_id,
-                                              mode=form.mode.data or "add")
+                                              mode=form.mode.data or "add", key=card_key())
         count = roster_import.import_roster(db.session, session, preview, now=datetime.now(
             timezone.utc), actor=current_user)
     except DomainError as error:
