@@ -78,6 +78,13 @@ def scanner_messages() -> dict:
         "no_match": _("Không tìm thấy."),
         "checked_in_mark": _("đã điểm danh"),
         "walkin_offline": _("Đăng ký người mới cần kết nối mạng. Hãy thử lại khi có mạng."),
+        # a citizen ID card (static/js/scanner-citizen.js)
+        "citizen_checking": _("Căn cước công dân: đang tìm trong danh sách"),
+        "citizen_detail": _("Ngày sinh %(date)s; máy chủ sẽ kiểm tra."),
+        "bad_citizen_card": message("bad_citizen_card"),
+        "citizen_unknown": _("Không có trong danh sách: đăng ký người đến theo căn cước bên dưới."),
+        "citizen_from": _("Theo căn cước công dân: ngày sinh %(date)s, số CCCD …%(last)s "
+                          "(chỉ lưu dạng mã hóa)."),
     }
 
 
