@@ -18,7 +18,6 @@ from ..extensions import db
 from ..loading import session_or_404
 
 PER_PAGE = 50
-THRESHOLD = 95.0  # percent; below it a venue is highlighted
 # The session's totals are one aggregate over every person (about 1 s on SQLite at national
 # size). Each open dashboard asks every 5 s, so each process keeps the last answer for 3 s:
 # figures may be up to 3 s old (shorter than the refresh, and the page says when it was
@@ -35,17 +34,19 @@ def dashboard(session_id: int):
     query, kind = request.args.get("q", "").strip(), request.args.get("kind", "")
     kind = kind if kind in ("hall", "bridge_point") else ""
     lagging = request.args.get("lagging") == "1"
+    threshold = live.warning_threshold(db.session, session.id)  # percent; below it: marked
     venue_ids = scope
     if query:
         venue_ids = live.matching_venue_ids(db.session, session.id, query, scope)
     page = max(request.args.get("page", 1, type=int), 1)
     venues, count = live.venue_page(
         db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
-        venue_ids=venue_ids, kind=kind or None, lagging_below=THRESHOLD if lagging else None)
-    overview = _overview(session.id, scope)
+        venue_ids=venue_ids, kind=kind or None, lagging_below=threshold if lagging else None)
+    overview = _overview(session.id, scope, threshold)
     context = dict(session=session, totals=overview.totals,
                    rows=summarize(db.session, session, venues).venues if venues else [],
-                   threshold=THRESHOLD, lagging_count=overview.lagging,
+                   threshold=threshold, lagging_count=overview.lagging,
+                   may_manage=permissions.can_manage_session(current_user, session),
                    not_ready_count=overview.not_ready, not_signed_count=overview.not_signed,
                    page=_Page(page, max((count + PER_PAGE - 1) // PER_PAGE, 1)),
                    q=query, kind=kind, lagging=lagging)
@@ -63,15 +64,15 @@ def _scope(session: StudySession) -> list[int] | None:
     return [own]
 
 
-def _overview(session_id: int, scope: list[int] | None) -> live.Overview:
+def _overview(session_id: int, scope: list[int] | None, threshold: float) -> live.Overview:
     seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
     cache = current_app.extensions.setdefault("dashboard_overview", {})
-    key = (session_id, tuple(scope) if scope else None)
+    key = (session_id, tuple(scope) if scope else None, threshold)
     now = time.monotonic()
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    value = live.overview(db.session, session_id, THRESHOLD, scope)
+    value = live.overview(db.session, session_id, threshold, scope)
     if seconds > 0:
         if len(cache) > 1000:  # one entry per session and coordinator: drop the stale ones
             for stale in [k for k, (until, _) in cache.items() if until <= now]:
