@@ -1,0 +1,122 @@
+"""A bridge point's link checklist: readiness follows from it, its marks are rows as of when they
+were made (what it said at the rehearsal and at the start), the roll page posts it. Without HTTP
+except the last tests."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from attendance.errors import Forbidden, ValidationError
+from attendance.models import AuditEntry, LinkCheck
+from attendance.roll import link
+
+from .factories import NOW
+
+ALL_OK = {item: "ok" for item in link.ITEMS}
+TECH = {"technician_name": "Lê Văn Kỹ", "technician_phone": "0905 123 456"}
+
+
+@pytest.mark.parametrize("states, technician, expected", [
+    ({}, False, "not_ready"),
+    (ALL_OK, False, "not_ready"),  # nobody on site
+    (ALL_OK, True, "connected"),
+    (dict(ALL_OK, backup_link=""), True, "not_ready"),
+    (dict(ALL_OK, sound="fail"), True, "problem"),
+    ({"picture": "fail"}, False, "problem"),
+])
+def test_readiness_follows_from_the_checklist(states, technician, expected):
+    assert link.readiness_of(states, technician) == expected
+
+
+def test_marks_are_rows_and_readiness_follows(db, make_session, make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    link.save_checklist(db, venue=point, fields={"picture": "ok", "sound": "ok"}, now=NOW,
+                        actor=coordinator)
+    assert point.readiness == "not_ready"
+    link.save_checklist(db, venue=point, fields=dict(ALL_OK, **TECH), now=NOW, actor=coordinator)
+    assert (point.readiness, point.technician_name, point.technician_phone) == (
+        "connected", "Lê Văn Kỹ", "0905123456")
+    # picture and sound unchanged: no new rows for them
+    assert db.scalar(select(func.count()).select_from(LinkCheck)) == 5
+    link.save_checklist(db, venue=point, fields=dict(ALL_OK, link="fail",
+                                                     note="Mất mạng cáp quang"),
+                        now=NOW, actor=coordinator)
+    assert (point.readiness, point.readiness_note) == ("problem", "Mất mạng cáp quang")
+    assert link.current_states(db, point)["link"] == "fail"
+    assert db.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "venue.link_check")) == 3
+
+
+def test_bad_fields_change_nothing(db, make_session, make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    for fields, error in (({"sound": "maybe"}, "sound"),
+                          ({"technician_name": "An", "technician_phone": "12"},
+                           "technician_phone"),
+                          ({"note": "x" * 301}, "note")):
+        with pytest.raises(ValidationError) as refused:
+            link.save_checklist(db, venue=point, fields=fields, now=NOW, actor=coordinator)
+        assert error in refused.value.errors
+    assert db.scalar(select(func.count()).select_from(LinkCheck)) == 0
+
+
+def test_only_the_points_own_coordinator_marks_it_and_the_hall_has_none(db, make_session,
+                                                                       make_user):
+    session = make_session()
+    hall, point1, point2 = session.venues
+    with pytest.raises(Forbidden):
+        link.save_checklist(db, venue=point1, fields=ALL_OK, now=NOW,
+                            actor=make_user(role="coordinator", venue=point2))
+    with pytest.raises(ValidationError):
+        link.save_checklist(db, venue=hall, fields=ALL_OK, now=NOW,
+                            actor=make_user(role="organizer"))
+
+
+def test_not_ready_at_the_rehearsal_and_at_the_start(db, make_session, make_user):
+    """Point 1 ready before the rehearsal, lost its link after it; point 2 ready only after
+    the rehearsal, before the start: each list says what the checklist said then."""
+    session = make_session(rehearsal_minutes=60)
+    _, point1, point2 = session.venues
+    rehearsal, start = session.rehearsal_at, session.starts_at
+    organizer = make_user(role="organizer")
+    link.save_checklist(db, venue=point1, fields=dict(ALL_OK, **TECH),
+                        now=rehearsal - timedelta(minutes=10), actor=organizer)
+    link.save_checklist(db, venue=point1, fields={"link": "fail"},
+                        now=rehearsal + timedelta(minutes=5), actor=organizer)
+    link.save_checklist(db, venue=point2, fields={"picture": "ok"},
+                        now=rehearsal - timedelta(minutes=1), actor=organizer)
+    link.save_checklist(db, venue=point2, fields=dict(ALL_OK, **TECH),
+                        now=start - timedelta(minutes=20), actor=organizer)
+    at_rehearsal = link.not_ready_at(db, session.id, rehearsal)
+    assert [(p.venue_id, p.readiness) for p in at_rehearsal] == [(point2.id, "not_ready")]
+    assert at_rehearsal[0].missing == ["sound", "link", "backup_link", "technician"]
+    at_start = link.not_ready_at(db, session.id, start)
+    assert [(p.venue_id, p.readiness, p.missing) for p in at_start] == [
+        (point1.id, "problem", ["link"])]
+    assert at_start[0].technician == "Lê Văn Kỹ"
+    assert link.not_ready_at(db, session.id, start, [point2.id]) == []
+
+
+# Over HTTP ----------------------------------------------------------------------------------
+
+def test_the_roll_page_shows_and_posts_the_checklist(client, db, make_session, make_user,
+                                                     login):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    login(coordinator)
+    url = f"/sessions/{session.id}/venues/{point.id}/roll"
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-queue="link_check"' in page and "Đường truyền dự phòng" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post(url + "/link-check", data=dict(ALL_OK, csrf_token=token, **TECH))
+    assert answer.status_code == 302
+    db.expire_all()
+    assert db.get(type(point), point.id).readiness == "connected"
+    bad = client.post(url + "/link-check", data={"csrf_token": token, "sound": "maybe"},
+                      follow_redirects=True)
+    assert "Lựa chọn không hợp lệ" in bad.get_data(as_text=True)
