@@ -94,16 +94,20 @@ def test_dashboard_pages_filters_and_counts(client, world, make_user, login, mon
     monkeypatch.setattr(dashboard_view, "PER_PAGE", 2)
     login(make_user(role="viewer"))
     base = f"/sessions/{world.id}/dashboard"
-    first = client.get(base).get_data(as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    first = page.split('class="compact live-table"')[1]  # the venues' table
     assert "Hội trường UBND thị xã" in first and "Điểm cầu phường 1" in first
     assert "Điểm cầu phường 2" not in first
+    first = page
     assert "5 địa điểm dưới ngưỡng" in first and "4 điểm cầu chưa kết nối" in first
     assert 'data-kpi="present">18<' in first
-    second = client.get(base + "?page=2&partial=1").get_data(as_text=True)
+    second = client.get(base + "?page=2&partial=1").get_data(as_text=True).split(
+        'class="compact live-table"')[1]
     assert "Điểm cầu phường 2" in second and "Hội trường UBND thị xã" not in second
-    found = client.get(base + "?q=phuong+1").get_data(as_text=True)
+    found = client.get(base + "?q=phuong+1").get_data(as_text=True).split("live-table")[1]
     assert "Điểm cầu phường 1" in found and "Điểm cầu phường 2" not in found
-    lagging = client.get(base + "?lagging=1&kind=bridge_point&partial=1").get_data(as_text=True)
+    lagging = client.get(base + "?lagging=1&kind=bridge_point&partial=1").get_data(
+        as_text=True).split("live-table")[1]
     assert "Điểm cầu phường 1" not in lagging and "Điểm cầu phường 2" in lagging
     assert lagging.count('class="venue-row row-lagging"') == 2
     beyond = client.get(base + "?page=99&partial=1")

@@ -95,8 +95,8 @@ def test_not_ready_at_the_rehearsal_and_at_the_start(db, make_session, make_user
     assert [(p.venue_id, p.readiness) for p in at_rehearsal] == [(point2.id, "not_ready")]
     assert at_rehearsal[0].missing == ["sound", "link", "backup_link", "technician"]
     at_start = link.not_ready_at(db, session.id, start)
-    assert [(p.venue_id, p.readiness, p.missing) for p in at_start] == [
-        (point1.id, "problem", ["link"])]
+    assert [(p.venue_id, p.readiness, p.failed, p.missing) for p in at_start] == [
+        (point1.id, "problem", ["link"], [])]
     assert at_start[0].technician == "Lê Văn Kỹ"
     assert link.not_ready_at(db, session.id, start, [point2.id]) == []
 
@@ -120,3 +120,27 @@ def test_the_roll_page_shows_and_posts_the_checklist(client, db, make_session, m
     bad = client.post(url + "/link-check", data={"csrf_token": token, "sound": "maybe"},
                       follow_redirects=True)
     assert "Lựa chọn không hợp lệ" in bad.get_data(as_text=True)
+
+
+def test_the_dashboard_lists_points_not_ready_at_the_rehearsal_and_at_the_start(
+        client, db, make_session, make_user, login):
+    session = make_session(bridge_points=3)  # started days ago: both moments have come
+    _, point1, point2, point3 = session.venues
+    organizer = make_user(role="organizer")
+    link.save_checklist(db, venue=point1, fields=dict(ALL_OK, **TECH),
+                        now=session.rehearsal_at - timedelta(minutes=5), actor=organizer)
+    link.save_checklist(db, venue=point2, fields=dict(ALL_OK, **TECH),
+                        now=session.starts_at - timedelta(minutes=5), actor=organizer)
+    link.save_checklist(db, venue=point3, fields={"sound": "fail"},
+                        now=session.starts_at - timedelta(minutes=5), actor=organizer)
+    db.commit()
+    login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/dashboard?partial=1").get_data(as_text=True)
+    rehearsal = page.split('data-not-ready="rehearsal"')[1].split("</details>")[0]
+    start = page.split('data-not-ready="start"')[1].split("</details>")[0]
+    assert "2 điểm cầu" in rehearsal and "2 điểm cầu" not in start
+    assert f'data-not-ready-venue="{point2.id}"' in rehearsal
+    assert f'data-not-ready-venue="{point1.id}"' not in rehearsal
+    assert f'data-not-ready-venue="{point3.id}"' in start
+    assert "Sự cố" in start and "lỗi Âm thanh" in start
+    assert "1 điểm cầu" in start

@@ -40,9 +40,14 @@ def readiness_of(states: dict[str, str], technician: bool) -> str:
 
 
 def missing(states: dict[str, str], technician: bool) -> list[str]:
-    """What keeps a point from being ready: the items not passed, and "technician"."""
-    found = [item for item in ITEMS if states.get(item) != OK]
+    """What keeps a point from being ready besides a failure: the items not tried yet, and
+    "technician" when nobody is named."""
+    found = [item for item in ITEMS if states.get(item) not in (OK, FAIL)]
     return found + ([] if technician else [TECHNICIAN])
+
+
+def failed(states: dict[str, str]) -> list[str]:
+    return [item for item in ITEMS if states.get(item) == FAIL]
 
 
 def save_checklist(db: Session, *, venue: Venue, fields: dict, now: datetime,
@@ -145,7 +150,8 @@ class NotReady:
     venue_id: int
     name: str
     readiness: str  # not_ready or problem, as of then
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # not tried yet, or nobody named
+    failed: list[str] = field(default_factory=list)
     technician: str = ""  # name and phone now, to call
     phone: str = ""
 
@@ -167,5 +173,23 @@ def not_ready_at(db: Session, session_id: int, at: datetime,
         state = readiness_of(own, venue_id in named)
         if state != READY:
             found.append(NotReady(venue_id, name, state, missing(own, venue_id in named),
-                                  technician, phone))
+                                  failed(own), technician, phone))
     return found
+
+
+@dataclass
+class Rehearsal:
+    """The dashboard's view of the link: when the rehearsal and the start are, and the points
+    not ready at each moment once it has come (None before it)."""
+    rehearsal_at: datetime
+    starts_at: datetime
+    at_rehearsal: list[NotReady] | None
+    at_start: list[NotReady] | None
+
+
+def rehearsal(db: Session, session, now: datetime,
+              venue_ids: list[int] | None = None) -> Rehearsal:
+    def at(moment):
+        return not_ready_at(db, session.id, moment, venue_ids) if now >= moment else None
+    return Rehearsal(session.rehearsal_at, session.starts_at, at(session.rehearsal_at),
+                     at(session.starts_at))
