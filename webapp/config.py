@@ -40,6 +40,8 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if os.environ.get("RATELIMIT_STORAGE_URI"):  # e.g. redis://127.0.0.1:6379 (webapp.limits)
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("AUTH_GENERATION_URL"):  # redis://… (webapp.auth.generation)
+        app.config["AUTH_GENERATION_URL"] = os.environ["AUTH_GENERATION_URL"]
     if os.environ.get("PUBLIC_BASE_URL"):  # where phones reach the app: the posters' QR links
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if os.environ.get("PROXY_FIX", "").isdigit():

@@ -119,7 +119,8 @@ _TOKEN_ROW = (select(ApiToken.id.label("token_id"), ApiToken.last_used_at.label(
 
 def token_row(connection, digest: str):
     """The live token of this digest with its active user's columns, in one indexed read (a
-    Core row), or None. Run on every API request: revocation and locks apply at once."""
+    Core row), or None. Read when a process has no fresh copy of the token's user (see
+    webapp.auth.generation)."""
     return connection.execute(_TOKEN_ROW, {"digest": digest}).first()
 
 

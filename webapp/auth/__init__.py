@@ -1,5 +1,6 @@
 """Sign-in with Flask-Login for browsers, Bearer tokens for the API, CSRF for cookies."""
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import wraps
 
@@ -15,14 +16,13 @@ from ..database import autocommit_engine
 from ..errors import json_error
 from ..extensions import csrf, db, login_manager
 from ..snapshots import attached, columns, transient
-
-
-SCOPE_TTL = 10  # seconds a token user's scope is reused by one process
+from . import generation
 
 
 def init_app(app) -> None:
     from .blueprint import bp
 
+    generation.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -102,32 +102,47 @@ def init_app(app) -> None:
 
 
 def token_user(token: str) -> User | None:
-    """The active user of a live API token, checked against the database on every request
-    (one indexed read), so a revoked token, a locked user or a user whose sessions were ended
-    is refused by every process from the moment the change is committed. The user is a
-    read-only copy shared by this process's requests while its row is unchanged."""
-    with _read_connection() as connection:
-        row = accounts.token_row(connection, accounts.token_digest(token))
-    if row is None:
-        return None
+    """The active user of a live API token: a read-only copy shared by this process's requests
+    until the auth generation changes (any revocation, lock, sign-out everywhere, password,
+    role or scope change, in any process: see .generation) or the copy is MAX_AGE old. The
+    copy carries the user's scope (units, venue assignments), so permission checks need no
+    query either."""
     copies = current_app.extensions["diemcau.tokens"]
-    key = tuple(row)
+    seen = generation.current()  # read before the row: a bump after it empties the copies
+    if copies.get(_GENERATION, seen) != seen:
+        copies.clear()
+    copies[_GENERATION] = seen
+    digest = accounts.token_digest(token)
     now = datetime.now(timezone.utc)
-    found = copies.get(key)
-    # The user's scope (units, venue assignments) rides on the copy, so permission checks need
-    # no query; it is reloaded after SCOPE_TTL (an assignment made in another process applies
-    # within that time; a revoked token or locked user at once, by the row read above).
-    if found is None or (now - found[1]).total_seconds() > SCOPE_TTL:
+    found = copies.get(digest)
+    if found is None or (now - found.loaded_at).total_seconds() > generation.MAX_AGE:
+        with _read_connection() as connection:
+            row = accounts.token_row(connection, digest)
+        if row is None:
+            copies.pop(digest, None)
+            return None
         if len(copies) > 10_000:  # bounded: drop everything rather than grow
             copies.clear()
+            copies[_GENERATION] = seen
         copy = transient(User, accounts.token_row_user(row))
         scopes.attach(copy, scopes.load(db.session, copy))
-        copies[key] = found = (copy, now)
-    copy = found[0]
-    if accounts.token_needs_touch(row, now):
+        copies[digest] = found = _Copy(copy, now, row.token_id, row.token_used_at)
+    if accounts.token_needs_touch(found, now):
         with db.engine.begin() as connection:
-            accounts.touch_token(connection, row, now)
-    return copy
+            accounts.touch_token(connection, found, now)
+        found.token_used_at = now
+    return found.user
+
+
+_GENERATION = "generation"  # the key of the generation the copies were read under
+
+
+@dataclass
+class _Copy:
+    user: User
+    loaded_at: datetime
+    token_id: int
+    token_used_at: datetime | None
 
 
 def _read_connection():
@@ -147,8 +162,8 @@ def request_actor() -> User | None:
 
 
 def forget_tokens() -> None:
-    """Drop this process's copies of token users (memory only: every request checks the
-    database anyway)."""
+    """Drop this process's copies of token users (the others drop theirs at the bump that
+    the change's commit makes)."""
     current_app.extensions["diemcau.tokens"].clear()
 
 
