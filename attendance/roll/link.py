@@ -61,7 +61,7 @@ def save_checklist(db: Session, *, venue: Venue, fields: dict, now: datetime,
     states, name, phone, note = _checked(fields)
     current = current_states(db, venue)
     rows = [LinkCheck(session_id=venue.session_id, venue_id=venue.id, item=item, state=state,
-                      note=note, at=now, recorded_by_id=actor.id)
+                      note=note or "", at=now, recorded_by_id=actor.id)
             for item, state in states.items() if current.get(item, UNTESTED) != state]
     technician_before = (venue.technician_name, venue.technician_phone)
     if name is not None and (name, phone) != technician_before:
@@ -72,7 +72,8 @@ def save_checklist(db: Session, *, venue: Venue, fields: dict, now: datetime,
     current.update(states)
     before = venue.readiness
     venue.readiness = readiness_of(current, bool(venue.technician_name))
-    venue.readiness_note = note
+    if note is not None:
+        venue.readiness_note = note
     db.add_all(rows)
     db.flush()
     audit.record(db, now=now, actor=actor, action="venue.link_check",
@@ -82,7 +83,7 @@ def save_checklist(db: Session, *, venue: Venue, fields: dict, now: datetime,
     return venue
 
 
-def _checked(fields: dict) -> tuple[dict[str, str], str | None, str, str]:
+def _checked(fields: dict) -> tuple[dict[str, str], str | None, str, str | None]:
     errors = {}
     states = {}
     for item in ITEMS:
@@ -100,8 +101,8 @@ def _checked(fields: dict) -> tuple[dict[str, str], str | None, str, str]:
         phone = normalize_phone(fields.get("technician_phone"))
         if phone is None:
             errors["technician_phone"] = "bad_phone"
-    note = clean(fields.get("note"))
-    if len(note) > NOTE_MAX:
+    note = clean(fields.get("note")) if "note" in fields else None  # absent: kept
+    if note and len(note) > NOTE_MAX:
         errors["note"] = "too_long"
     if errors:
         raise ValidationError(errors)

@@ -218,7 +218,11 @@ OTHER_SCHEMAS = {
         ["nonce", "venue_id"],
         nonce={"type": "string", "minLength": 1, "maxLength": 64,
                "description": "unique per scan; replaying a nonce changes nothing"},
-        token={"type": "string", "description": "the QR card token (DC1:...)"},
+        token={"type": "string", "description": "the QR card token (DC1:...), or the text "
+                                                "of a citizen ID card's QR (seven "
+                                                "|-separated fields): its holder is found "
+                                                "by the ID number, else by name and birth "
+                                                "date"},
         person_id={"type": "integer", "description": "manual pick, when there is no token"},
         method={"type": "string", "enum": ["manual", "walk_in"]},
         venue_id=ID,
@@ -365,6 +369,7 @@ OTHER_PATHS = {
 }
 
 from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
+from .openapi_link import LINK_PATHS, LINK_SCHEMAS  # noqa: E402 (uses the helpers)
 
 # ---- The document ---------------------------------------------------------------------------
 
@@ -387,7 +392,7 @@ SPEC = {
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
              {"name": "summary"}, {"name": "outcomes"}, {"name": "jobs"}],
-    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
+    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS, **LINK_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -395,7 +400,8 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS,
+                    **LINK_SCHEMAS},
         "responses": RESPONSES,
     },
 }

@@ -19,7 +19,8 @@ from ..loading import session_or_404
 # connection.
 SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
                 "js/offline-queue.js", "js/sync.js", "js/scanner.js", "js/scanner-sync.js",
-                "js/scanner-people.js", "js/roll.js")
+                "js/scanner-people.js", "js/roll.js", "js/scanner-citizen.js",
+                "js/link-check.js")
 
 
 @login_required

@@ -76,7 +76,8 @@ def page(session_id: int, venue_id: int):
                                            "note": venue.readiness_note}),
         reopen_form=ReasonForm(), messages=roll_messages(),
         link_states=link.current_states(db.session, venue) if not venue.is_hall else {},
-        link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS)
+        link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS,
+        link_messages=link_messages())
 
 
 @login_required
@@ -178,6 +179,19 @@ def reopen(session_id: int, venue_id: int):
 def _field_text(error: DomainError) -> str:
     errors = getattr(error, "errors", None)
     return message(next(iter(errors.values()))) if errors else message(error.code, **error.params)
+
+
+def link_messages() -> dict:
+    """What link-check.js says."""
+    return {
+        **{key: str(label) for key, label in READINESS_LABELS.items()},
+        "online": _("Kiểm tra đường truyền đã gửi."),
+        "offline": _("Mất kết nối — kiểm tra đường truyền đã lưu trên máy, chờ gửi (%(n)s)."),
+        "sending": _("Đang gửi kiểm tra đường truyền…"),
+        "signed_out": _("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại "
+                        "(kiểm tra vẫn được giữ trên máy)."),
+        "server_error": _("Máy chủ chưa nhận được; sẽ thử gửi lại."),
+    }
 
 
 def roll_messages() -> dict:
