@@ -50,6 +50,21 @@ def test_marks_are_rows_and_readiness_follows(db, make_session, make_user):
         AuditEntry.action == "venue.link_check")) == 3
 
 
+def test_a_form_filled_in_earlier_that_arrives_late_is_history(db, make_session, make_user):
+    session = make_session()
+    point = session.venues[1]
+    coordinator = make_user(role="coordinator", venue=point)
+    link.save_checklist(db, venue=point, fields=dict(ALL_OK, **TECH), now=NOW,
+                        actor=coordinator)
+    link.save_checklist(db, venue=point, fields={"sound": "fail"},
+                        now=NOW - timedelta(minutes=30), actor=coordinator)  # queued offline
+    assert point.readiness == "connected"
+    assert link.current_states(db, point)["sound"] == "ok"
+    at_then = link.not_ready_at(db, session.id, NOW - timedelta(minutes=10))
+    assert [(p.venue_id, p.failed) for p in at_then if p.venue_id == point.id] == [
+        (point.id, ["sound"])]
+
+
 def test_bad_fields_change_nothing(db, make_session, make_user):
     session = make_session()
     point = session.venues[1]
@@ -168,6 +183,14 @@ def test_queued_checklists_replay_safely_and_count_as_of_when_filled_in(
                                                           ("rejected", "forbidden")]
     assert db.scalar(select(func.count()).select_from(LinkCheck)) == 5  # once, not twice
     assert {row.at for row in db.scalars(select(LinkCheck))} == {filled}
+    # A later form, then the first one again (an answer lost, the phone resends): the resent
+    # one changes nothing, so the newer state stays.
+    later = {"nonce": "lc-4", "venue_id": point.id, "fields": {"link": "fail"}}
+    assert client.post(url, json={"items": [later]}, headers=headers).get_json()[
+        "results"][0]["readiness"] == "problem"
+    resent = client.post(url, json={"items": [item]}, headers=headers).get_json()["results"][0]
+    assert (resent["outcome"], resent["readiness"]) == ("accepted", "problem")
+    assert db.scalar(select(func.count()).select_from(LinkCheck)) == 6
     bad = client.post(url, json={"items": [{"nonce": "lc-3", "venue_id": point.id,
                                             "fields": {"sound": "maybe"}}]},
                       headers=headers).get_json()["results"][0]

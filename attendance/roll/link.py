@@ -69,12 +69,14 @@ def save_checklist(db: Session, *, venue: Venue, fields: dict, now: datetime,
         rows.append(LinkCheck(session_id=venue.session_id, venue_id=venue.id, item=TECHNICIAN,
                               state=OK if name else UNTESTED, note=name, at=now,
                               recorded_by_id=actor.id))
-    current.update(states)
     before = venue.readiness
-    venue.readiness = readiness_of(current, bool(venue.technician_name))
     if note is not None:
         venue.readiness_note = note
     db.add_all(rows)
+    db.flush()
+    # From the rows, not this form: a form filled in earlier that arrives late (queued offline)
+    # is history, and the newer marks stay the point's state.
+    venue.readiness = readiness_of(current_states(db, venue), bool(venue.technician_name))
     db.flush()
     audit.record(db, now=now, actor=actor, action="venue.link_check",
                  session_id=venue.session_id, target=venue, states=states, note=note,
