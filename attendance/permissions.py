@@ -30,6 +30,13 @@ def can_manage(user: User) -> bool:
     return user.role == ORGANIZER
 
 
+def may_use_second_factor(user: User, *, by_token: bool = False) -> bool:
+    """Turn one's own TOTP second factor on or off on the account page: organizers (the
+    accounts that change things), signed in with a browser; an API token never manages the
+    sign-in of the account it belongs to."""
+    return user.role == ORGANIZER and not by_token
+
+
 def reads_scope(user: User) -> bool:
     """Organizers and viewers: whole sessions of their scope, not one venue or unit."""
     return user.role in (ORGANIZER, VIEWER)

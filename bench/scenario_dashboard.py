@@ -4,7 +4,8 @@
                                                  [--points 7400] [--people 960000]
 
 Times, in one process without HTTP (the view called as a request would call it), the
-dashboard page and its ?partial=1 refresh with the totals cache cold and warm, the lagging
+dashboard page and its ?partial=1 refresh with the totals cache cold and warm, the summary
+page (/sessions/<id>/report: first and last page, cold and warm), the lagging
 filter, a name search, and the session's totals aggregate next to the bare GROUP BY over the
 same rows (target <= 2x). Without --session it generates the data set first.
 
@@ -94,6 +95,27 @@ def measure(url: str, session_id: int) -> list[str]:
         page(query, 60)
         warm = _best(lambda: page(query, 60))
         say(f"  {label:<22} totals cold {cold * 1000:7.0f} ms   cached {warm * 1000:7.0f} ms")
+
+    from webapp.reports.views import summary as summary_page
+
+    def report(query: str, cache: float):
+        app.config["DASHBOARD_CACHE_SECONDS"] = cache
+        app.extensions.pop("dashboard_overview", None) if cache == 0 else None
+        with app.test_request_context(f"/sessions/{session_id}/report?{query}"):
+            login_user(db.session.get(User, user_id))
+            html = summary_page(session_id)
+            assert "data-venue-id" in html
+            db.session.remove()
+        return len(html)
+
+    say(f"Summary page /sessions/{session_id}/report (50 venues a page, its lists' first "
+        f"500), best of 3:")
+    for label, query in [("page 1", ""), (f"page={last}", f"page={last}")]:
+        cold = _best(lambda: report(query, 0))
+        size = report(query, 60)
+        warm = _best(lambda: report(query, 60))
+        say(f"  {label:<22} totals cold {cold * 1000:7.0f} ms   cached {warm * 1000:7.0f} ms"
+            f"   {size / 1024:5.0f} KB")
 
     bare = (select(Person.venue_id, Attendance.status, func.count()).select_from(Person)
             .outerjoin(Attendance, (Attendance.person_id == Person.id)

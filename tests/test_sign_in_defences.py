@@ -42,7 +42,7 @@ def test_delays_grow_then_the_account_locks_and_the_right_password_waits(db, mak
     waits = []
     for attempt in range(signin.LOCK_AFTER):
         with pytest.raises(signin.SignInError):
-            signin.check_password(db, "vanphong", "wrong-password", now=at)
+            signin.check_password(db, "vanphong", "wrong-password", now=at, key=b"k")
         waits.append(signin.wait_left(user, at))
         at += waits[-1]  # the attacker waits exactly as long as told
     assert waits[:signin.FREE_FAILURES - 1] == [timedelta(0)] * (signin.FREE_FAILURES - 1)
@@ -51,9 +51,9 @@ def test_delays_grow_then_the_account_locks_and_the_right_password_waits(db, mak
     assert waits[-1] == signin.LOCKOUT
     locked = at - timedelta(seconds=1)
     with pytest.raises(signin.SignInError) as error:  # even the right password, not checked
-        signin.check_password(db, "vanphong", PASSWORD, now=locked)
+        signin.check_password(db, "vanphong", PASSWORD, now=locked, key=b"k")
     assert error.value.code == "account_locked_out"
-    assert signin.check_password(db, "vanphong", PASSWORD, now=at) == user
+    assert signin.check_password(db, "vanphong", PASSWORD, now=at, key=b"k") == user
     signin.signed_in(db, user, now=at)
     assert user.failed_logins == 0
 

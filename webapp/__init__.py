@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from . import (api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
+from . import (account, api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
                metrics, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
                summary, throttle, units, users, views)
 from .config import load_config
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     members.init_app(app)
     classes.init_app(app)
     users.init_app(app)
+    account.init_app(app)
     api.init_app(app)
     checkin.init_app(app)
     cards.init_app(app)

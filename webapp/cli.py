@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from attendance import demo
 from attendance.accounts import users as accounts
-from attendance.errors import DomainError, ValidationError
+from attendance.errors import ValidationError
 from attendance.models import ROLES, StudySession, User
 from attendance.members import imports as member_import
 from attendance.roster import imports as roster_import
@@ -24,7 +24,7 @@ from .cards.commands import (print_cards_command, print_invitations_command,
 from .errors import field_messages
 from .extensions import db
 from .reports.commands import export_command
-from .roster.texts import file_problem, row_line
+from .imports import run_command
 from .units.commands import import_units_command
 
 
@@ -123,21 +123,12 @@ def import_roster_command(session_id, file, update):
     if session is None:
         click.echo(f"No session with id {session_id}.", err=True)
         sys.exit(1)
-    try:
-        preview = roster_import.build_preview(db.session, session, file.read_bytes(), file.name,
-                                              mode="update" if update else "add",
-                                              key=card_key())
-    except DomainError as error:
-        click.echo(file_problem(error), err=True)
-        sys.exit(1)
-    if preview.bad_rows:
-        for row in preview.bad_rows:
-            click.echo(row_line(row), err=True)
-        click.echo(f"Nothing imported: {len(preview.bad_rows)} of {len(preview.rows)} rows "
-                   "have errors.", err=True)
-        sys.exit(1)
-    count = roster_import.import_roster(db.session, session, preview, now=_now(), actor=None)
-    db.session.commit()
+    preview, count = run_command(
+        lambda: roster_import.build_preview(db.session, session, file.read_bytes(), file.name,
+                                            mode="update" if update else "add",
+                                            key=card_key()),
+        lambda preview: roster_import.import_roster(db.session, session, preview, now=_now(),
+                                                    actor=None))
     if update:
         click.echo(f"Imported {count} people: {preview.count('add')} added, "
                    f"{preview.count('update')} updated, {preview.count('unchanged')} unchanged")
@@ -150,20 +141,11 @@ def import_roster_command(session_id, file, update):
 def import_members_command(file):
     """Import members (CSV or XLSX): all rows or none; updates by member number, or by unit +
     full name + birth date."""
-    try:
-        preview = member_import.build_preview(db.session, file.read_bytes(), file.name,
-                                              now=_now(), actor=None)
-    except DomainError as error:
-        click.echo(file_problem(error), err=True)
-        sys.exit(1)
-    if preview.bad_rows:
-        for row in preview.bad_rows:
-            click.echo(row_line(row), err=True)
-        click.echo(f"Nothing imported: {len(preview.bad_rows)} of {len(preview.rows)} rows "
-                   "have errors.", err=True)
-        sys.exit(1)
-    counts = member_import.import_members(db.session, preview, now=_now(), actor=None)
-    db.session.commit()
+    _, counts = run_command(
+        lambda: member_import.build_preview(db.session, file.read_bytes(), file.name,
+                                            now=_now(), actor=None),
+        lambda preview: member_import.import_members(db.session, preview, now=_now(),
+                                                     actor=None))
     click.echo(f"Members: {counts['add']} added, {counts['update']} updated, "
                f"{counts['unchanged']} unchanged")
 

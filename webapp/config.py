@@ -42,6 +42,8 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("AUTH_GENERATION_URL"):  # redis://… (webapp.auth.generation)
         app.config["AUTH_GENERATION_URL"] = os.environ["AUTH_GENERATION_URL"]
+    if os.environ.get("JOBS_FOLDER"):  # the jobs' files: a folder every node and worker mount
+        app.config["JOBS_FOLDER"] = os.environ["JOBS_FOLDER"]
     if os.environ.get("PUBLIC_BASE_URL"):  # where phones reach the app: the posters' QR links
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if os.environ.get("PROXY_FIX", "").isdigit():

@@ -47,6 +47,8 @@ MESSAGES = {
     "account_locked_out": _l("Tài khoản tạm khóa do nhập sai quá nhiều lần. Thử lại sau "
                              "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
     "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
+    "bad_password": _l("Mật khẩu không đúng."),
+    "second_factor_on": _l("Xác thực hai bước đang bật. Hãy tắt trước khi đăng ký lại."),
     "sign_in_address_blocked": _l("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Xin "
                                   "đợi ít phút rồi thử lại."),
     "cannot_deactivate_self": _l("Không thể tự khóa tài khoản của chính mình."),

@@ -11,6 +11,9 @@ from flask import abort, request
 from flask_login import current_user
 
 from attendance import permissions
+from attendance.classes import follow_on
+from attendance.classes import roll as follow_on_roll
+from attendance.errors import DomainError
 from attendance.models import Person, StudySession, User, Venue
 
 from .errors import json_error
@@ -44,6 +47,26 @@ def person_or_404(session: StudySession, person_id: int) -> Person:
     if person is None or person.session_id != session.id:
         abort(404)
     return person
+
+
+def class_or_404(actor: User, class_id: int) -> StudySession:
+    """A follow-on class whose roll the actor keeps (its unit is under theirs), else 404."""
+    cls = db.session.get(StudySession, class_id)
+    try:
+        if cls is None:
+            raise DomainError("not_found")
+        follow_on_roll.guard(actor, cls)
+    except DomainError:
+        abort(404)
+    return cls
+
+
+def parent_or_404(actor: User, parent_id: int) -> StudySession:
+    """A main session the actor may hold a follow-on class of, else 404."""
+    parent = db.session.get(StudySession, parent_id)
+    if parent is None or parent not in follow_on.open_parents(db.session, actor):
+        abort(404)
+    return parent
 
 
 def user_or_404(actor: User, user_id: int) -> User:

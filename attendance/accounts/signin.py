@@ -1,11 +1,13 @@
 """Signing in: password, growing delays and lockout per account, optional TOTP second factor.
 
-Failures per account live on the user row (shared by every process): after FREE_FAILURES
+Failures per account live on the user row (shared by every process), and failures under a name
+no account has on a row of their own, so that both are answered alike: after FREE_FAILURES
 wrong passwords each further attempt must wait twice as long as the last (2 s, 4 s, ... up to
 DELAY_CAP) and LOCK_AFTER failures in a row block the account for LOCKOUT, refused without
 even checking the password, until it passes or an organizer unlocks it. Failures per address
 are counted by the web layer in the rate-limit storage (webapp.auth.throttle)."""
 
+import base64
 import hashlib
 import hmac
 import json
@@ -19,7 +21,7 @@ from werkzeug.security import check_password_hash
 
 from attendance import audit
 from attendance.errors import DomainError
-from attendance.models import User
+from attendance.models import SignInName, User
 from attendance.text import clean
 
 from .users import _DUMMY_HASH
@@ -33,11 +35,12 @@ RECOVERY_CODES = 10
 
 class SignInError(DomainError):
     """``bad_credentials``; ``sign_in_wait`` (``seconds`` to wait); ``account_locked_out``;
-    ``bad_second_factor``."""
+    ``bad_second_factor``; ``bad_password`` (the account page); ``second_factor_on``."""
 
 
-def wait_left(user: User, now: datetime) -> timedelta:
-    """How long the account must wait before its next attempt is even checked."""
+def wait_left(user: User | SignInName, now: datetime) -> timedelta:
+    """How long the account (or unknown name) must wait before its next attempt is even
+    checked."""
     failures = user.failed_logins or 0
     if failures < FREE_FAILURES or user.last_failed_at is None:
         return timedelta(0)
@@ -48,27 +51,52 @@ def wait_left(user: User, now: datetime) -> timedelta:
     return max(user.last_failed_at + delay - now, timedelta(0))
 
 
-def check_password(db: Session, username: str, password: str, *, now: datetime) -> User:
+def check_password(db: Session, username: str, password: str, *, now: datetime,
+                   key: bytes) -> User:
     """The user whose password this is, or SignInError. A failure is counted on the account
-    (flushed: the caller commits failures too)."""
-    user = db.scalar(select(User).where(User.username == clean(username).lower()))
+    (flushed: the caller commits failures too). A name no active account has is counted the
+    same way (SignInName, under a digest keyed by ``key``) and answered the same way, the
+    same password check included: nothing tells whether the name exists."""
+    name = clean(username).lower()
+    user = db.scalar(select(User).where(User.username == name))
     if user is None or not user.active:
+        counted = _unknown_name(db, name, key)
+        _refuse_while_waiting(counted, now)
         check_password_hash(_DUMMY_HASH, password)  # same time as a real check
-        raise SignInError("bad_credentials")
-    left = wait_left(user, now)
-    if left:
-        code = "account_locked_out" if user.failed_logins >= LOCK_AFTER else "sign_in_wait"
-        raise SignInError(code, seconds=int(left.total_seconds()) + 1)
+        _count_failure(db, counted, now, audited=None)
+    _refuse_while_waiting(user, now)
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        user.last_failed_at = now
-        db.flush()
-        audit.record(db, now=now, actor=None, action="user.login_failed", target=user,
-                     failures=user.failed_logins)
-        if user.failed_logins >= LOCK_AFTER:
-            raise SignInError("account_locked_out", seconds=int(LOCKOUT.total_seconds()))
-        raise SignInError("bad_credentials")
+        _count_failure(db, user, now, audited=user)
     return user
+
+
+def _unknown_name(db: Session, name: str, key: bytes) -> SignInName:
+    digest = hmac.new(key, f"sign-in:{name}".encode(), hashlib.sha256).hexdigest()
+    found = db.get(SignInName, digest)
+    if found is None:
+        found = SignInName(name_digest=digest, failed_logins=0)
+        db.add(found)
+    return found
+
+
+def _refuse_while_waiting(counted: User | SignInName, now: datetime) -> None:
+    left = wait_left(counted, now)
+    if left:
+        code = "account_locked_out" if counted.failed_logins >= LOCK_AFTER else "sign_in_wait"
+        raise SignInError(code, seconds=int(left.total_seconds()) + 1)
+
+
+def _count_failure(db: Session, counted: User | SignInName, now: datetime, *,
+                   audited: User | None):
+    counted.failed_logins = (counted.failed_logins or 0) + 1
+    counted.last_failed_at = now
+    db.flush()
+    # An unknown name is audited too (without the name), so both paths write alike.
+    audit.record(db, now=now, actor=None, action="user.login_failed", target=audited,
+                 failures=counted.failed_logins)
+    if counted.failed_logins >= LOCK_AFTER:
+        raise SignInError("account_locked_out", seconds=int(LOCKOUT.total_seconds()))
+    raise SignInError("bad_credentials")
 
 
 def signed_in(db: Session, user: User, *, now: datetime) -> None:
@@ -97,10 +125,23 @@ def _recovery_digest(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
+def pending_totp_secret(key: bytes, user: User, nonce: str) -> str:
+    """The secret offered while the user enrols on the web: derived from the server's key, the
+    user and a nonce kept in their session, so the session cookie never carries a secret (a
+    copy of it reveals nothing) and nothing is stored until a first code proves the app has
+    it. The auth version is part of it: a sign-out or password change voids the offer."""
+    digest = hmac.new(key, f"totp:{user.id}:{user.auth_version or 0}:{nonce}".encode(),
+                      hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()  # 160 bits, as RFC 4226 recommends
+
+
 def enable_totp(db: Session, user: User, secret: str, code: str, *,
                 now: datetime) -> list[str]:
     """Turn the second factor on once the user proved their app shows ``code`` for
-    ``secret``; returns the recovery codes, shown once (only their hashes are kept)."""
+    ``secret``; returns the recovery codes, shown once (only their hashes are kept). An
+    account that has one already must turn it off first (``second_factor_on``)."""
+    if user.totp_secret:
+        raise SignInError("second_factor_on")
     if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
         raise SignInError("bad_second_factor")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
@@ -116,6 +157,23 @@ def disable_totp(db: Session, user: User, *, now: datetime, actor: User | None) 
     user.recovery_codes = None
     db.flush()
     audit.record(db, now=now, actor=actor, action="user.totp_disable", target=user)
+
+
+def disable_own_totp(db: Session, user: User, password: str, code: str, *,
+                     now: datetime) -> None:
+    """The user turns their own second factor off: their password and a current code (or a
+    recovery code) both, so a borrowed session cannot. Wrong ones count as failed sign-ins
+    (flushed: the caller commits them), and a waiting account is not even checked."""
+    _refuse_while_waiting(user, now)
+    if not check_password_hash(user.password_hash, password or ""):
+        try:
+            _count_failure(db, user, now, audited=user)
+        except SignInError as error:
+            if error.code == "bad_credentials":
+                raise SignInError("bad_password") from None
+            raise
+    check_second_factor(db, user, code, now=now)
+    disable_totp(db, user, now=now, actor=user)
 
 
 def check_second_factor(db: Session, user: User, code: str, *, now: datetime) -> None:

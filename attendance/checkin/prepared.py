@@ -35,10 +35,13 @@ class Prepared:
     def _compiled(self, dialect) -> _Compiled:
         found = self._by_dialect.get(dialect.name)
         if found is None:
+            # Only what SQLAlchemy documents of a compiled statement: its text, ``params``
+            # (literal values and scalar defaults), ``positiontup``, ``binds`` with their
+            # types' bind processors, and ``insert_prefetch`` (Python-side column defaults).
             compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
-            defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
-                        if not bind.required and bind.effective_value is not None}
-            for column in getattr(compiled, "insert_prefetch", ()):  # Python-side defaults
+            defaults = {name: value for name, value in compiled.params.items()
+                        if value is not None}
+            for column in compiled.insert_prefetch:
                 if not column.default.is_scalar:
                     raise ValueError(f"give {column.key} explicitly: its default is computed")
                 defaults[column.key] = column.default.arg
@@ -48,7 +51,7 @@ class Prepared:
                 is not None)
             found = self._by_dialect[dialect.name] = _Compiled(
                 sql=compiled.string,
-                positions=tuple(compiled.positiontup) if compiled.positional else None,
+                positions=tuple(compiled.positiontup) if compiled.positiontup else None,
                 defaults=defaults,
                 processors=processors)
         return found

@@ -1,5 +1,6 @@
 """What an export job writes: the same builders as the direct downloads and the CLI, into a
-file, reporting progress where the work is counted (one card, one poster at a time).
+file, reporting progress in steps as the work advances: one card, one poster, one venue's
+sheet, one list row, one unit, one page laid out (reports.progress).
 
     write(db, job, out, key=..., url_for_venue=..., now=..., progress=callback)
 
@@ -79,7 +80,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
     if what == "outcomes":
         from ..reports.outcomes_export import export_outcomes
 
-        export_outcomes(db, session, fmt, out, now=now)
+        export_outcomes(db, session, fmt, out, now=now, progress=progress)
         return {}
     from ..reports.letterhead import letterhead_for
     from ..reports.summary_export import export
@@ -90,7 +91,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
         signer = job_params(job).get("signer", "")
         if signer:  # else the session's own signer
             letterhead.signer_name = signer
-    export(db, session, what, fmt, out, now=now, letterhead=letterhead)
+    export(db, session, what, fmt, out, now=now, letterhead=letterhead, progress=progress)
     return {}
 
 

@@ -8,7 +8,6 @@ columns present in the file are changed, so a file of names and phones never cle
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,8 +22,7 @@ from attendance.members.registry import EDITABLE, MemberChecker, apply_changes, 
 from attendance.models import ACTIVE, EXEMPT, MOVED, Member, Unit, User
 from attendance.permissions import can_manage_unit
 from attendance.reports import cells
-from attendance.roster.imports import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, MAX_ROWS, read_table
-from attendance.text import fold
+from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
 
 HEADERS = {
     "full_name": "Họ và tên", "unit": "Mã đơn vị", "position": "Chức vụ",
@@ -64,18 +62,10 @@ class MemberRow:
 
 
 @dataclass
-class MemberPreview:
+class MemberPreview(RowsPreview):
     filename: str
     columns: list[str]
     rows: list[MemberRow] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[MemberRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
@@ -87,7 +77,7 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
     if len(data) > MAX_FILE_BYTES:
         raise DomainError("too_large")
     table = read_table(data, filename)
-    header_index, columns = _find_header(table)
+    header_index, columns = find_header(table, ALIASES, REQUIRED, HEADERS)
     preview = MemberPreview(filename=filename, columns=list(columns))
     checker = MemberChecker(db, actor, today=now.date())
     for number, cells in table[header_index + 1:]:
@@ -191,30 +181,6 @@ def _load_all(db: Session, column, keys: set) -> list[Member]:
     for start in range(0, len(keys), 500):  # IN lists of bounded length
         found.extend(db.scalars(select(Member).where(column.in_(keys[start:start + 500]))))
     return found
-
-
-def _header_key(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(value))
-
-
-def _match_headers(cells: list[str]) -> dict[str, int]:
-    columns = {}
-    for index, cell in enumerate(cells):
-        key = _header_key(cell)
-        for name, aliases in ALIASES.items():
-            if key in aliases and name not in columns:
-                columns[name] = index
-    return columns
-
-
-def _find_header(table) -> tuple[int, dict[str, int]]:
-    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        columns = _match_headers(cells)
-        if all(name in columns for name in REQUIRED):
-            return index, columns
-    found = _match_headers(table[0][1])
-    missing = [HEADERS[name] for name in REQUIRED if name not in found]
-    raise DomainError("missing_columns", columns=", ".join(missing))
 
 
 def member_rows(members: list[Member]) -> list[list[str]]:

@@ -11,6 +11,7 @@ from .accounts import (
                        VENUE_ROLES,
                        VIEWER,
                        ApiToken,
+                       SignInName,
                        User,
                        VenueAssignment,
 )
@@ -55,7 +56,7 @@ __all__ = [
     "WINDOW_CLOSED", "WINDOW_OPEN",
     "ApiToken", "Attendance", "AuditEntry", "Base", "Category", "Document", "ExpectedCount",
     "MakeupAttendance", "MakeupSession", "Person", "ScanAttempt", "StudySession", "UTCDateTime",
-    "Unit", "User", "Venue", "VenueAssignment",
+    "SignInName", "Unit", "User", "Venue", "VenueAssignment",
     # background jobs
     "DONE", "FAILED", "JOB_STATES", "QUEUED", "RUNNING", "Job",
     # the member registry

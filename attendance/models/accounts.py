@@ -63,6 +63,19 @@ class User(Base):
         return f"{self.id}.{self.auth_version or 0}"
 
 
+class SignInName(Base):
+    """Failed sign-ins under a username that no account has, counted as an account's are
+    (User.failed_logins, last_failed_at): the free tries, growing waits and lockout, and so
+    the answers and their timing, are the same whether the name exists or not. Keyed by a
+    keyed digest of the name: a password typed into the name field is never kept."""
+
+    __tablename__ = "sign_in_names"
+
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class VenueAssignment(Base):
     """Where a staff member or coordinator works in one session: one venue per session. The
     account outlives the session; next month's session gets an assignment of its own."""

@@ -16,7 +16,7 @@ from attendance import audit
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Essay, Person, StudySession, User
 from attendance.outcomes.reports import settings_for
-from attendance.roster.imports import read_table
+from attendance.tables import read_table
 from attendance.text import clean, fold, normalize_phone
 
 NOT_SUBMITTED = None  # a person without an essay row

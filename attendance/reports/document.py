@@ -182,7 +182,7 @@ class PartyDocument:
         self.story: list = []
         self._pages: dict = {}  # where the _Mark flowables landed in the last rendering
         self.page_numbers = True
-        self._last_table: tuple | None = None  # (story index, header, rows, widths)
+        self._last_table: tuple | None = None  # (story index, rows, make(rows) -> Table)
         self._closing_text: list[str] = []
         self._signed = signed and not attached_to
         self._start(title, subtitle, attached_to, numbered=not attached_to)
@@ -228,13 +228,13 @@ class PartyDocument:
         header = [_p(c.title, "cell_head") for c in columns]
         chunk, count = [], 0
         for values in rows:
-            chunk.append(self._cells(columns, values))
+            chunk.append(values)  # kept as values: cells are made when laid out (_LazyTable)
             count += 1
             if len(chunk) == CHUNK:
-                self._add_table(header, chunk, widths)
+                self._add_table(header, chunk, widths, columns)
                 chunk = []
         if chunk:
-            self._add_table(header, chunk, widths)
+            self._add_table(header, chunk, widths, columns)
         elif not count:
             self.story.append(_p(empty, "body"))
         return count
@@ -256,9 +256,12 @@ class PartyDocument:
             cells.append(_p(text, style))
         return cells
 
-    def _add_table(self, header: list, rows: list, widths: list[float]) -> None:
-        self._last_table = (len(self.story), header, rows, widths)
-        self.story.append(_table(header, rows, widths))
+    def _add_table(self, header: list, rows: list, widths: list[float],
+                   columns: list[Column]) -> None:
+        def make(values: list) -> Table:
+            return _table(header, [self._cells(columns, v) for v in values], widths)
+        self._last_table = (len(self.story), rows, make)
+        self.story.append(_LazyTable(make, rows))
 
     def rate_chart(self, labels: list[str], rates: list[float | None], caption: str, *,
                    threshold: float = 0.95) -> None:
@@ -327,10 +330,12 @@ class PartyDocument:
         self.story.append(KeepTogether(self._tail))
         self._tail_table = self._last_table
 
-    def build(self, out: BinaryIO, *, subject: str = "") -> None:
+    def build(self, out: BinaryIO, *, subject: str = "", progress=None) -> None:
+        """``progress(total)``: a reports.progress Phase of ``total`` flowables, stepped as
+        each is laid out (the first layout only; a second one, for the signature, is short)."""
         self._finish()
         story = list(self.story)
-        first = self._render(story, subject)
+        first = self._render(story, subject, progress)
         if self._pages.get("signature", 0) > self._pages.get("before", 0) and self._tail_table:
             # The signature went to a page of its own with only the closing lines: take the
             # last rows of the table before it along (its header repeats), as a clerk would.
@@ -339,20 +344,23 @@ class PartyDocument:
         out.write(first)
 
     def _with_tail_rows(self, story: list) -> list:
-        index, header, rows, widths = self._tail_table
+        index, rows, make = self._tail_table
         if index != self._tail_at - 1 and not _only_text_between(story, index, self._tail_at):
             return story
         keep = min(TAIL_ROWS, max(len(rows) - 1, 1))
         head, tail = rows[:-keep], rows[-keep:]
         between = story[index + 1:self._tail_at]
-        replaced = [_table(header, head, widths)] if head else []
-        group = KeepTogether([_table(header, tail, widths), *between, *self._tail])
+        replaced = [_LazyTable(make, head)] if head else []
+        group = KeepTogether([make(tail), *between, *self._tail])
         return [*story[:index], *replaced, group, *story[self._tail_at + 2:]]
 
-    def _render(self, story: list, subject: str) -> bytes:
+    def _render(self, story: list, subject: str, progress=None) -> bytes:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(buffer, pagesize=A4, title=clean(self.title), author=clean(
             self.letterhead.committee), subject=clean(subject), initialFontName=SERIF, **MARGINS)
+        if progress is not None:  # reportlab's hook, called after each flowable is drawn
+            progress = progress(len(story))
+            doc.afterFlowable = lambda flowable: progress.step()
         doc.build(list(story), onLaterPages=_page_number if self.page_numbers else _nothing)
         return buffer.getvalue()
 
@@ -389,6 +397,40 @@ def _table(header: list, rows: list, widths: list[float]) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
+
+
+class _LazyTable(Flowable):
+    """One chunk of a long table, kept as its rows' values until reportlab lays it out: a
+    Paragraph per cell costs a few KB, and a national absentee list has 400,000 cells (the
+    whole story made first peaked at 1.5 GB). The real table is made for its page and dropped
+    once drawn or split, so about one chunk of cells exists at a time."""
+
+    def __init__(self, make, rows: list):
+        super().__init__()
+        self._make, self._rows, self._real = make, rows, None
+
+    def _table(self) -> Table:
+        if self._real is None:
+            self._real = self._make(self._rows)
+        return self._real
+
+    def wrap(self, available_width, available_height):
+        return self._table().wrap(available_width, available_height)
+
+    def split(self, available_width, available_height):
+        parts = self._table().split(available_width, available_height)
+        self._real = None
+        return parts
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self._table().drawOn(canvas, x, y, _sW)
+        self._real = None
+
+    def getSpaceBefore(self):
+        return self._table().getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self._table().getSpaceAfter()
 
 
 def _nothing(canvas, doc) -> None:

@@ -23,6 +23,7 @@ from attendance.outcomes.cascade import Cascade, cascade_outcomes
 from ..models import ResultReport, StudySession
 from . import outcomes_units
 from .csv import write_csv
+from .progress import Steps
 from .table import INT, RATE, TEXT, Column, Strong, rate
 from .xlsx import XlsxBook
 
@@ -86,13 +87,19 @@ class Outcomes:
         return [r for r in self.rows if not r.reported]
 
 
-def build_outcomes(db: Session, session: StudySession, *, now: datetime) -> Outcomes:
+def build_outcomes(db: Session, session: StudySession, *, now: datetime,
+                   progress=None) -> Outcomes:
+    """``progress(percent)``: the cascade's one statement up to 30 %, then a step per
+    reporting unit (each not yet reported is read from attendance) up to 80 %."""
+    steps = Steps(progress)
     settings = result_reports.settings_for(db, session)
     quiz = quiz_service.quiz_for(db, session)
     by_unit = quiz_service.results_by_unit(db, quiz)
     rows = []
     cascade = cascade_outcomes(db, session)
-    for track in result_reports.tracking(db, session, now=now):
+    steps.at(30)
+    tracks = result_reports.tracking(db, session, now=now)
+    for track in steps.phase(30, 80, len(tracks)).each(tracks):
         report = track.report
         row = _from_report(report) if report.reported \
             else _from_system(db, session, report, cascade.by_id.get(report.unit_id))

@@ -12,12 +12,13 @@ from .outcomes import FORMATS, build_outcomes, unit_columns, unit_rows, write_xl
 
 
 def export_outcomes(db: Session, session: StudySession, fmt: str, out: BinaryIO, *,
-                    now: datetime, letterhead=None, dialect: str = "excel") -> None:
+                    now: datetime, letterhead=None, dialect: str = "excel",
+                    progress=None) -> None:
     """Write the consolidated report in ``fmt`` to the binary file ``out`` (``dialect``: of a
-    CSV, reports.csv)."""
+    CSV, reports.csv; ``progress(percent)``: the figures up to 80 %, then the file)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
-    outcomes = build_outcomes(db, session, now=now)
+    outcomes = build_outcomes(db, session, now=now, progress=progress)
     if fmt == "csv":
         write_csv(out, unit_columns(outcomes.grades), unit_rows(outcomes), dialect=dialect)
     elif fmt == "xlsx":

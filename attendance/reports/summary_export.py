@@ -16,6 +16,7 @@ from attendance.figures.summary import Summary, summarize
 from ..models import StudySession
 from . import lists
 from .csv import write_csv
+from .progress import Phase, Steps
 from .summary_cells import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong
 from .xlsx import XlsxBook
@@ -49,9 +50,9 @@ VENUE_LATE_COLUMNS = [Column(c.title, c.kind) for c in LATE_COLUMNS[2:]]
 VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10]
 
 
-def summary_rows(summary: Summary) -> Iterator[tuple]:
+def summary_rows(summary: Summary, phase: Phase | None = None) -> Iterator[tuple]:
     """Per venue its categories and a subtotal, then the grand total."""
-    for row in summary.venues:
+    for row in (phase.each(summary.venues) if phase else summary.venues):
         for category in row.categories:
             yield (row.venue.name, category.category.name, *figures(category.figures))
         yield Strong((row.venue.name, SUBTOTAL, *figures(row.totals)))
@@ -72,32 +73,49 @@ def late_rows(arrivals, session: StudySession, *, venue: bool = True) -> Iterato
 
 
 def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,
-           now: datetime, letterhead=None, dialect: str = "excel") -> None:
-    """Write one report to the binary file ``out`` (``dialect``: of a CSV, reports.csv)."""
+           now: datetime, letterhead=None, dialect: str = "excel", progress=None) -> None:
+    """Write one report to the binary file ``out`` (``dialect``: of a CSV, reports.csv;
+    ``progress(percent)``: told as the work advances, reports.progress)."""
     if what not in WHATS or fmt not in FORMATS:
         raise ValueError(f"unknown report {what}.{fmt}")
     if fmt == "pdf":
         from .summary_pdf import write_pdf  # reportlab only when a PDF is asked for
 
-        write_pdf(db, session, what, out, now=now, letterhead=letterhead)
+        write_pdf(db, session, what, out, now=now, letterhead=letterhead, progress=progress)
     elif fmt == "csv":
+        steps = Steps(progress)
         if what == "summary":
-            write_csv(out, SUMMARY_COLUMNS, summary_rows(summarize(db, session)),
-                      dialect=dialect)
+            summary = summarize(db, session)
+            rows = summary_rows(summary, steps.phase(5, 99, len(summary.venues)))
+            write_csv(out, SUMMARY_COLUMNS, rows, dialect=dialect)
         elif what == "absentees":
-            write_csv(out, ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)),
-                      dialect=dialect)
+            rows = _listed(db, session, what, steps).each(lists.absentees(db, session))
+            write_csv(out, ABSENTEE_COLUMNS, absentee_rows(rows), dialect=dialect)
         else:
-            write_csv(out, LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session),
-                      dialect=dialect)
+            rows = _listed(db, session, what, steps).each(lists.late_arrivals(db, session))
+            write_csv(out, LATE_COLUMNS, late_rows(rows, session), dialect=dialect)
     else:
         from .letterhead import letterhead_for
 
         letterhead = letterhead or letterhead_for(session, on=now.astimezone(session.zone).date())
         if what == "summary":
-            write_summary_xlsx(db, session, out, letterhead=letterhead)
+            write_summary_xlsx(db, session, out, letterhead=letterhead, progress=progress)
         else:
-            write_lists_xlsx(db, session, what, out, letterhead=letterhead)
+            write_lists_xlsx(db, session, what, out, letterhead=letterhead, progress=progress)
+
+
+def _listed(db: Session, session: StudySession, what: str, steps: Steps) -> Phase:
+    """The phase of a list's rows: as many steps as the session's totals say it has (one
+    aggregate, asked only when someone watches the progress)."""
+    if steps.silent:
+        return steps.phase(5, 99, 1)
+    from attendance.figures.live import overview
+
+    totals = overview(db, session.id, 95.0).totals
+    steps.at(5)
+    count = totals.late if what == "late" else (
+        totals.absent_excused + totals.absent_unexcused + totals.not_checked_in)
+    return steps.phase(5, 99, count)
 
 
 def _name(session: StudySession) -> str:
@@ -105,10 +123,13 @@ def _name(session: StudySession) -> str:
 
 
 def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
-                       letterhead=None) -> None:
+                       letterhead=None, progress=None) -> None:
     """A summary sheet (letterhead, title), then one sheet per venue with its categories and
-    lists."""
+    lists (progress: 5 % for the aggregate, then a step per venue's sheet; the file is zipped
+    as the sheets are written, so 99 % is near the end)."""
+    steps = Steps(progress)
     summary = summarize(db, session)
+    steps.at(5)
     book = XlsxBook(letterhead)
     sheet = book.sheet("Tổng hợp", [c.width for c in SUMMARY_COLUMNS], freeze="C2",
                        heading=("TỔNG HỢP KẾT QUẢ THAM DỰ", _name(session)))
@@ -116,7 +137,7 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
     sheet.close()
     absent = lists.VenueGroups(lists.absentees(db, session))
     late = lists.VenueGroups(lists.late_arrivals(db, session))
-    for row in summary.venues:
+    for row in steps.phase(5, 99, len(summary.venues)).each(summary.venues):
         sheet = book.sheet(row.venue.name, VENUE_WIDTHS)
         sheet.table(VENUE_COLUMNS, [(c.category.name, *figures(c.figures))
                                     for c in row.categories])
@@ -134,15 +155,17 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
 
 
 def write_lists_xlsx(db: Session, session: StudySession, what: str, out: BinaryIO, *,
-                     letterhead=None) -> None:
+                     letterhead=None, progress=None) -> None:
     book = XlsxBook(letterhead)
+    phase = _listed(db, session, what, Steps(progress))
     if what == "absentees":
         sheet = book.sheet("Danh sách vắng mặt", [c.width for c in ABSENTEE_COLUMNS],
                            heading=("DANH SÁCH", f"người vắng mặt tại {_name(session)}"))
-        sheet.table(ABSENTEE_COLUMNS, absentee_rows(lists.absentees(db, session)))
+        sheet.table(ABSENTEE_COLUMNS, absentee_rows(phase.each(lists.absentees(db, session))))
     else:
         sheet = book.sheet("Danh sách đi muộn", [c.width for c in LATE_COLUMNS],
                            heading=("DANH SÁCH", f"người đi muộn tại {_name(session)}"))
-        sheet.table(LATE_COLUMNS, late_rows(lists.late_arrivals(db, session), session))
+        sheet.table(LATE_COLUMNS, late_rows(phase.each(lists.late_arrivals(db, session)),
+                                            session))
     sheet.close()
     book.save(out)

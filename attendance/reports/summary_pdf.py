@@ -10,12 +10,14 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from attendance.figures.live import overview
 from attendance.figures.summary import Figures, summarize
 
 from ..models import HALL, StudySession
 from . import lists
 from .document import PartyDocument, dateline_date, number_format, percent_format
 from .letterhead import letterhead_for
+from .progress import Phase, Steps
 from .summary_cells import figures, local_time
 from .table import INT, RATE, TEXT, Column, Strong, rate
 from .wording import lower_first, plan_citation, session_name
@@ -40,7 +42,10 @@ LISTS = {"absentees": "người vắng mặt tại {name}", "late": "người đ
 
 
 def write_pdf(db: Session, session: StudySession, what: str, out: BinaryIO, *,
-              now: datetime, letterhead=None) -> None:
+              now: datetime, letterhead=None, progress=None) -> None:
+    """``progress(percent)``: the aggregate up to 5 %, the rows read up to 40 %, reportlab's
+    layout of the pages to 99 % (reports.progress)."""
+    steps = Steps(progress)
     on = now.astimezone(session.zone).date()
     letterhead = letterhead or letterhead_for(session, on=on)
     name = session_name(session)
@@ -49,21 +54,32 @@ def write_pdf(db: Session, session: StudySession, what: str, out: BinaryIO, *,
               f"của {letterhead.speaker}")
     if what == "summary":
         doc = PartyDocument(letterhead, "BÁO CÁO", f"Kết quả tham dự {name}")
-        _summary(doc, db, session, letterhead)
+        totals = _summary(doc, db, session, letterhead)
+        steps.at(5)
+        rows = steps.phase(5, 40, _listed(totals, "absentees") + _listed(totals, "late"))
         doc.closing(f"Trên đây là báo cáo kết quả tham dự hội nghị của {letterhead.speaker} "
                     f"(danh sách người vắng mặt và người đi muộn kèm theo)./.")
         doc.annex("DANH SÁCH", LISTS["absentees"].format(name=name), report)
-        _absentees(doc, db, session)
+        _absentees(doc, db, session, rows)
         doc.annex("DANH SÁCH", LISTS["late"].format(name=name), report)
-        _late(doc, db, session)
+        _late(doc, db, session, rows)
     else:
         doc = PartyDocument(letterhead, "DANH SÁCH", LISTS[what].format(name=name),
                             attached_to=f"Kèm theo {report}")
-        (_absentees if what == "absentees" else _late)(doc, db, session)
-    doc.build(out, subject=session.title)
+        total = _listed(overview(db, session.id, 95.0).totals, what) if progress else 0
+        rows = steps.phase(5, 40, total)
+        (_absentees if what == "absentees" else _late)(doc, db, session, rows)
+    doc.build(out, subject=session.title, progress=lambda total: steps.phase(40, 99, total))
 
 
-def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead) -> None:
+def _listed(totals: Figures, what: str) -> int:
+    """How many rows the list will have (for its progress), from the session's totals."""
+    if what == "late":
+        return totals.late
+    return totals.absent_excused + totals.absent_unexcused + totals.not_checked_in
+
+
+def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead) -> Figures:
     summary = summarize(db, session)
     t = summary.totals
     points = sum(1 for v in summary.venues if v.venue.kind != HALL)
@@ -87,6 +103,7 @@ def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead)
     _chart(doc, summary)
     doc.heading("3. Kết quả theo thành phần")
     doc.table(CATEGORY_TABLE, _by_category(summary))
+    return t
 
 
 def _chart(doc: PartyDocument, summary) -> None:
@@ -111,16 +128,16 @@ def _by_category(summary):
     yield Strong(("Tổng cộng", *figures(summary.totals)))
 
 
-def _absentees(doc: PartyDocument, db: Session, session: StudySession) -> None:
+def _absentees(doc: PartyDocument, db: Session, session: StudySession, phase: Phase) -> None:
     rows = ((n, a.full_name, _joined(a.position, a.unit), a.venue,
              _joined(a.status, a.reason), a.made_up)
-            for n, a in enumerate(lists.absentees(db, session), 1))
+            for n, a in enumerate(phase.each(lists.absentees(db, session)), 1))
     doc.table(ABSENT_TABLE, rows, empty="Không có người vắng mặt.")
 
 
-def _late(doc: PartyDocument, db: Session, session: StudySession) -> None:
+def _late(doc: PartyDocument, db: Session, session: StudySession, phase: Phase) -> None:
     rows = ((n, a.full_name, _joined(a.position, a.unit), a.came_to, local_time(a.at, session))
-            for n, a in enumerate(lists.late_arrivals(db, session), 1))
+            for n, a in enumerate(phase.each(lists.late_arrivals(db, session)), 1))
     doc.table(LATE_TABLE, rows, empty="Không có người đi muộn.")
 
 

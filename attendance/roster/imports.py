@@ -1,16 +1,13 @@
 """Roster files (CSV or XLSX): read into a preview of every row, then import all rows or none.
 
-Headers are matched in any order, in English or Vietnamese, ignoring case, accents and spaces.
-Row numbers are the spreadsheet's own (the header is row 1 when it is the first row), so
-"Dòng 5" points at the row the organizer sees in Excel.
+The file is read by ``attendance.tables`` (headers in any order, English or Vietnamese; row
+numbers as Excel shows them).
 """
 
-import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import openpyxl
 from openpyxl.styles import Font
@@ -18,17 +15,12 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.archives import check_archive
 from attendance.errors import DomainError
 from attendance.models import Person, StudySession, User
 from attendance.roster import reimport
 from attendance.roster.people import RowChecker
-from attendance.text import clean, fold
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_ROWS = 100_000  # far above a province (32,000 people); the file size (8 MB) binds first
-MAX_COLUMNS = 60
-HEADER_SEARCH_ROWS = 10  # office lists often carry a title and a date above the table
+from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
+from attendance.text import clean
 
 # Field -> header text of the template; aliases below are compared after _header_key().
 HEADERS = {
@@ -68,7 +60,7 @@ class PreviewRow:
 
 
 @dataclass
-class Preview:
+class Preview(RowsPreview):
     filename: str
     columns: list[str]  # fields found in the header, in file order
     rows: list[PreviewRow] = field(default_factory=list)
@@ -76,14 +68,6 @@ class Preview:
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
-
-    @property
-    def bad_rows(self) -> list[PreviewRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
 
 
 MODES = ("add", "update")
@@ -99,7 +83,7 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
     if len(data) > MAX_FILE_BYTES:
         raise DomainError("too_large")
     table = read_table(data, filename)
-    header_index, columns = _find_header(table)
+    header_index, columns = find_header(table, ALIASES, REQUIRED, HEADERS)
     preview = Preview(filename=filename, columns=list(columns), mode=mode)
     checker = RowChecker(db, session, key=key)
     matcher = reimport.Matcher(db, session, preview.columns) if mode == "update" else None
@@ -156,105 +140,6 @@ def import_roster(db: Session, session: StudySession, preview: Preview, *, now: 
                  mode=preview.mode, updated=changed)
     db.flush()
     return len(added) + len(changed)
-
-
-def read_table(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    """Non-blank rows as (row number, cleaned cells); stops soon after MAX_ROWS rows."""
-    if not data.strip():
-        raise DomainError("empty_file")
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # old binary .xls
-        raise DomainError("unreadable_file")
-    else:
-        rows = _csv_rows(data)
-    table = []
-    try:
-        for number, cells in rows:
-            # Columns past the limit are refused, not dropped: the file is not what we expect.
-            if any(_cell(value) for value in cells[MAX_COLUMNS:]):
-                raise DomainError("too_many_columns", limit=MAX_COLUMNS)
-            cells = [_cell(value) for value in cells[:MAX_COLUMNS]]
-            if any(cells):
-                table.append((number, cells))
-                if len(table) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise DomainError("too_many_rows", limit=MAX_ROWS)
-    except DomainError:
-        raise
-    except Exception as error:  # a damaged file fails in many ways inside csv or openpyxl
-        raise DomainError("unreadable_file") from error
-    if not table:
-        raise DomainError("empty_file")
-    return table
-
-
-def _csv_rows(data: bytes):
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"  # Excel's "Unicode text"
-    else:
-        encoding = "utf-8-sig"  # Excel's "CSV UTF-8" starts with a BOM
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise DomainError("unreadable_file") from error
-    if "\x00" in text:
-        raise DomainError("unreadable_file")
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    # Excel in a Vietnamese locale saves with ";"; "Unicode text" uses tabs.
-    delimiter = max(",;\t", key=sample.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return enumerate(reader, start=1)
-
-
-def _xlsx_rows(data: bytes):
-    check_archive(data).close()  # before openpyxl inflates anything
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # not a zip, not a workbook, damaged XML...
-        raise DomainError("unreadable_file") from error
-    try:
-        sheet = book.worksheets[0]
-        # One column past the limit is enough to tell a too-wide file (read_table refuses it).
-        yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1)
-    finally:
-        book.close()
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a phone number typed as a number
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    return clean(value)
-
-
-def _header_key(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(value))
-
-
-def _match_headers(cells: list[str]) -> dict[str, int]:
-    columns = {}
-    for index, cell in enumerate(cells):
-        key = _header_key(cell)
-        for name, aliases in ALIASES.items():
-            if key in aliases and name not in columns:
-                columns[name] = index
-    return columns
-
-
-def _find_header(table: list[tuple[int, list[str]]]) -> tuple[int, dict[str, int]]:
-    """The first row (among the first few) naming every required column."""
-    for index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        columns = _match_headers(cells)
-        if all(name in columns for name in REQUIRED):
-            return index, columns
-    found = _match_headers(table[0][1])
-    missing = [HEADERS[name] for name in REQUIRED if name not in found]
-    raise DomainError("missing_columns", columns=", ".join(missing))
 
 
 def template_rows(session: StudySession) -> list[list[str]]:

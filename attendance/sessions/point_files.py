@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .. import audit, permissions
 from ..errors import DomainError, Forbidden
 from ..models import BRIDGE_POINT, StudySession, Unit, User, Venue
-from ..roster.imports import read_table
+from ..tables import read_table
 from ..text import clean, fold, normalize_phone
 
 COLUMNS = {"name": {"name", "tendiemcau", "diemcau", "ten"},

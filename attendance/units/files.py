@@ -3,13 +3,12 @@
 A row is keyed by its code: a known code updates that unit, a new one creates it. ``parent``
 names a code in the same file (in any order) or one already known; a row whose parent is
 unknown, or whose parents lead back to itself, is a bad row. Names must stay unique among the
-siblings the file leaves. Reading the file reuses the roster import's reader (same headers
-rules, same row numbers as Excel shows).
+siblings the file leaves. Reading the file is ``attendance.tables`` (same header rules,
+same row numbers as Excel shows, as every import).
 """
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..errors import DomainError
 from ..models import UNIT_KINDS, Unit, User
-from ..roster.imports import HEADER_SEARCH_ROWS, MAX_FILE_BYTES, read_table
+from ..tables import MAX_FILE_BYTES, RowsPreview, find_header, read_table
 from ..text import fold
 from .tree import MAX_MEMBERS, unit_tree
 
@@ -57,18 +56,10 @@ class UnitRow:
 
 
 @dataclass
-class UnitPreview:
+class UnitPreview(RowsPreview):
     filename: str
     columns: list[str]
     rows: list[UnitRow] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[UnitRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
 
     @property
     def added(self) -> int:
@@ -79,19 +70,6 @@ class UnitPreview:
         return sum(1 for row in self.rows if row.existing_id is not None and row.changed)
 
 
-def _key(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(value))
-
-
-def _columns(cells: list[str]) -> dict[str, int]:
-    columns = {}
-    for index, cell in enumerate(cells):
-        for name, aliases in ALIASES.items():
-            if _key(cell) in aliases and name not in columns:
-                columns[name] = index
-    return columns
-
-
 def build_preview(db: Session, data: bytes, filename: str, *,
                   scope: Unit | None = None) -> UnitPreview:
     """Read and check every row; DomainError for a file that cannot be used at all.
@@ -100,14 +78,7 @@ def build_preview(db: Session, data: bytes, filename: str, *,
     if len(data) > MAX_FILE_BYTES:
         raise DomainError("too_large")
     table = read_table(data, filename)
-    for header_index, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        columns = _columns(cells)
-        if all(name in columns for name in REQUIRED):
-            break
-    else:
-        found = _columns(table[0][1])
-        missing = [HEADERS[name] for name in REQUIRED if name not in found]
-        raise DomainError("missing_columns", columns=", ".join(missing))
+    header_index, columns = find_header(table, ALIASES, REQUIRED, HEADERS)
     rows = [(number, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()})
             for number, cells in table[header_index + 1:]]
     return preview_rows(db, rows, filename, columns=list(columns), scope=scope)

@@ -1,7 +1,7 @@
 """Sign-in with Flask-Login for browsers, Bearer tokens for the API, CSRF for cookies."""
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
@@ -113,7 +113,7 @@ def token_user(token: str) -> User | None:
         copies.clear()
     copies[_GENERATION] = seen
     digest = accounts.token_digest(token)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     found = copies.get(digest)
     if found is None or (now - found.loaded_at).total_seconds() > generation.MAX_AGE:
         with _read_connection() as connection:

@@ -4,7 +4,7 @@ applies everywhere from the moment the command commits); and the second factor's
 totp-disable."""
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from sqlalchemy import select
@@ -29,7 +29,7 @@ def _user(username: str) -> User:
 def revoke_tokens_command(username):
     """Revoke every API token of USERNAME."""
     user = _user(username)
-    count = accounts.revoke_user_tokens(db.session, user, now=datetime.now(timezone.utc))
+    count = accounts.revoke_user_tokens(db.session, user, now=datetime.now(UTC))
     db.session.commit()
     click.echo(f"Revoked {count} API token(s) of {user.username}.")
 
@@ -39,7 +39,7 @@ def revoke_tokens_command(username):
 def lock_user_command(username):
     """Lock USERNAME: sign-in, browser sessions and API tokens are refused."""
     user = _user(username)
-    accounts.set_active(db.session, user, False, now=datetime.now(timezone.utc))
+    accounts.set_active(db.session, user, False, now=datetime.now(UTC))
     db.session.commit()
     click.echo(f"Locked {user.username}.")
 
@@ -49,7 +49,7 @@ def lock_user_command(username):
 def unlock_user_command(username):
     """Unlock USERNAME (also lifts a lockout after wrong passwords)."""
     user = _user(username)
-    accounts.set_active(db.session, user, True, now=datetime.now(timezone.utc))
+    accounts.set_active(db.session, user, True, now=datetime.now(UTC))
     signin.clear_failures(user)
     db.session.commit()
     click.echo(f"Unlocked {user.username}.")
@@ -68,7 +68,7 @@ def totp_enable_command(username, code):
     if code is None:
         code = click.prompt("Code shown by the app")
     try:
-        codes = signin.enable_totp(db.session, user, secret, code, now=datetime.now(timezone.utc))
+        codes = signin.enable_totp(db.session, user, secret, code, now=datetime.now(UTC))
     except signin.SignInError:
         click.echo("That code is not the current one: nothing changed.", err=True)
         sys.exit(1)
@@ -83,7 +83,7 @@ def totp_enable_command(username, code):
 def totp_disable_command(username):
     """Turn off the second factor of USERNAME (e.g. a lost phone and no recovery code)."""
     user = _user(username)
-    signin.disable_totp(db.session, user, now=datetime.now(timezone.utc), actor=None)
+    signin.disable_totp(db.session, user, now=datetime.now(UTC), actor=None)
     db.session.commit()
     click.echo(f"Second factor off for {user.username}.")
 

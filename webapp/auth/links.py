@@ -1,7 +1,7 @@
 """/sign-in/<token>: a one-time sign-in link from a credentials sheet. Its holder chooses
 their password (the link is then used up) and is signed in."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -21,12 +21,12 @@ def link_key() -> bytes:
 
 
 def link_url(user) -> str:
-    token = links.issue_link(link_key(), user, now=datetime.now(timezone.utc))
+    token = links.issue_link(link_key(), user, now=datetime.now(UTC))
     return url_for("auth.sign_in_link", token=token, _external=True)
 
 
 def sign_in_link(token: str):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         user = links.user_for_link(db.session, link_key(), token, now=now)
     except DomainError as error:

@@ -1,15 +1,13 @@
 """Sign in (password, then the second factor when enrolled), sign out, language."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import (current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import gettext as _
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from flask_limiter.util import get_remote_address
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -37,7 +35,13 @@ class CodeForm(FlaskForm):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def _name_key() -> bytes:
+    """Keys the digests under which failures of unknown usernames are counted."""
+    key = current_app.config["SECRET_KEY"]
+    return key if isinstance(key, bytes) else key.encode()
 
 
 def _refused(error: signin.SignInError, template: str, form):
@@ -58,7 +62,7 @@ def login():
             return render_template("auth/login.html", form=form), 429
         try:
             user = signin.check_password(db.session, form.username.data, form.password.data,
-                                         now=_now())
+                                         now=_now(), key=_name_key())
         except signin.SignInError as error:
             return _refused(error, "auth/login.html", form)
         target = _safe_next(request.args.get("next"))

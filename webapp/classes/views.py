@@ -2,26 +2,27 @@
 place; members pre-filled), and its one-screen roll. Thin: parse, load or 404, call one
 service. Held by an organizer whose unit covers the class's unit (the cell secretary)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from attendance.classes import follow_on, roll as class_roll
+from attendance.classes import follow_on
+from attendance.classes import roll as class_roll
 from attendance.errors import DomainError, ValidationError
-from attendance.models import StudySession
 from attendance.permissions import can_manage
 from attendance.roster.people import count_people
 
 from ..auth import role_required
 from ..errors import flash_error, message
 from ..extensions import db
+from ..loading import class_or_404, parent_or_404
 from .forms import ClassForm, RollForm
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @role_required(can_manage)
@@ -33,9 +34,7 @@ def index():
 
 @role_required(can_manage)
 def add(parent_id: int):
-    parent = db.session.get(StudySession, parent_id)
-    if parent is None or parent not in follow_on.open_parents(db.session, current_user):
-        abort(404)
+    parent = parent_or_404(current_user, parent_id)
     units = follow_on.class_units(db.session, parent, current_user)
     form = ClassForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
@@ -61,13 +60,7 @@ def add(parent_id: int):
 
 @role_required(can_manage)
 def roll(class_id: int):
-    cls = db.session.get(StudySession, class_id)
-    try:
-        if cls is None:
-            raise DomainError("not_found")
-        class_roll.guard(current_user, cls)
-    except DomainError:
-        abort(404)
+    cls = class_or_404(current_user, class_id)
     form = RollForm()
     if form.validate_on_submit():
         choices = {}

@@ -7,15 +7,15 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from attendance.errors import DomainError
 from attendance.members import imports as member_import, registry
 from attendance.permissions import can_manage
 
+from .. import imports
 from ..auth import role_required
 from ..extensions import db
-from ..roster import uploads
+from ..imports import row_problems
 from ..roster.forms import ConfirmForm, UploadForm
-from ..roster.texts import change_text, file_problem, row_problems
+from ..roster.texts import change_text
 from .forms import STATUS_LABELS
 
 # Uploaded member files are kept beside roster files, under session id 0 (no session).
@@ -40,40 +40,28 @@ def upload():
     if not form.validate_on_submit():
         return _render(form, status=400 if form.is_submitted() else 200)
     data = form.file.data.read(member_import.MAX_FILE_BYTES + 1)
-    filename = form.file.data.filename or ""
-    try:
-        preview = member_import.build_preview(db.session, data, filename, now=_now(),
-                                              actor=current_user)
-    except DomainError as error:
-        return _render(form, problem=file_problem(error), status=400)
-    confirm = None
-    if preview.ok:
-        confirm = ConfirmForm(upload=uploads.save(NO_SESSION, data, filename), formdata=None)
-    return _render(UploadForm(formdata=None), preview=preview, confirm=confirm)
+    return imports.preview_upload(
+        NO_SESSION, form, data, form.file.data.filename or "", build=_build, render=_render,
+        fresh_form=lambda preview: UploadForm(formdata=None),
+        confirm_form=lambda upload_id, preview: ConfirmForm(upload=upload_id, formdata=None))
 
 
 @role_required(can_manage)
 def confirm():
-    form = ConfirmForm()
-    upload_id = form.upload.data or ""
-    data = uploads.load(NO_SESSION, upload_id) if form.validate_on_submit() else None
-    if data is None:
-        flash(_("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."), "error")
-        return redirect(url_for("members.import_file"))
-    preview = None
-    try:
-        # Read again from the stored bytes: the registry may have changed since the preview.
-        preview = member_import.build_preview(db.session, data, upload_id, now=_now(),
-                                              actor=current_user)
-        counts = member_import.import_members(db.session, preview, now=_now(),
-                                              actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        uploads.discard(NO_SESSION, upload_id)
-        return _render(UploadForm(formdata=None), preview=preview, problem=file_problem(error),
-                       status=400)
-    db.session.commit()
-    uploads.discard(NO_SESSION, upload_id)
+    return imports.confirm_upload(
+        NO_SESSION, ConfirmForm(), build=_build, render=_render,
+        apply=lambda preview: member_import.import_members(db.session, preview, now=_now(),
+                                                           actor=current_user),
+        fresh_form=lambda preview: UploadForm(formdata=None),
+        retry_url=url_for("members.import_file"), done=_imported)
+
+
+def _build(data: bytes, filename: str):
+    return member_import.build_preview(db.session, data, filename, now=_now(),
+                                       actor=current_user)
+
+
+def _imported(preview, counts):
     flash(_("Đã nhập danh sách đảng viên: thêm %(add)s, cập nhật %(update)s, không đổi "
             "%(unchanged)s.", **counts), "success")
     return redirect(url_for("members.index"))

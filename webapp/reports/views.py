@@ -8,6 +8,7 @@ from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from attendance import jobs
+from attendance.figures import live
 from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.csv import DIALECTS
@@ -16,6 +17,7 @@ from attendance.reports.summary_export import FORMATS, WHATS, export
 from ..extensions import db
 from ..jobs import views as job_views
 from ..loading import session_or_404
+from ..summary.dashboard import cached_overview
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
@@ -33,11 +35,19 @@ def summary(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
-    summary = summarize(db.session, session)
-    pages = max(1, -(-len(summary.venues) // VENUES_SHOWN))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    return render_template("reports/summary.html", session=session, summary=summary,
-                           venues=summary.venues[(page - 1) * VENUES_SHOWN:page * VENUES_SHOWN],
+    # One grouped aggregate for the page's venues, and the session's totals from the
+    # dashboard's few-seconds copy (one aggregate per process, not one per view).
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    venues, count = live.venue_page(db.session, session.id, limit=VENUES_SHOWN,
+                                    offset=(page - 1) * VENUES_SHOWN)
+    pages = max(1, -(-count // VENUES_SHOWN))
+    if page > pages:  # past the end: the last page
+        page = pages
+        venues, _ = live.venue_page(db.session, session.id, limit=VENUES_SHOWN,
+                                    offset=(page - 1) * VENUES_SHOWN)
+    rows = summarize(db.session, session, venues).venues if venues else []
+    return render_template("reports/summary.html", session=session,
+                           totals=cached_overview(session.id).totals, venues=rows,
                            page=_Page(page, pages),
                            absentees=absentees[:SHOWN], more_absentees=len(absentees) > SHOWN,
                            late=late[:SHOWN], more_late=len(late) > SHOWN, shown=SHOWN,

@@ -1,22 +1,24 @@
-"""Roster import pages: upload -> preview of every row -> confirm (all rows or none)."""
+"""Roster import pages: upload -> preview of every row -> confirm (all rows or none), the steps
+of every import (webapp/imports.py); a large file goes to the job worker instead."""
 
+import functools
 from datetime import datetime, timezone
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from attendance.errors import DomainError
 from attendance.permissions import can_manage
 from attendance.roster import imports as roster_import
 
+from .. import imports
 from ..auth import role_required
 from ..checkin import card_key
 from ..extensions import db
+from ..imports import row_problems
 from ..jobs import api as job_api
-from . import uploads
 from .forms import RosterConfirmForm as ConfirmForm, RosterUploadForm as UploadForm
-from .texts import change_text, file_problem, row_problems
+from .texts import change_text
 from .views import load_session
 
 
@@ -44,46 +46,40 @@ def upload(session_id: int):
     file = form.file.data
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     filename = file.filename or ""
+    mode = form.mode.data or "add"
     if _large(data) and len(data) <= roster_import.MAX_FILE_BYTES:
         # Thousands of rows: checked (then imported) by the job worker, the page follows it.
-        job = job_api.start_import(session, data, filename, mode=form.mode.data or "add")
+        job = job_api.start_import(session, data, filename, mode=mode)
         return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)
-    try:
-        preview = roster_import.build_preview(db.session, session, data, filename,
-                                              mode=form.mode.data or "add", key=card_key())
-    except DomainError as error:
-        return _render(session, form, problem=file_problem(error), status=400)
-    confirm = None
-    if preview.ok:
-        confirm = ConfirmForm(upload=uploads.save(session.id, data, filename),
-                              mode=preview.mode, formdata=None)
-    return _render(session, UploadForm(formdata=None, mode=preview.mode), preview=preview,
-                   confirm=confirm)
+    return imports.preview_upload(
+        session.id, form, data, filename, build=_builder(session, mode),
+        render=functools.partial(_render, session),
+        fresh_form=lambda preview: UploadForm(formdata=None, mode=preview.mode),
+        confirm_form=lambda upload_id, preview: ConfirmForm(upload=upload_id, mode=preview.mode,
+                                                            formdata=None))
 
 
 @role_required(can_manage)
 def confirm(session_id: int):
     session = load_session(session_id)
     form = ConfirmForm()
-    data = uploads.load(session.id, form.upload.data or "") if form.validate_on_submit() else None
-    if data is None:
-        flash(_("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."), "error")
-        return redirect(url_for("roster.import_file", session_id=session.id))
-    upload_id = form.upload.data
-    preview = None
-    try:
-        # Read again from the stored bytes: the roster may have changed since the preview.
-        preview = roster_import.build_preview(db.session, session, data, upload_id,
-                                              mode=form.mode.data or "add", key=card_key())
-        count = roster_import.import_roster(db.session, session, preview, now=datetime.now(
-            timezone.utc), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        uploads.discard(session.id, upload_id)
-        return _render(session, UploadForm(formdata=None), preview=preview,
-                       problem=file_problem(error), status=400)
-    db.session.commit()
-    uploads.discard(session.id, upload_id)
+    return imports.confirm_upload(
+        session.id, form, build=_builder(session, form.mode.data or "add"),
+        render=functools.partial(_render, session),
+        apply=lambda preview: roster_import.import_roster(
+            db.session, session, preview, now=datetime.now(timezone.utc), actor=current_user),
+        fresh_form=lambda preview: UploadForm(formdata=None),
+        retry_url=url_for("roster.import_file", session_id=session.id),
+        done=lambda preview, count: _imported(session, count))
+
+
+def _builder(session, mode: str):
+    return lambda data, filename: roster_import.build_preview(db.session, session, data,
+                                                              filename, mode=mode,
+                                                              key=card_key())
+
+
+def _imported(session, count: int):
     flash(_("Đã nhập %(count)s người vào danh sách.", count=count), "success")
     return redirect(url_for("roster.index", session_id=session.id))
 

@@ -1,30 +1,7 @@
-"""Roster problems as Vietnamese text, shared by the import page and the CLI."""
+"""What a re-import changes, as Vietnamese text, for the roster and member import previews
+(the rows' problems are every import's: webapp/imports.py)."""
 
-from flask_babel import gettext as _, lazy_gettext as _l
-
-from attendance.errors import DomainError
-from attendance.roster.imports import PreviewRow
-
-from ..errors import message
-
-
-def file_problem(error: DomainError) -> str:
-    """A file-level error; missing columns are named."""
-    text = message(error.code, **error.params)
-    if error.code == "missing_columns" and error.params.get("columns"):
-        text = f"{text.rstrip('.')}: {error.params['columns']}."
-    return text
-
-
-def row_problems(row: PreviewRow) -> list[str]:
-    return [message(code).rstrip(".") for code in row.errors]
-
-
-def row_line(row: PreviewRow) -> str:
-    """ "Dòng 5: Thiếu họ và tên; Số điện thoại không hợp lệ" """
-    return _("Dòng %(number)s: %(problems)s", number=row.number,
-             problems="; ".join(row_problems(row)))
-
+from flask_babel import lazy_gettext as _l
 
 # Names of the fields a re-import changes, for the preview's "Cập nhật: ..." column.
 CHANGE_LABELS = {

@@ -46,7 +46,7 @@ def dashboard(session_id: int):
     venues, count = live.venue_page(
         db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
         venue_ids=venue_ids, kind=kind or None, lagging_below=threshold if lagging else None)
-    overview = _overview(session.id, scope, threshold)
+    overview = cached_overview(session.id, scope, threshold)
     has_points = any(not v.is_hall for v in session.venues)
     readiness = _cached(("rehearsal", session.id, tuple(scope) if scope else None),
                         lambda: link.rehearsal(db.session, session, datetime.now(timezone.utc),
@@ -74,7 +74,12 @@ def _scope(session: StudySession) -> list[int] | None:
     return [own]
 
 
-def _overview(session_id: int, scope: list[int] | None, threshold: float) -> live.Overview:
+def cached_overview(session_id: int, scope: list[int] | None = None,
+                    threshold: float | None = None) -> live.Overview:
+    """The session's (or a point's) overview, kept CACHE_SECONDS by this process; the summary
+    page shares it. ``threshold``: the session's own (``live.warning_threshold``) when None."""
+    if threshold is None:
+        threshold = live.warning_threshold(db.session, session_id)
     return _cached((session_id, tuple(scope) if scope else None, threshold),
                    lambda: live.overview(db.session, session_id, threshold, scope))
 

@@ -1,6 +1,5 @@
 """Units import (upload -> preview of every row -> confirm, all rows or none), the template
-and the export. The uploaded bytes wait on the server between preview and confirmation, as
-the roster import's do (webapp/roster/uploads.py)."""
+and the export. The steps are every import's (webapp/imports.py)."""
 
 from datetime import datetime, timezone
 
@@ -9,17 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from attendance import units
-from attendance.errors import DomainError
 from attendance.models import Unit
 from attendance.permissions import can_manage, reads_scope
 
+from .. import imports
 from ..auth import role_required
 from ..extensions import db
-from ..roster import uploads
+from ..imports import row_problems
 from ..roster.forms import ConfirmForm
-from ..roster.texts import file_problem
 from .forms import UnitsUploadForm as UploadForm
-from .texts import row_problems
 
 UPLOADS = "units"  # the key of unit files among the kept uploads
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,37 +38,28 @@ def upload():
     if not form.validate_on_submit():
         return _render(form, status=400 if form.is_submitted() else 200)
     data = form.file.data.read(units.files.MAX_FILE_BYTES + 1)
-    filename = form.file.data.filename or ""
-    try:
-        preview = units.build_preview(db.session, data, filename, scope=_scope())
-    except DomainError as error:
-        return _render(form, problem=file_problem(error), status=400)
-    confirm = None
-    if preview.ok:
-        confirm = ConfirmForm(upload=uploads.save(UPLOADS, data, filename), formdata=None)
-    return _render(UploadForm(formdata=None), preview=preview, confirm=confirm)
+    return imports.preview_upload(
+        UPLOADS, form, data, form.file.data.filename or "", build=_build, render=_render,
+        fresh_form=lambda preview: UploadForm(formdata=None),
+        confirm_form=lambda upload_id, preview: ConfirmForm(upload=upload_id, formdata=None))
 
 
 @role_required(can_manage)
 def confirm():
-    form = ConfirmForm()
-    data = uploads.load(UPLOADS, form.upload.data or "") if form.validate_on_submit() else None
-    if data is None:
-        flash(_("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."), "error")
-        return redirect(url_for("units.import_file"))
-    upload_id, preview = form.upload.data, None
-    try:
-        # Read again from the kept bytes: the tree may have changed since the preview.
-        preview = units.build_preview(db.session, data, upload_id, scope=_scope())
-        units.import_units(db.session, preview, now=datetime.now(timezone.utc),
-                           actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        uploads.discard(UPLOADS, upload_id)
-        return _render(UploadForm(formdata=None), preview=preview, problem=file_problem(error),
-                       status=400)
-    db.session.commit()
-    uploads.discard(UPLOADS, upload_id)
+    return imports.confirm_upload(
+        UPLOADS, ConfirmForm(), build=_build, render=_render,
+        apply=lambda preview: units.import_units(db.session, preview,
+                                                 now=datetime.now(timezone.utc),
+                                                 actor=current_user),
+        fresh_form=lambda preview: UploadForm(formdata=None),
+        retry_url=url_for("units.import_file"), done=_imported)
+
+
+def _build(data: bytes, filename: str):
+    return units.build_preview(db.session, data, filename, scope=_scope())
+
+
+def _imported(preview, result):
     flash(_("Đã nhập tệp đơn vị: %(added)s đơn vị mới, %(updated)s đơn vị được cập nhật.",
             added=preview.added, updated=preview.updated), "success")
     return redirect(url_for("units.index"))
