@@ -13,7 +13,9 @@ WORKERS ?= 4
 .PHONY: run test bench install translations extract-messages clean
 
 run: install translations
+	@echo "==> Migrating the database (init-db)"
 	$(FLASK) init-db
+	@echo "==> Loading the demo if the database has no session yet (seed-demo --if-empty)"
 	$(FLASK) seed-demo --if-empty --start "$$($(BIN)/python -c 'import datetime as d, zoneinfo as z; print((d.datetime.now(z.ZoneInfo("Asia/Ho_Chi_Minh")) + d.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"))')"
 	@echo "Serving on http://$(HOST):$(PORT)/ with the job worker beside it (Ctrl+C stops both)"
 	$(FLASK) jobs-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -28,15 +30,19 @@ bench: install translations
 install: $(STAMP)
 
 $(BIN)/python:
+	@echo "==> Creating the virtualenv in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changed since the last install.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	@echo "==> Installing the project and its dependencies into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/pip install --progress-bar off -e '.[test]'
+	@echo "==> Installed"
 	touch $(STAMP)
 
 # The .mo files are built here, never committed.
 translations: install
+	@echo "==> Compiling the translations"
 	$(BIN)/pybabel -q compile -d webapp/translations
 
 # After adding or changing UI strings: refresh the catalog, then translate the new entries.

@@ -98,6 +98,16 @@ def can_check_in_at(user: User, venue: Venue, session: StudySession | None = Non
     return assigned_venue_id(user, session) == venue.id
 
 
+def can_correct_reason(user: User, attendance) -> bool:
+    """Change an absence's reason: the session's organizers, and the coordinator (or staff) of
+    the venue where it was recorded until that venue is signed off."""
+    if can_manage_session(user, attendance.venue.session):
+        return True
+    venue = attendance.venue
+    return (venue.signed_off_at is None and user.role != ORGANIZER
+            and can_check_in_at(user, venue))
+
+
 def may_pick_venue(user: User, session: StudySession) -> bool:
     """Choose which venue to scan at (organizers); others scan at their own venue."""
     return can_manage_session(user, session)
@@ -138,6 +148,11 @@ class SessionActions:
     def cards(self) -> bool:
         """Personal cards in the roster list: those who scan."""
         return self.scan
+
+    @property
+    def after(self) -> bool:
+        """Anything of the "after the session" phase (staff have nothing there)."""
+        return self.read_all or self.unit_reports or self.essays
 
 
 def session_actions(user: User, session: StudySession, venues: list[Venue]) -> SessionActions:

@@ -154,7 +154,8 @@ def test_roster_for_an_organizer_all_or_one_venue(client, make_user, bearer, see
         "id": people[0].id, "full_name": "Trần Thị Hội Trường", "position": "Chuyên viên",
         "unit": "Văn phòng", "category_id": people[0].category_id,
         "venue_id": first.venues[0].id, "phone_last4": "5678", "card_version": 1,
-        "card_digest": hashlib.sha256(live_card.encode()).hexdigest()[:32]}
+        "card_digest": hashlib.sha256(live_card.encode()).hexdigest()[:32],
+        "checked_in": None}
     assert body["card_check"] == "sha256-128"
     assert next(p for p in body["people"] if p["id"] == people[1].id)["phone_last4"] is None
     one = client.get(f"/api/v1/sessions/{first.id}/roster?venue_id={first.venues[1].id}",

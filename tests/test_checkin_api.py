@@ -48,7 +48,8 @@ def test_batch_checks_in_and_replay_changes_nothing(app, db, api, make_session, 
     assert [r["outcome"] for r in results] == ["accepted"] * 3
     assert results[0]["person"] == {"id": people[0].id, "full_name": people[0].full_name,
                                     "position": people[0].position,
-                                    "category": "Thường trực Thị ủy"}
+                                    "category": "Thường trực Thị ủy",
+                                    "venue_id": people[0].venue_id}
     assert results[0]["venue"]["id"] == session.venues[0].id
     assert results[0]["status"] == "present"
     replay = post(url, {"items": items}).get_json()["results"]

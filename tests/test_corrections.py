@@ -91,3 +91,51 @@ def test_the_organizer_sees_a_check_in_elsewhere_and_a_device_time_not_believed(
     assert "không tin cậy" in page
     listing = client.get(f"/sessions/{session.id}/attendance").get_data(as_text=True)
     assert "nơi khác" in listing
+
+
+def test_the_organizer_corrects_an_absence_reason_on_the_record_page(client, db, make_session,
+                                                                     make_person, make_user,
+                                                                     login):
+    from attendance.roll import marks as roll
+
+    session = make_session(checkin_window="open")
+    point = session.venues[1]
+    person = make_person(session, venue=point)
+    roll.mark(db, venue=point, person=person, status="absent_excused", reason="ốm", now=NOW,
+              actor=make_user(role="coordinator", venue=point))
+    roll.sign_off(db, venue=point, now=NOW, actor=make_user(role="organizer"))
+    db.commit()
+    row = db.scalar(select(Attendance))
+    login(make_user(role="organizer"))
+    url = f"/sessions/{session.id}/attendance/{row.id}"
+    assert 'value="reason"' in client.get(url).get_data(as_text=True)
+    client.post(f"{url}/correct", data={"action": "reason",
+                                        "absence_reason": "con ốm nằm viện"})
+    db.expire_all()
+    assert db.get(Attendance, row.id).absence_reason == "con ốm nằm viện"
+    page = client.get(url).get_data(as_text=True)
+    assert "Sửa lý do vắng" in page and "ốm → con ốm nằm viện" in page
+    client.post(f"{url}/correct", data={"action": "reason", "absence_reason": " "})
+    db.expire_all()
+    assert db.get(Attendance, row.id).absence_reason == "con ốm nằm viện"
+
+
+def test_undoing_a_walk_ins_check_in_takes_him_off_the_roster(db, make_session, make_user):
+    """He was registered only to be checked in: undone, he must not stay behind as "not marked"
+    in the absentee list."""
+    from attendance.checkin import walkins
+    from attendance.models import Person
+    from attendance.reports.lists import absentees
+
+    session = make_session(checkin_window="open")
+    hall = session.venues[0]
+    person, _ = walkins.check_in_walk_in(
+        db, key=b"k", session=session, venue=hall, nonce="walk-1", now=NOW, actor=None,
+        full_name="Người Quét Nhầm", category_id=session.categories_for(hall.kind)[0].id)
+    row = db.scalar(select(Attendance))
+    corrections.undo_checkin(db, row, now=NOW, actor=make_user(role="organizer"),
+                             reason="đăng ký nhầm")
+    assert db.get(Person, person.id) is None
+    assert "Người Quét Nhầm" not in [r.full_name for r in absentees(db, session)]
+    actions = db.scalars(select(AuditEntry.action)).all()
+    assert actions[-2:] == ["attendance.undo", "person.remove"]

@@ -126,7 +126,7 @@ def test_viewer_reads_the_roll_without_buttons(make_session, make_person, make_u
     client = login(make_user(role="viewer"))
     page = client.get(f"/sessions/{session.id}/venues/{point.id}/roll").get_data(as_text=True)
     assert "Trần Thị Điểm 0" in page and 'value="present"' not in page
-    assert "Ký xác nhận" not in page
+    assert "roll/sign-off" not in page  # no sign-off form for a viewer
     assert client.post(f"/sessions/{session.id}/venues/{point.id}/roll/mark", data={
         "person_id": people[0].id, "status": "present"}).status_code == 403
 
@@ -184,3 +184,31 @@ def test_roll_page_registers_the_service_worker_that_keeps_its_shell(make_sessio
     for asset in ("/static/js/roll.js", "/static/js/offline-queue.js", "/static/css/app.css"):
         assert f'"{asset}"' in worker
     assert "ROLL_PAGE" in worker
+
+
+def test_batch_carries_the_points_actions_in_order_and_the_typed_reason_wins(
+        db, make_session, make_person, make_user, login):
+    """A phone back online sends its marks, headcount and sign-off in one batch; without
+    JavaScript, Enter in the reason box sends the typed reason (no common reason's "pick")."""
+    session, point, coordinator, people = _point(make_session, make_person, make_user)
+    client = login(coordinator)
+    counted = next(c for c in session.categories_for(point.kind) if c.headcount_only)
+    mark = f"/sessions/{session.id}/venues/{point.id}/roll/mark"
+    client.post(mark, data={"person_id": people[1].id, "status": "absent_excused",
+                            "reason": "đi họp ở tỉnh"})
+    client.post(mark, data={"person_id": people[2].id, "status": "absent_excused",
+                            "reason": "", "pick": "ốm"})
+    reasons = dict(db.execute(select(Attendance.person_id, Attendance.absence_reason)).all())
+    assert reasons == {people[1].id: "đi họp ở tỉnh", people[2].id: "ốm"}
+    items = [{"nonce": "a1", "venue_id": point.id, "person_id": people[0].id,
+              "status": "present"},
+             {"nonce": "a2", "kind": "headcount", "venue_id": point.id,
+              "fields": {f"count_{counted.id}": "9"}},
+             {"nonce": "a3", "kind": "sign_off", "venue_id": point.id, "fields": {}}]
+    body = _roll(client, session, items).get_json()
+    assert [(r["kind"], r["outcome"]) for r in body["results"]] == [
+        ("mark", "accepted"), ("headcount", "accepted"), ("sign_off", "accepted")]
+    assert _roll(client, session, items).get_json() == body  # replayed: the same answers
+    db.expire_all()
+    assert db.get(ExpectedCount, (point.id, counted.id)).headcount == 9
+    assert db.get(Venue, point.id).signed_off_at is not None

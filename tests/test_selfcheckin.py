@@ -196,3 +196,33 @@ def test_display_page_and_rotating_code(app, db, client, hall, make_user, login)
     assert state["url"].endswith(f"/c/{venue.code}?p={state['code']}")
     image = client.get(url + "/presence.png")
     assert image.mimetype == "image/png" and image.headers["Cache-Control"] == "no-store"
+
+
+def test_at_another_venues_poster_the_person_is_told_and_asked(app, db, client, hall,
+                                                                make_person, make_user, login):
+    """A delegate of a bridge point at the hall's poster: told where they were invited; only
+    after "yes, I am here" checked in here, which the organizer sees as a check-in elsewhere."""
+    session, venue, _ = hall
+    point = session.venues[1]
+    guest = make_person(session, venue=point, full_name="Phạm Văn Phổ An", phone="0900001234")
+    form = {"name": "pham van pho an", "digits": "1234", "presence": _code(venue),
+            "nonce": "wrong-poster-0001"}
+    asked = client.post(f"/c/{venue.code}", data=form)
+    html = asked.get_data(as_text=True)
+    assert "Bạn được mời dự tại Điểm cầu phường 1." in html
+    assert 'name="here" value="1"' in html and attendances(db) == 0
+    yes = client.post(f"/c/{venue.code}", data=dict(form, here="1"))
+    assert ACCEPTED in yes.get_data(as_text=True)
+    row = db.scalar(select(Attendance))
+    assert (row.person_id, row.venue_id, row.elsewhere) == (guest.id, venue.id, True)
+    organizer = login(make_user(role="organizer"))
+    listed = organizer.get(f"/sessions/{session.id}/attendance?elsewhere=1").get_data(
+        as_text=True)
+    assert "Phạm Văn Phổ An" in listed and "nơi khác; mời tại Điểm cầu phường 1" in listed
+    with pytest.raises(CheckInError) as caught:  # the rule itself, without HTTP
+        selfcheckin.check_in_self(
+            db, card_key=card_key(), presence_key=presence_key(), session=session,
+            venue=point, name="Trần Thị Hường", digits="5678", presence=_code(point),
+            nonce="wrong-poster-0002", now=datetime.now(timezone.utc))
+    assert (caught.value.code, caught.value.params) == ("self_other_venue",
+                                                        {"venue": venue.name})

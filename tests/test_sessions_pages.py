@@ -71,6 +71,14 @@ def test_coordinator_sees_only_their_venue_and_session(db, make_session, make_us
     assert client.get("/sessions/999999").status_code == 404
 
 
+def test_staff_see_no_empty_after_the_session_box(db, make_session, make_user, login):
+    session = make_session()
+    staff = login(make_user(role="staff", venue=session.venues[0]))
+    assert "Sau hội nghị" not in staff.get(f"/sessions/{session.id}").get_data(as_text=True)
+    viewer = login(make_user(role="viewer"))
+    assert "Sau hội nghị" in viewer.get(f"/sessions/{session.id}").get_data(as_text=True)
+
+
 def test_create_session_parses_local_dates_and_times(db, organizer_client):
     response = organizer_client.post("/sessions/new", data=SESSION_FORM)
     assert response.status_code == 302

@@ -55,6 +55,17 @@ def test_list_shows_users_with_role_and_scope(db, make_session, make_user, as_or
     assert f'<optgroup label="27/11/2026 · {session.title}">' in page
 
 
+def test_scopes_name_the_session_when_sessions_share_a_date(db, make_session, make_user,
+                                                           as_organizer):
+    first = make_session(title="Quán triệt Kết luận 57")
+    second = make_session(title="Học tập Nghị quyết 18")
+    make_user(role="coordinator", venue=first.venues[1], username="dc-a")
+    make_user(role="coordinator", venue=second.venues[1], username="dc-b")
+    page = as_organizer.get("/users/").get_data(as_text=True)
+    assert "Điểm cầu phường 1 <span class=\"muted\">— Quán triệt Kết luận 57, 27/11/2026" in page
+    assert "— Học tập Nghị quyết 18, 27/11/2026" in page
+
+
 def test_create_staff_user_scoped_to_a_venue(db, make_session, as_organizer):
     session = make_session()
     venue = session.venues[2]

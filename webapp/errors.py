@@ -108,6 +108,8 @@ MESSAGES = {
     "self_ambiguous": _l("Có hơn một người trùng họ tên và số điện thoại này. Xin gặp cán bộ "
                          "đón tiếp tại cửa."),
     "signed_off": _l("Điểm cầu đã ký xác nhận; cần Ban Tổ chức mở lại để sửa."),
+    "not_absent_excused": _l("Chỉ sửa được lý do của người vắng có lý do."),
+    "bad_kind": _l("Thao tác không được hỗ trợ."),
     # Roster rows
     "missing_name": _l("Thiếu họ và tên."),
     "unknown_category": _l("Thành phần không có trong hội nghị."),

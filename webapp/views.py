@@ -1,7 +1,13 @@
 """Routes that belong to no feature: health check and the home page."""
 
+from datetime import datetime, timezone
+
 from flask import redirect, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
+
+from attendance.sessions.landing import landing
+
+from .extensions import db
 
 
 def healthz():
@@ -10,7 +16,17 @@ def healthz():
 
 @login_required
 def home():
-    return redirect(url_for("sessions.index"))
+    """Each user's task of the day (sign-in lands here): see attendance.sessions.landing."""
+    to = landing(db.session, current_user._get_current_object(),
+                 now=datetime.now(timezone.utc))
+    targets = {
+        "scan": lambda: url_for("checkin.scan", session_id=to.session_id),
+        "roll": lambda: url_for("roll.page", session_id=to.session_id, venue_id=to.venue_id),
+        "report": lambda: url_for("outcomes.report", session_id=to.session_id,
+                                  unit_id=to.unit_id),
+        "session": lambda: url_for("sessions.show", session_id=to.session_id),
+    }
+    return redirect(targets.get(to.task, lambda: url_for("sessions.index"))())
 
 
 def init_app(app) -> None:

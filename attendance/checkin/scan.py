@@ -28,6 +28,7 @@ class PersonInfo:
     full_name: str
     position: str
     category: str
+    venue_id: int | None = None  # where the person was invited (a scan elsewhere says so)
 
 
 @dataclass
@@ -158,7 +159,8 @@ def record_refusal(db: Session | Connection, *, session: StudySession, venue: Ve
 
 def info(person) -> PersonInfo:
     return PersonInfo(id=person["id"], full_name=person["full_name"],
-                      position=person["position"], category=person["category"])
+                      position=person["position"], category=person["category"],
+                      venue_id=person.get("venue_id"))
 
 
 def replay(db: Session | Connection, session_id: int, nonce: str) -> ScanResult | None:

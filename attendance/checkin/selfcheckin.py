@@ -7,6 +7,11 @@ alike, to see the staff at the door), so a page never lists or confirms anyone. 
 session asks for presence (the default), the 6-character code on the venue's screen (rotating
 every 30 s) is checked first, so from outside the room nothing is looked up at all. Failures are
 counted per address and per typed name by the web layer (webapp.throttle).
+
+Someone invited to another venue who checks in from this venue's poster is told where they
+were invited and asked whether they are really here (``self_other_venue``, naming that venue:
+they have just proved who they are); only once they say yes are they checked in here, which the
+organizer sees as a check-in elsewhere (``Attendance.elsewhere``).
 """
 
 import re
@@ -51,13 +56,15 @@ def presence_ok(key: bytes, session: StudySession, venue: Venue, code: str | Non
 
 def check_in_self(db: Session, *, card_key: bytes, presence_key: bytes, session: StudySession,
                   venue: Venue, name: str, digits: str, presence: str | None, nonce: str,
-                  now: datetime) -> ScanResult:
+                  now: datetime, here_confirmed: bool = False) -> ScanResult:
     """Check in the one person matching name and digits (method "self", no actor).
 
     Raises CheckInError ``presence_required`` (checked before any look-up), ValidationError
     for a malformed name or digits, CheckInError ``self_not_found`` when no one (or
-    ``self_ambiguous`` when more than one) matches. A resubmitted form (same nonce) gets the
-    first answer back, even if the presence code has rotated since."""
+    ``self_ambiguous`` when more than one) matches, ``self_other_venue`` (with ``venue``, the
+    name of the venue they were invited to) when the one match was invited elsewhere and has not
+    confirmed being here. A resubmitted form (same nonce) gets the first answer back, even if
+    the presence code has rotated since."""
     if _seen(db, session, nonce):
         return record_scan(db, key=card_key, session=session, venue=venue, nonce=nonce,
                            method="self", now=now, actor=None)
@@ -69,6 +76,9 @@ def check_in_self(db: Session, *, card_key: bytes, presence_key: bytes, session:
         raise CheckInError("self_not_found")
     if len(found) > 1:
         raise CheckInError("self_ambiguous")
+    person = db.get(Person, found[0])
+    if person.venue_id != venue.id and not here_confirmed:
+        raise CheckInError("self_other_venue", venue=person.venue.name)
     return record_scan(db, key=card_key, session=session, venue=venue, nonce=nonce,
                        method="self", now=now, actor=None, person_id=found[0])
 

@@ -172,7 +172,7 @@ def fresh_scan_statement() -> Prepared:
         .on_conflict_do_nothing(index_elements=["session_id", "nonce"])
         .returning(_attempts.c.id).cte("logged"))
     return Prepared(select(person.c.id, person.c.full_name, person.c.position,
-                           person.c.category, went_in.label("arrived"))
+                           person.c.category, person.c.venue_id, went_in.label("arrived"))
                     .add_cte(arrived, logged))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
-from attendance.checkin import rule
+from attendance.checkin import corrections, rule
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import (
     ABSENT_EXCUSED,
@@ -79,9 +79,16 @@ def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]]
         # The check-in rule's word on a mark: the window, and a check-in elsewhere stays.
         rule.check_roll_mark(venue.session, venue, status, row and row.status,
                              row and row.venue_id, as_of)
-    rows = []
+    rows, kept = [], []
     for person, status, reason in checked:
         row = existing.get(person.id)
+        kept.append(row)
+        if (row is not None and row.venue_id == venue.id and row.status == ABSENT_EXCUSED
+                and status == ABSENT_EXCUSED):
+            # Only the reason changes: that is a correction of the reason (audited as such).
+            if reason != row.absence_reason:
+                corrections.correct_reason(db, row, now=now, actor=actor, absence_reason=reason)
+            continue
         before = None if row is None else {"status": row.status, "venue_id": row.venue_id}
         if row is None:
             row = Attendance(session_id=venue.session_id, person_id=person.id,
@@ -91,6 +98,7 @@ def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]]
         else:
             row.venue_id, row.status, row.absence_reason = venue.id, status, reason
             row.recorded_by_id, row.method = actor.id, "roll"
+        kept[-1] = row
         rows.append((row, person, before, status, reason))
     db.flush()
     for row, person, before, status, reason in rows:
@@ -99,28 +107,56 @@ def mark_many(db: Session, *, venue: Venue, marks: list[tuple[Person, str, str]]
                      person_id=person.id, before=before,
                      after={"status": status, "venue_id": venue.id})
     db.flush()
-    return [row for row, *_ in rows]
+    return kept
+
+
+def _count_error(count) -> str | None:
+    if not isinstance(count, int) or isinstance(count, bool):
+        return "not_a_number"
+    if count < 0:
+        return "negative"
+    if count > 100_000:
+        return "out_of_range"
+    return None
 
 
 def set_headcount(db: Session, *, venue: Venue, category_id: int, count: int, now: datetime,
                   actor: User) -> ExpectedCount:
     """Headcount of a headcount-only category (các thành phần khác)."""
+    return set_headcounts(db, venue=venue, counts={category_id: count}, now=now,
+                          actor=actor)[0]
+
+
+def set_headcounts(db: Session, *, venue: Venue, counts: dict, now: datetime,
+                   actor: User) -> list[ExpectedCount]:
+    """Headcounts of several headcount-only categories at once: every count is checked before
+    the first is written (the point's form, online or from the phone's queue)."""
     _guard(actor, venue)
-    if not isinstance(count, int) or isinstance(count, bool):
-        raise ValidationError({"headcount": "not_a_number"})
-    if count < 0:
-        raise ValidationError({"headcount": "negative"})
-    if count > 100_000:
-        raise ValidationError({"headcount": "out_of_range"})
-    row = db.get(ExpectedCount, (venue.id, category_id))
-    if row is None or not row.category.headcount_only:
-        raise ValidationError({"category_id": "bad_choice"})
+    errors, rows = {}, []
+    for category_id, count in counts.items():
+        row = db.get(ExpectedCount, (venue.id, category_id)) if isinstance(
+            category_id, int) else None
+        if row is None or not row.category.headcount_only:
+            errors[f"count_{category_id}"] = "bad_choice"
+        elif (error := _count_error(count)) is not None:
+            errors[f"count_{category_id}"] = error
+        else:
+            rows.append((row, count))
+    if errors:
+        raise ValidationError(errors)
+    for row, count in rows:
+        _write_headcount(db, venue, row, count, now, actor)
+    return [row for row, _ in rows]
+
+
+def _write_headcount(db: Session, venue: Venue, row: ExpectedCount, count: int, now: datetime,
+                     actor: User) -> None:
+    category_id = row.category_id
     before, row.headcount = row.headcount, count
     db.flush()
     audit.record(db, now=now, actor=actor, action="venue.headcount",
                  session_id=venue.session_id, target=venue, category_id=category_id,
                  before=before, after=count)
-    return row
 
 
 def set_readiness(db: Session, *, venue: Venue, readiness: str, note: str, now: datetime,

@@ -18,6 +18,17 @@
       S.state.people[person.id] = person;
       return { person: person, name: S.fold(person.full_name) };
     });
+    people.forEach(function (person) {
+      // checked in before this snapshot (on any device): the device knows it from now on
+      var came = person.checked_in;
+      if (!came) return;
+      Store.seen(S.config.sessionId, person.id).then(function (seen) {
+        if (!seen) {
+          Store.markSeen(S.config.sessionId, person.id,
+                         S.config.venues[String(came.venue_id)] || "", came.at);
+        }
+      });
+    });
     $("roster-info").textContent = snapshot
       ? S.t("roster", { n: people.length, time: S.hhmm(snapshot.saved_at) }) : S.t("roster_none");
     search();
@@ -103,9 +114,11 @@
       list.appendChild(item);
       Store.seen(S.config.sessionId, person.id).then(function (seen) {
         if (seen) {
+          // who is in already, when and where (as this device knows it)
           var mark = document.createElement("span");
-          mark.className = "badge";
-          mark.textContent = S.t("checked_in_mark");
+          mark.className = "badge badge-in";
+          mark.textContent = S.t("checked_in_at", { time: S.hhmm(seen.at), venue: seen.venue });
+          button.dataset.seenAt = S.hhmm(seen.at);
           name.appendChild(document.createTextNode(" "));
           name.appendChild(mark);
         }
@@ -113,13 +126,52 @@
     });
   }
 
+  /* A tap on a result asks first, in the list; only "Xác nhận điểm danh" checks the person in
+   * (a wrong tap among look-alike names costs nothing). */
   function pick(event) {
+    var yes = event.target.closest("button[data-confirm-person]");
+    if (yes) {
+      var id = Number(yes.dataset.confirmPerson);
+      S.checkIn({ person_id: id, method: "manual" }, id);
+      $("search").value = "";
+      search();
+      return;
+    }
+    if (event.target.closest("button[data-cancel-pick]")) {
+      closeAsk();
+      return;
+    }
     var button = event.target.closest("button[data-person-id]");
     if (!button) return;
-    S.checkIn({ person_id: Number(button.dataset.personId), method: "manual" },
-              Number(button.dataset.personId));
-    $("search").value = "";
-    search();
+    closeAsk();
+    var person = S.state.people[button.dataset.personId] || {};
+    var ask = document.createElement("div");
+    ask.className = "pick-confirm";
+    ask.setAttribute("role", "group");
+    var question = document.createElement("p");
+    question.textContent = button.dataset.seenAt
+      ? S.t("confirm_again", { name: person.full_name, time: button.dataset.seenAt })
+      : S.t("confirm_pick", { name: person.full_name });
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.dataset.confirmPerson = button.dataset.personId;
+    ok.textContent = S.t("confirm_yes");
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary outline";
+    cancel.dataset.cancelPick = "1";
+    cancel.textContent = S.t("cancel");
+    ask.appendChild(question);
+    ask.appendChild(ok);
+    ask.appendChild(cancel);
+    button.parentNode.appendChild(ask);
+    ok.focus();
+  }
+
+  function closeAsk() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pick-confirm"), function (el) {
+      el.parentNode.removeChild(el);
+    });
   }
 
   /* ---- walk-in: needs the connection ---- */
@@ -134,6 +186,17 @@
     event.preventDefault();
     var form = event.target;
     form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    // What is required is said at once, every field together, before anything is sent.
+    var missing = {};
+    if (!form.full_name.value.trim()) missing.full_name = S.t("required");
+    if (!form.category_id.value) missing.category_id = S.t("choose_category");
+    if (Object.keys(missing).length) {
+      Object.keys(missing).forEach(function (field) {
+        form.querySelector('[data-error-for="' + field + '"]').textContent = missing[field];
+      });
+      form.querySelector(missing.full_name ? "#walkin-name" : "#walkin-category").focus();
+      return;
+    }
     if (!navigator.onLine) { walkInMessage(S.t("walkin_offline")); return; }
     walkInMessage("");
     var button = form.querySelector("button[type=submit]");

@@ -6,7 +6,8 @@
  * (scanner-verify.js); what it cannot verify is amber "chưa xác minh", and a scan the server
  * refuses later is raised on the panel with the person's name. Search and walk-ins live in
  * scanner-people.js, citizen ID cards (CCCD) in scanner-citizen.js. The panel #scan-result always carries data-outcome (the contract):
- * ready | accepted | duplicate | rejected | unverified.
+ * ready | accepted | duplicate | rejected | unverified. A result stays a few seconds, then the
+ * panel is back to "Sẵn sàng quét", so nobody reads one person's green as the next one's.
  */
 (function () {
   "use strict";
@@ -17,6 +18,7 @@
   var TOKEN = /^DC1:(\d{1,10}):(\d{1,12}):(\d{1,6}):([A-Z2-7]{16})$/;
   var SAME_CODE_PAUSE = 3000; // ms the same code is ignored after it was last seen
   var FRAME_EVERY = 150; // ms between decoded frames (about 6-7 a second)
+  var SHOW_FOR = 5000; // ms a result stays on the panel after its last change
 
   var config = {
     sessionId: Number(root.dataset.sessionId),
@@ -28,6 +30,7 @@
     swUrl: root.dataset.swUrl,
     lateAfter: Date.parse(root.dataset.lateAfter),
     categories: JSON.parse(root.dataset.categories || "{}"),
+    venues: JSON.parse(root.dataset.venues || "{}"),
     messages: JSON.parse(root.dataset.messages || "{}"),
     csrf: (document.querySelector("meta[name=csrf-token]") || {}).content || ""
   };
@@ -82,7 +85,16 @@
     return [category, person.position, person.unit].filter(Boolean).join(" · ");
   }
 
-  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|unv, title, name, detail, pending}. */
+  /* Where a person scanned here was invited, when it is another venue. */
+  function invitedElsewhere(person) {
+    var id = person && person.venue_id;
+    if (!id || id === config.venueId) return "";
+    return t("invited_at", { venue: config.venues[String(id)] || "?" });
+  }
+
+  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|unv|idle, title, name, detail, where,
+   * pending}; back to "ready" SHOW_FOR after. */
+  var backToReady = null;
   function show(view, sound) {
     state.current = view.nonce || null;
     var panel = $("scan-result");
@@ -91,9 +103,15 @@
     $("result-title").textContent = view.title;
     $("result-name").textContent = view.name || "";
     $("result-detail").textContent = view.detail || "";
+    $("result-where").textContent = view.where || "";
+    $("result-where").hidden = !view.where;
     $("result-pending").hidden = !view.pending;
     if (sound) beep(view.kind);
     if (view.nonce) remember(view);
+    clearTimeout(backToReady);
+    if (view.kind !== "idle") {
+      backToReady = setTimeout(function () { show({ kind: "idle", title: t("ready") }); }, SHOW_FOR);
+    }
   }
 
   function remember(view) {
@@ -123,7 +141,8 @@
     }
     if (!person) return { kind: "unv", title: t("unverified"), name: "", detail: t("unknown_name") };
     return { kind: "ok", title: Date.now() > config.lateAfter ? t("late") : t("present"),
-             name: person.full_name, detail: personDetail(person) };
+             name: person.full_name, detail: personDetail(person),
+             where: invitedElsewhere(person) };
   }
 
   /* What the device says of a card it verified as ``check`` (scanner-verify.js). */
@@ -204,13 +223,15 @@
     var before = state.shown[result.nonce];
     var name = person ? person.full_name : (before && before.name) || "";
     var view = { nonce: result.nonce, kind: kind, title: result.message,
-                 name: name, detail: personDetail(person), pending: false };
+                 name: name, detail: personDetail(person), where: invitedElsewhere(person),
+                 pending: false };
     if (kind === "err" && before && before.kind !== "err") {
       // The device had let it through (or could not tell): raise the station, whatever
       // is on the panel now, and keep a line up until staff dismiss it.
       show(view, true);
       raise(t("refused_later", { name: name || "?", reason: result.message }));
     } else if (state.current === result.nonce) {
+      // still on the panel: the server's word replaces the device's (a new result resets it)
       show(view, $("scan-result").className.indexOf("result-" + kind) < 0);
     } else {
       remember(view);

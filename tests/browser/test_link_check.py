@@ -1,6 +1,6 @@
 """A bridge point's link checklist on the coordinator's phone (390x844): filled in without a
-connection, kept on the phone (still there after reloading offline), sent once when the
-connection is back; the point's readiness follows."""
+connection, kept in the roll page's queue (still there after reloading offline), sent once
+when the connection is back; the point's readiness follows."""
 
 from datetime import datetime, timezone
 
@@ -37,7 +37,7 @@ def test_the_checklist_is_queued_offline_and_sent_once(live, browser, sign_in, s
     page.fill("#technician-name", "Lê Văn Kỹ")
     page.fill("#technician-phone", "0905123456")
     page.click("#link-check button[type=submit]")
-    expect(page.locator("#link-status")).to_contain_text("chờ gửi (1)")
+    expect(page.locator("#roll-waiting")).to_contain_text("kiểm tra đường truyền")
     screenshot(page, "roll-link-check-offline")
     page.reload()  # offline: the page from the service worker, the checklist from the queue
     expect(page.locator("#technician-name")).to_have_value("Lê Văn Kỹ")
@@ -46,13 +46,14 @@ def test_the_checklist_is_queued_offline_and_sent_once(live, browser, sign_in, s
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("#link-status")).to_contain_text("đã gửi")
     expect(page.locator("#link-check summary")).to_contain_text("Đã kết nối")
+    expect(page.locator("#roll-notice")).to_contain_text("Đã lưu kiểm tra đường truyền")
+    expect(page.locator("#roll-waiting")).to_be_hidden()
     page.wait_for_timeout(4500)  # a retry round: nothing is sent twice
     rows = live.query(lambda db: db.execute(select(LinkCheck.item, LinkCheck.state)
                                             .order_by(LinkCheck.item)).all())
     assert rows == [("backup_link", "ok"), ("link", "ok"), ("picture", "ok"), ("sound", "ok"),
                     ("technician", "ok")]
     assert live.query(lambda db: db.get(Venue, point.id).readiness) == "connected"
-    assert page.evaluate(f"DiemCauLinkCheck.store.count({session.id})") == 0
+    assert page.evaluate(f"DiemCauStore.named('diemcau-roll').count({session.id})") == 0
     context.close()

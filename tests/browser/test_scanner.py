@@ -94,6 +94,7 @@ def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, sc
     for query, person in zip(["anh", "duc binh", "CUONG"], people):
         page.fill("#search", query)  # no accents typed: the search folds them
         page.click(f"#search-results button[data-person-id='{person.id}']")
+        page.get_by_role("button", name="Xác nhận điểm danh").click()  # asked first
         expect(page.locator("#result-name")).to_have_text(person.full_name)
         expect(page.locator("#scan-result")).to_have_class("scan-result result-ok")
         expect(page.locator("#result-pending")).to_be_visible()
@@ -105,7 +106,10 @@ def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, sc
 
     # Picking the same person again offline answers "already checked in" from the device.
     page.fill("#search", "anh")
+    expect(page.locator("#search-results .badge-in")).to_contain_text("đã điểm danh")
     page.click(f"#search-results button[data-person-id='{people[0].id}']")
+    expect(page.locator(".pick-confirm")).to_contain_text("đã điểm danh lúc")
+    page.get_by_role("button", name="Xác nhận điểm danh").click()
     expect(page.locator("#scan-result")).to_have_class("scan-result result-dup")
     expect(page.locator("#result-title")).to_contain_text("Đã điểm danh tại Hội trường UBND thị xã")
     expect(page.locator("#count-queue")).to_have_text("4")
@@ -134,8 +138,16 @@ def test_walk_in_is_registered_and_checked_in(live, browser, sign_in, screenshot
     page.goto(f"{live.url}/sessions/{session.id}/scan")
 
     page.click("#walkin-panel summary")
-    page.click("#walkin-form button[type=submit]")  # no name
+    # Nothing chosen for the person: no category, not a party member.
+    expect(page.locator("#walkin-category")).to_have_value("")
+    expect(page.locator("#walkin-form input[name=party_member]")).not_to_be_checked()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url)
+            if "/walkins" in request.url else None)
+    page.click("#walkin-form button[type=submit]")  # empty: both errors at once, nothing sent
     expect(page.locator("[data-error-for=full_name]")).to_have_text("Không được để trống.")
+    expect(page.locator("[data-error-for=category_id]")).to_have_text("Chọn thành phần.")
+    assert sent == []
     page.fill("#walkin-name", "Đỗ Thị Vãng Lai")
     page.fill("#walkin-position", "Phóng viên")
     page.fill("#walkin-unit", "Đài Truyền thanh thị xã")
@@ -155,6 +167,56 @@ def test_walk_in_is_registered_and_checked_in(live, browser, sign_in, screenshot
     context.set_offline(True)
     page.click("#walkin-panel summary")
     page.fill("#walkin-name", "Người Khác")
+    page.select_option("#walkin-category", label="Báo cáo viên Thị ủy")
     page.click("#walkin-form button[type=submit]")
     expect(page.locator("#walkin-message")).to_contain_text("cần kết nối mạng")
     context.close()
+
+
+def test_the_panel_goes_back_to_ready_and_names_where_a_delegate_was_invited(
+        live, browser, sign_in, screenshot):
+    """A delegate of a bridge point scanned at the hall is told where they were invited; each
+    result gives way to "Sẵn sàng quét" after a few seconds; the search marks who is in."""
+    session, hall, staff = open_session(live)
+    point = session.venues[1]
+    guest = live.make_person(session.id, full_name="Võ Thị Điểm Cầu")
+    live.query(lambda db: _move(db, guest.id, point.id))
+    came = live.make_person(session.id, full_name="Ngô Văn Đã Đến")
+    live.query(lambda db: _check_in(db, session.id, came.id, hall.id))
+    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
+    token = tokens.card_token(key, session.id, guest.id, guest.card_version)
+    context, page = phone_page(browser)
+    sign_in(page, staff)
+    page.goto(f"{live.url}/sessions/{session.id}/scan")
+    expect(page.locator("#roster-info")).to_contain_text("1 người")
+    page.evaluate("token => DiemCauScanner.onCode(token)", token)
+    expect(page.locator("#result-name")).to_have_text("Võ Thị Điểm Cầu")
+    expect(page.locator("#result-where")).to_have_text("Được mời tại Điểm cầu phường 1")
+    screenshot(page, "staff-scanner-phone-invited-elsewhere")
+    result = page.locator("#scan-result")
+    expect(result).to_have_attribute("data-outcome", "ready", timeout=9_000)
+    expect(page.locator("#result-title")).to_have_text("Sẵn sàng quét")
+    expect(page.locator("#result-where")).to_be_hidden()
+    # Checked in before (by another device): the search says so, with the time.
+    page.click("#search-panel summary")
+    page.fill("#search", "da den")
+    expect(page.locator("#search-results .badge-in")).to_contain_text(
+        "đã điểm danh 07:00 · Hội trường UBND thị xã")
+    screenshot(page, "staff-scanner-phone-search")
+    context.close()
+
+
+def _move(db, person_id, venue_id):
+    person = db.get(Person, person_id)
+    person.venue_id = venue_id
+    person.category_id = next(c.id for c in person.session.categories
+                              if c.venue_kind == "bridge_point" and not c.headcount_only)
+    db.commit()
+    return person_id
+
+
+def _check_in(db, session_id, person_id, venue_id):
+    db.add(Attendance(session_id=session_id, person_id=person_id, venue_id=venue_id,
+                      status="present", method="card",
+                      at=datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)))
+    db.commit()

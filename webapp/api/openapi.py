@@ -93,7 +93,8 @@ READ_SCHEMAS = {
         card_version={"type": "integer", "description": "cards of older versions are revoked"},
         card_digest=_nullable({"type": "string", "description": (
             "first 32 hex digits of the SHA-256 of the person's live card token: a scanned "
-            "code is their card when its digest matches")})),
+            "code is their card when its digest matches")}),
+        checked_in=_nullable(_object(["at", "venue_id"], at=DATE_TIME, venue_id=INTEGER))),
     "Roster": _object(
         ["session_id", "venue_id", "generated_at", "card_check", "people"], session_id=INTEGER,
         venue_id=_nullable({"type": "integer", "description": "null: every venue"}),
@@ -239,7 +240,9 @@ OTHER_SCHEMAS = {
         code={"type": "string", "description": "ok, already_checked_in or a refusal code"},
         message=STRING,
         person=_nullable(_object(["id", "full_name"], id=INTEGER, full_name=STRING,
-                                 position=STRING, category=STRING)),
+                                 position=STRING, category=STRING,
+                                 venue_id={"type": "integer",
+                                           "description": "the venue they were invited to"})),
         venue=_nullable(_object(["id", "name"], id=INTEGER, name=STRING)),
         status=_nullable({"type": "string", "enum": ["present", "late"]}),
         at=_nullable(DATE_TIME)),
@@ -261,10 +264,19 @@ OTHER_SCHEMAS = {
     "WalkInResponse": _object(["person", "result"], person=_ref("WalkInPerson"),
                               result=_ref("CheckinResult")),
     "RollItem": _object(
-        ["nonce", "venue_id", "person_id", "status"],
+        ["nonce", "venue_id"],
         nonce={"type": "string", "minLength": 1, "maxLength": 64,
-               "description": "unique per mark; replaying a nonce changes nothing"},
-        venue_id=ID, person_id={"type": "integer", "description": "on this venue's roster"},
+               "description": "unique per item; replaying a nonce changes nothing"},
+        kind={"type": "string", "default": "mark",
+              "description": "mark (a person's status), or a point's action: headcount, "
+                             "readiness, link_check, sign_off"},
+        fields={"type": "object", "additionalProperties": {"type": "string"},
+                "description": "a point action's form fields: count_<category id> for "
+                               "headcount; readiness and note for readiness; picture, sound, "
+                               "link, backup_link (ok, fail or empty), technician_name, "
+                               "technician_phone and note for link_check"},
+        venue_id=ID, person_id={"type": "integer", "description": "a mark: on this venue's "
+                                                                  "roster"},
         status={"type": "string",
                 "enum": ["present", "late", "absent_excused", "absent_unexcused"]},
         reason={"type": "string", "maxLength": 300,
@@ -273,13 +285,14 @@ OTHER_SCHEMAS = {
     "RollRequest": _object(["items"], items={
         "type": "array", "minItems": 1, "maxItems": 500, "items": _ref("RollItem")}),
     "RollResult": _object(
-        ["nonce", "outcome", "code", "person", "status"], nonce=STRING,
+        ["nonce", "outcome", "code", "person", "status"], nonce=STRING, kind=STRING,
         outcome={"type": "string", "enum": ["accepted", "rejected"]},
         code={"type": "string", "description": "ok, or why the mark was refused (signed_off, "
                                                "forbidden, other_venue, required, ...)"},
         message=STRING,
         person=_nullable(_object(["id", "full_name"], id=INTEGER, full_name=STRING)),
-        status=_nullable({"type": "string", "description": "the person's status now"})),
+        status=_nullable({"type": "string", "description": "the person's status now; for "
+                                                           "link_check the point's readiness"})),
     "RollResponse": _object(["results"], results={
         "type": "array", "items": _ref("RollResult")}),
     "Figures": FIGURES,
@@ -331,8 +344,9 @@ OTHER_PATHS = {
                       **_errors(400, 401, 404)}}},
     "/api/v1/sessions/{session_id}/roll": {"post": {
         "operationId": "postRoll", "tags": ["check-in"],
-        "summary": "Record a batch of roll marks (present, late, absent with or without reason) "
-                   "at the caller's venue, as a phone's offline queue sends them",
+        "summary": "Record a batch of roll items at the caller's venue, as a phone's offline "
+                   "queue sends them: marks (present, late, absent with or without reason), "
+                   "headcounts, readiness and sign-off, in order",
         "parameters": [SESSION_ID],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("RollRequest")}}},
@@ -369,7 +383,6 @@ OTHER_PATHS = {
 }
 
 from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
-from .openapi_link import LINK_PATHS, LINK_SCHEMAS  # noqa: E402 (uses the helpers)
 
 # ---- The document ---------------------------------------------------------------------------
 
@@ -392,7 +405,7 @@ SPEC = {
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
              {"name": "summary"}, {"name": "outcomes"}, {"name": "jobs"}],
-    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS, **LINK_PATHS},
+    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -400,8 +413,7 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS,
-                    **LINK_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
         "responses": RESPONSES,
     },
 }

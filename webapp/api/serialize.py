@@ -55,13 +55,18 @@ def session_json(session: StudySession, *, venues: list[Venue], categories: list
     }
 
 
-def roster_person_json(row, card_digest: str | None = None) -> dict:
+def roster_person_json(row, card_digest: str | None = None,
+                       session: StudySession | None = None) -> dict:
     """One roster row; only the last four digits of the phone leave the server.
-    ``card_digest`` lets the scanner verify the person's live card offline (tokens.card_digest)."""
+    ``card_digest`` lets the scanner verify the person's live card offline (tokens.card_digest);
+    ``checked_in`` (when the row carries it) says when and where the person came in."""
+    at = getattr(row, "checked_in_at", None)
     return {"id": row.id, "full_name": row.full_name, "position": row.position,
             "unit": row.unit_name, "category_id": row.category_id, "venue_id": row.venue_id,
             "phone_last4": row.phone[-4:] if row.phone else None,
-            "card_version": row.card_version, "card_digest": card_digest}
+            "card_version": row.card_version, "card_digest": card_digest,
+            "checked_in": None if at is None or session is None else {
+                "at": iso(at, session), "venue_id": row.checked_in_venue_id}}
 
 
 def unit_json(unit: Unit) -> dict:

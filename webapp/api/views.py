@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from attendance.checkin import tokens
-from attendance.models import ExpectedCount, Person, StudySession, Venue
+from attendance.models import ATTENDED, Attendance, ExpectedCount, Person, StudySession, Venue
 from attendance.permissions import can_read_all, can_read_venue
 from attendance.sessions.overview import scoped
 
@@ -77,9 +77,15 @@ def _roster_venues(study_session: StudySession, actor) -> tuple[list[Venue], int
 @api_view()
 def roster(study_session, actor):
     venues, venue_id = _roster_venues(study_session, actor)
+    # Who is in already (present or late, anywhere): the scanner's search says so.
     query = select(Person.id, Person.full_name, Person.position, Person.unit_name,
-                   Person.category_id, Person.venue_id, Person.phone, Person.card_version
-                   ).where(Person.session_id == study_session.id)
+                   Person.category_id, Person.venue_id, Person.phone, Person.card_version,
+                   Attendance.at.label("checked_in_at"),
+                   Attendance.venue_id.label("checked_in_venue_id")
+                   ).outerjoin(Attendance, (Attendance.session_id == Person.session_id)
+                               & (Attendance.person_id == Person.id)
+                               & Attendance.status.in_(ATTENDED)
+                               ).where(Person.session_id == study_session.id)
     if venue_id is not None or not can_read_all(actor, study_session):
         query = query.where(Person.venue_id.in_([v.id for v in venues]))
     rows = db.session.execute(query.order_by(Person.venue_id, Person.search_name,
@@ -92,5 +98,5 @@ def roster(study_session, actor):
         # sha256-128: how "card_digest" is made, so a scanner knows what it can verify
         "card_check": "sha256-128",
         "people": [serialize.roster_person_json(row, tokens.card_digest(
-            key, study_session.id, row.id, row.card_version)) for row in rows],
+            key, study_session.id, row.id, row.card_version), study_session) for row in rows],
     }

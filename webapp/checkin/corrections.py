@@ -1,4 +1,5 @@
-"""The organizer's view of attendance rows: list, history, undo and correct with a reason."""
+"""The organizer's view of attendance rows: list, history, undo and correct with a reason, and
+correct an absence's reason."""
 
 from datetime import datetime, timezone
 
@@ -48,9 +49,13 @@ def attendance_list(session_id: int):
         query = query.where(Attendance.status == status)
     if venue_id:
         query = query.where(Attendance.venue_id == venue_id)
+    elsewhere = request.args.get("elsewhere") == "1"
+    if elsewhere:  # taken at another venue than the one invited to
+        query = query.where(Attendance.venue_id != Person.venue_id)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template("checkin/attendance_list.html", session=session, page=page, q=q,
-                           status=status, venue_id=venue_id, statuses=STATUSES)
+                           status=status, venue_id=venue_id, statuses=STATUSES,
+                           elsewhere=elsewhere)
 
 
 @login_required
@@ -94,6 +99,13 @@ def correct(session_id: int, attendance_id: int):
             db.session.commit()
             flash(_("Đã hủy điểm danh."), "success")
             return redirect(url_for("checkin.attendance_list", session_id=session.id))
+        if request.form.get("action") == "reason":
+            corrections.correct_reason(db.session, row, now=now, actor=current_user,
+                                       absence_reason=request.form.get("absence_reason", ""))
+            db.session.commit()
+            flash(_("Đã sửa lý do vắng."), "success")
+            return redirect(url_for("checkin.attendance_detail", session_id=session.id,
+                                    attendance_id=attendance_id))
         venue = None
         venue_id = request.form.get("venue_id", type=int)
         if venue_id and venue_id != row.venue_id:

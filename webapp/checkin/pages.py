@@ -19,8 +19,8 @@ from ..loading import session_or_404
 # connection.
 SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
                 "js/offline-queue.js", "js/sync.js", "js/scanner.js", "js/scanner-sync.js",
-                "js/scanner-people.js", "js/roll.js", "js/scanner-citizen.js",
-                "js/link-check.js")
+                "js/scanner-people.js", "js/roll.js", "js/roll-counts.js", "js/roll-search.js",
+                "js/confirm.js", "js/scanner-citizen.js")
 
 
 @login_required
@@ -47,6 +47,7 @@ def scan(session_id: int):
     return render_template("checkin/scan.html", session=session, venue=venue,
                            categories=session.categories_for(venue.kind),
                            category_names={str(c.id): c.name for c in session.categories},
+                           venue_names={str(v.id): v.name for v in session.venues},
                            checked_in=checked_in, may_pick=may_pick,
                            messages=scanner_messages())
 
@@ -78,6 +79,15 @@ def scanner_messages() -> dict:
         "roster_none": _("Chưa tải được danh sách; cần kết nối mạng một lần."),
         "no_match": _("Không tìm thấy."),
         "checked_in_mark": _("đã điểm danh"),
+        "checked_in_at": _("đã điểm danh %(time)s · %(venue)s"),
+        "ready": _("Sẵn sàng quét"),
+        "invited_at": _("Được mời tại %(venue)s"),
+        "confirm_pick": _("Điểm danh %(name)s?"),
+        "confirm_again": _("%(name)s đã điểm danh lúc %(time)s. Vẫn ghi lại?"),
+        "confirm_yes": _("Xác nhận điểm danh"),
+        "cancel": _("Hủy"),
+        "required": message("required"),
+        "choose_category": _("Chọn thành phần."),
         "walkin_offline": _("Đăng ký người mới cần kết nối mạng. Hãy thử lại khi có mạng."),
         # a citizen ID card (static/js/scanner-citizen.js)
         "citizen_checking": _("Căn cước công dân: đang tìm trong danh sách"),

@@ -36,7 +36,7 @@ def scan_json(result: ScanResult, messages: dict | None = None) -> dict:
         "message": text,
         "person": None if person is None else {
             "id": person.id, "full_name": person.full_name, "position": person.position,
-            "category": person.category},
+            "category": person.category, "venue_id": person.venue_id},
         "venue": None if result.venue_id is None else {
             "id": result.venue_id, "name": result.venue_name},
         "status": result.status,

@@ -1,4 +1,5 @@
-"""POST /api/v1/sessions/{id}/roll: a batch of roll marks from a phone's offline queue."""
+"""POST /api/v1/sessions/{id}/roll: a batch of roll items from a phone's offline queue: marks,
+and the point's headcounts, readiness and sign-off (``kind`` with the form's ``fields``)."""
 
 from datetime import datetime, timezone
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from attendance.ids import row_id
 from attendance.models import Venue
 from attendance.permissions import may_ever_check_in
-from attendance.roll.batch import MarkResult, record_mark
+from attendance.roll.batch import MarkResult, record_item
 
 from ..checkin.api import MAX_BATCH, _parse_time
 from ..errors import json_error, message
@@ -30,11 +31,10 @@ def post_roll(session, actor):
         select(Venue).where(Venue.id.in_(venue_ids), Venue.session_id == session.id))}
     now = datetime.now(timezone.utc)
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
-    results = [record_mark(
-        db.session, session=session, venue=venues.get(row_id(item.get("venue_id"))),
-        nonce=item.get("nonce"), person_id=item.get("person_id"), status=item.get("status"),
-        reason=item.get("reason") or "", now=now, actor=actor,
-        recorded_at=_parse_time(item.get("recorded_at")), device=device) for item in items]
+    results = [record_item(
+        db.session, session=session, venue=venues.get(row_id(item.get("venue_id"))), item=item,
+        now=now, actor=actor, recorded_at=_parse_time(item.get("recorded_at")), device=device)
+        for item in items]
     db.session.commit()
     return {"results": [mark_json(r) for r in results]}
 
@@ -42,7 +42,8 @@ def post_roll(session, actor):
 def mark_json(result: MarkResult) -> dict:
     person = result.person
     return {
-        "nonce": result.nonce, "outcome": result.outcome, "code": result.code,
+        "nonce": result.nonce, "kind": result.kind, "outcome": result.outcome,
+        "code": result.code,
         "message": "" if result.outcome == "accepted" else message(result.code),
         "person": None if person is None else {"id": person.id, "full_name": person.full_name},
         "status": result.status,

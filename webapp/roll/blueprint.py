@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from . import api, link, link_api, makeup, views
+from . import api, link, makeup, views
 
 bp = Blueprint("roll", __name__)
 _VENUE = "/sessions/<int:session_id>/venues/<int:venue_id>/roll"
@@ -16,7 +16,5 @@ bp.add_url_rule(f"{_VENUE}/sign-off", "sign_off", views.sign_off, methods=["POST
 bp.add_url_rule(f"{_VENUE}/reopen", "reopen", views.reopen, methods=["POST"])
 bp.add_url_rule("/api/v1/sessions/<int:session_id>/roll", "api_roll", api.post_roll,
                 methods=["POST"])
-bp.add_url_rule("/api/v1/sessions/<int:session_id>/link-checks", "api_link_checks",
-                link_api.post_link_checks, methods=["POST"])
 bp.add_url_rule("/sessions/<int:session_id>/makeup", "makeup", makeup.makeup,
                 methods=["GET", "POST"])

@@ -35,6 +35,7 @@ class MarkForm(FlaskForm):
     person_id = IntegerField(validators=[Optional()])
     status = HiddenField()
     reason = StringField(_l("Lý do"))
+    pick = HiddenField()  # a common reason's button (the typed one is ``reason``)
     nonce = HiddenField()
 
 

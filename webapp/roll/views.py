@@ -18,6 +18,7 @@ from attendance.roll.batch import record_mark
 from attendance.roll.sheet import roll_sheet
 
 from ..errors import flash_error, message
+from ..i18n import format_decimal
 from ..extensions import db
 from ..loading import session_or_404, venue_or_404
 from .forms import LINK_ITEM_LABELS, LINK_STATE_LABELS, READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
@@ -76,8 +77,7 @@ def page(session_id: int, venue_id: int):
                                            "note": venue.readiness_note}),
         reopen_form=ReasonForm(), messages=roll_messages(),
         link_states=link.current_states(db.session, venue) if not venue.is_hall else {},
-        link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS,
-        link_messages=link_messages())
+        link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS)
 
 
 @login_required
@@ -89,7 +89,8 @@ def mark(session_id: int, venue_id: int):
         return _back(venue)
     result = record_mark(db.session, session=venue.session, venue=venue,
                          nonce=form.nonce.data or uuid.uuid4().hex, person_id=form.person_id.data,
-                         status=form.status.data, reason=form.reason.data or "", now=_now(),
+                         status=form.status.data, reason=form.pick.data or form.reason.data or "",
+                         now=_now(),
                          actor=current_user._get_current_object())
     db.session.commit()
     if result.outcome != "accepted":
@@ -105,12 +106,10 @@ def headcount(session_id: int, venue_id: int):
     counts = {c.id: request.form.get(f"count_{c.id}", "").strip()
               for c in venue.session.categories_for(venue.kind) if c.headcount_only}
     try:
-        for category_id, raw in counts.items():
-            if raw == "":
-                continue
-            roll.set_headcount(db.session, venue=venue, category_id=category_id,
-                               count=int(raw) if raw.isdigit() else raw, now=_now(),
-                               actor=current_user._get_current_object())
+        roll.set_headcounts(db.session, venue=venue, counts={
+            category_id: int(raw) if raw.isdigit() else raw
+            for category_id, raw in counts.items() if raw != ""}, now=_now(),
+            actor=current_user._get_current_object())
     except DomainError as error:
         db.session.rollback()
         flash(_("Số người: %(error)s", error=_field_text(error)), "error")
@@ -181,19 +180,6 @@ def _field_text(error: DomainError) -> str:
     return message(next(iter(errors.values()))) if errors else message(error.code, **error.params)
 
 
-def link_messages() -> dict:
-    """What link-check.js says."""
-    return {
-        **{key: str(label) for key, label in READINESS_LABELS.items()},
-        "online": _("Kiểm tra đường truyền đã gửi."),
-        "offline": _("Mất kết nối — kiểm tra đường truyền đã lưu trên máy, chờ gửi (%(n)s)."),
-        "sending": _("Đang gửi kiểm tra đường truyền…"),
-        "signed_out": _("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại "
-                        "(kiểm tra vẫn được giữ trên máy)."),
-        "server_error": _("Máy chủ chưa nhận được; sẽ thử gửi lại."),
-    }
-
-
 def roll_messages() -> dict:
     """What roll.js says (JS has no gettext)."""
     return {
@@ -208,4 +194,20 @@ def roll_messages() -> dict:
         "server_error": _("Máy chủ chưa nhận được; sẽ thử gửi lại."),
         "reason_required": _("Chọn hoặc ghi lý do vắng."),
         "needs_online": _("Cần kết nối mạng để lưu phần này."),
+        "waiting": _("Đang chờ gửi:"),
+        "kind_mark": _("%(n)s điểm danh"),
+        "kind_headcount": _("số người"),
+        "kind_readiness": _("tình trạng điểm cầu"),
+        "kind_sign_off": _("ký xác nhận"),
+        "kind_link_check": _("kiểm tra đường truyền"),
+        "saved_link_check": _("Đã lưu kiểm tra đường truyền."),
+        **{f"readiness_{key}": str(label) for key, label in READINESS_LABELS.items()},
+        "kind_other": _("%(n)s thao tác khác"),
+        "saved_headcount": _("Đã lưu số người."),
+        "saved_readiness": _("Đã cập nhật tình trạng điểm cầu."),
+        "queued_sign_off": _("Ký xác nhận đang chờ gửi: danh sách sẽ khóa khi máy chủ nhận."),
+        "signed_off": _("Đã ký xác nhận. Danh sách đã khóa."),
+        "no_match": _("Không tìm thấy ai."),
+        "number_sample": format_decimal(1234.5, 1),
+        "shown": _("%(n)s người"),
     }

@@ -33,6 +33,7 @@ class FindForm(PresenceMixin, FlaskForm):
                          render_kw={"inputmode": "numeric", "maxlength": 4,
                                     "autocomplete": "off"})
     nonce = HiddenField(validators=[DataRequired()])
+    here = HiddenField()  # "1": invited elsewhere, and said they are really here
 
 
 class WalkInForm(PresenceMixin, FlaskForm):

@@ -70,12 +70,15 @@ def start(code: str):
         result = selfcheckin.check_in_self(
             db.session, card_key=card_key(), presence_key=presence_key(), session=session,
             venue=venue, name=name, digits=form.digits.data, presence=form.presence.data,
-            nonce=form.nonce.data, now=_now())
+            nonce=form.nonce.data, now=_now(), here_confirmed=form.here.data == "1")
     except ValidationError as error:
         db.session.rollback()
         put_form_errors(form, error)
         return _page(venue, form), 422
     except DomainError as error:
+        if error.code == "self_other_venue":  # found, but invited elsewhere: ask, no failure
+            db.session.rollback()
+            return _page(venue, form, invited_at=error.params["venue"])
         db.session.rollback()
         _failed(venue, session, name, error.code)
         if _locked(venue, session, name):
