@@ -47,7 +47,7 @@ def dashboard(session_id: int):
         db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
         venue_ids=venue_ids, kind=kind or None, lagging_below=threshold if lagging else None)
     overview = cached_overview(session.id, scope, threshold)
-    has_points = any(not v.is_hall for v in session.venues)
+    has_points = kind != "hall" and any(not v.is_hall for v in session.venues)
     readiness = _cached(("rehearsal", session.id, tuple(scope) if scope else None),
                         lambda: link.rehearsal(db.session, session, datetime.now(timezone.utc),
                                                scope)) if has_points else None
