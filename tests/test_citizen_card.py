@@ -11,6 +11,7 @@ from attendance.checkin.batch import ScanItem, record_scans
 from attendance.checkin.rule import CheckInError
 from attendance.checkin.scan import record_scan
 from attendance.checkin.walkins import check_in_walk_in
+from attendance.errors import DomainError
 from attendance.models import Attendance, Person, ScanAttempt
 from attendance.roster.imports import build_preview, import_roster
 
@@ -173,8 +174,9 @@ def test_bad_cccd_and_birth_dates_are_named_and_nothing_is_imported(db, make_ses
     preview = build_preview(db, session, _file(*rows), "ds.csv", key=KEY)
     assert [row.errors for row in preview.rows] == errors
     assert not preview.ok
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError) as refused:
         import_roster(db, session, preview, now=NOW, actor=None)
+    assert refused.value.code == "bad_rows"
     assert db.scalar(select(func.count()).select_from(Person)) == 0
 
 

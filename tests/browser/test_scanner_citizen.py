@@ -29,7 +29,7 @@ def _scanner(live, chromium_with_camera, sign_in, tmp_path, session, staff):
 
 def test_a_citizen_id_card_checks_its_holder_in(live, chromium_with_camera, sign_in,
                                                 screenshot, tmp_path):
-    session, hall, staff = open_session(live)
+    session, _hall, staff = open_session(live)
     key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
     person = live.make_person(session.id, full_name="Trần Văn Căn Cước",
                               cccd_hash=citizen.number_hash(key, "001085012345"))
@@ -48,7 +48,7 @@ def test_a_citizen_id_card_checks_its_holder_in(live, chromium_with_camera, sign
 
 def test_an_unknown_citizen_id_card_opens_the_walk_in_form_filled_in(
         live, chromium_with_camera, sign_in, screenshot, tmp_path):
-    session, hall, staff = open_session(live)
+    session, _hall, staff = open_session(live)
     context, page = _scanner(live, chromium_with_camera, sign_in, tmp_path, session, staff)
 
     expect(page.locator("#scan-result")).to_have_attribute("data-outcome", "rejected")
