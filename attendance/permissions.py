@@ -167,6 +167,18 @@ def session_actions(user: User, session: StudySession, venues: list[Venue]) -> S
         scan_at=scan_at)
 
 
+def can_follow_on(user: User, parent: StudySession) -> bool:
+    """Hang a follow-on class under ``parent``: an organizer who sees it, or whose unit lies
+    under its organizer unit (a cell secretary under the town's session). A session of the
+    instance (no unit) takes classes from its administrators only."""
+    if user.role != ORGANIZER:
+        return False
+    if parent.organizer_unit_id is None:
+        return user.unit_id is None
+    return in_unit_scope(user, parent.organizer_unit_id) or (
+        user.unit is not None and unit_is_under(user.unit, parent.organizer_unit_id))
+
+
 def unit_is_under(unit: Unit | None, ancestor_id: int) -> bool:
     """Whether ``unit`` is the unit ``ancestor_id`` or lies below it (walks the loaded tree)."""
     seen = 0

@@ -89,9 +89,12 @@ def test_create_session_answers_201_with_the_session_as_get_returns_it(app, db, 
 def test_bad_fields_are_named_and_nothing_is_created(app, db, tree):
     town, ward, other = tree
     client = _client(app, db, role="organizer", unit_id=town.id)
-    bad = client.post("/api/v1/sessions", json=_body(town, ward, plan={"date": "20/11/2026"}))
+    bad = client.post("/api/v1/sessions", json=_body(town, ward, plan={"date": "20/11/2026"},
+                                                     starts_at="hôm qua"))
     assert bad.status_code == 400
-    assert bad.get_json()["error"]["fields"] == {"plan.date": "Ngày không hợp lệ (dd/mm/yyyy)."}
+    assert bad.get_json()["error"]["fields"] == {  # the API's formats, not the pages' dd/mm
+        "plan.date": "Ngày không hợp lệ (yyyy-mm-dd, ví dụ 2026-10-17).",
+        "starts_at": "Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-10-17T07:30:00+07:00)."}
     body = _body(town, ward)
     body["venues"][1]["name"] = ""
     body["venues"].append({"name": "Hội trường 2", "kind": "hall"})

@@ -178,3 +178,26 @@ def test_a_dashboard_refresh_writes_nothing(client, db, world, make_user, login)
     login(make_user(role="viewer"))
     assert client.get(f"/sessions/{world.id}/dashboard?partial=1").status_code == 200
     assert db.scalar(select(func.count()).select_from(OutcomeSettings)) == 0
+
+
+def test_in_person_and_online_side_by_side(client, db, make_session, make_person, make_user,
+                                           login):
+    from attendance.checkin import tokens
+    from attendance.checkin.scan import record_scan
+
+    from .factories import SECRET_KEY
+
+    session = make_session(checkin_window="open")
+    hall = session.venues[0]
+    here, online = make_person(session, venue=hall), make_person(session, venue=hall)
+    key = tokens.derive_key(SECRET_KEY, "card")
+    for person, method in ((here, "manual"), (online, "join")):
+        record_scan(db, key=key, session=session, venue=hall, nonce=f"m-{person.id}",
+                    method=method, now=NOW, actor=None, person_id=person.id)
+    db.commit()
+    login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/dashboard?partial=1").get_data(as_text=True)
+    assert 'data-kpi="present">2<' in page
+    assert 'data-kpi="in_person">1<' in page and 'data-kpi="online">1<' in page
+    row = page.split(f'data-venue-id="{hall.id}"')[1].split("</tr>")[0]
+    assert 'data-label="Trực tiếp">1<' in row and 'data-label="Trực tuyến">1<' in row

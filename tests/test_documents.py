@@ -115,7 +115,8 @@ def test_lists_are_attached_to_the_report(db, organised):
     assert "(Kèm theo Báo cáo số -BC/TU, ngày 27 tháng 11 năm 2026 của Ban Thường vụ" in text
     assert "T/M BAN THƯỜNG VỤ" not in text  # an attached list is not signed on its own
     summary = " ".join(pdf_text(render(db, session, "summary")).split())
-    assert summary.count("DANH SÁCH") == 2 and summary.count("(Kèm theo Báo cáo số") == 2
+    # absentees, late arrivals, early leavers
+    assert summary.count("DANH SÁCH") == 3 and summary.count("(Kèm theo Báo cáo số") == 3
     # The signature closes the report, before the lists.
     assert summary.index("T/M BAN THƯỜNG VỤ") < summary.index("DANH SÁCH")
 

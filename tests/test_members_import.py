@@ -132,3 +132,21 @@ def test_exports_never_carry_formulas(db, units):
     assert first.startswith("'=HYPERLINK")
     sheet = openpyxl.load_workbook(_io.BytesIO(to_xlsx(rows))).active
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
+
+
+def test_a_unit_given_by_name_is_taken_when_one_unit_in_scope_bears_it(db, units):
+    # Both wards have a "Chi bộ tổ dân phố 1": for the town the name is ambiguous (the row names
+    # both, by code), for Phổ Hòa's own organizer it is their cell; a unique name just works.
+    rows = [["Nguyễn Văn An", "Chi bộ tổ dân phố 1"], ["Lê Thị Bình", "đảng ủy phường phổ hòa"]]
+    preview = build_preview(db, csv_file(*rows), "dv.csv", now=NOW, actor=None)
+    ambiguous, unique = preview.rows
+    assert ambiguous.errors == ["ambiguous_unit"] and ambiguous.unit_candidates == [
+        "Chi bộ tổ dân phố 1 (PH-1, Đảng ủy phường Phổ Hòa)",
+        "Chi bộ tổ dân phố 1 (PM-1, Đảng ủy phường Phổ Minh)"]
+    assert unique.errors == [] and unique.unit.code == "PH"
+    ward_organizer = scoped_organizer(db, units["PH"])
+    preview = build_preview(db, csv_file(*rows), "dv.csv", now=NOW, actor=ward_organizer)
+    assert [(row.errors, row.unit.code) for row in preview.rows] == [([], "PH-1"), ([], "PH")]
+    preview = build_preview(db, csv_file(["Trần Cường", "Thị ủy Đức Phổ"]), "dv.csv", now=NOW,
+                            actor=ward_organizer)  # above the organizer: named, refused
+    assert preview.rows[0].errors == ["unit_out_of_scope"]

@@ -68,3 +68,30 @@ def test_page_and_api_show_the_same_figures(client, db, make_user, login, town):
     assert "72,72\u00a0%" in page.split('data-unit="total"', 1)[1]
     response = client.get(f"/sessions/{town.session.id}/outcomes-units.csv")
     assert response.status_code == 200 and "Tổng cộng" in response.data.decode("utf-8-sig")
+
+
+def test_a_large_tree_is_listed_a_level_at_a_time_with_drill_down(client, db, make_user,
+                                                                    login, town, monkeypatch):
+    # Past PAGE_UNITS units (a nation's 60,000), the page lists the units just below the one
+    # looked at, each a link to its own; the total row is that unit's; the files keep all.
+    from attendance.reports import outcomes_units
+
+    monkeypatch.setattr(outcomes_units, "PAGE_UNITS", 2)  # the town has 5 units with members
+    client = login(make_user(role="viewer"))
+    url = f"/sessions/{town.session.id}/outcomes"
+    page = client.get(url).get_data(as_text=True)
+    listed = page.split('id="cascade"', 1)[1].split("</table>", 1)[0]
+    assert f'data-unit="{town.hoa.id}"' in listed and f'data-unit="{town.ninh.id}"' in listed
+    assert f'data-unit="{town.cells["hoa1"].id}"' not in listed
+    assert f'href="{url}?unit={town.hoa.id}#cascade"' in listed and 'id="cascade-collapsed"' in page
+    ward = client.get(f"{url}?unit={town.hoa.id}").get_data(as_text=True)
+    listed = ward.split('id="cascade"', 1)[1].split("</table>", 1)[0]
+    assert f'data-unit="{town.cells["hoa1"].id}"' in listed
+    assert f'data-unit="{town.ninh.id}"' not in listed
+    assert "Thị ủy Đức Phổ" in ward.split('id="cascade-trail"', 1)[1].split("</nav>", 1)[0]
+    total = listed.split('data-unit="total"', 1)[1].split("</tr>", 1)[0]
+    assert "Đảng ủy phường Phổ Hòa" in total and "87,50\u00a0%" in total  # the ward's 7/8
+    assert client.get(f"{url}?unit=999999").status_code == 404
+    units_csv = client.get(f"/sessions/{town.session.id}/outcomes-units.csv").data.decode(
+        "utf-8-sig")
+    assert "Chi bộ tổ dân phố 2" in units_csv  # the file is whole

@@ -106,6 +106,11 @@ GET = {
     "jobs.show": READ_ALL, "jobs_api.get_job": READ_ALL,
     "jobs_api.download": _row(MISSING, NO, NO, NO, MISSING, LOGIN),
     "metrics": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),  # no METRICS_TOKEN
+    # Modes of presence: closing the roll, the online import and the join links' list are
+    # the organizer's; a join link is its own credential (a wrong one is not found).
+    "presence.close_page": MANAGE, "presence.online_import": MANAGE,
+    "presence.join_links": MANAGE,
+    "presence.join": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),
 }
 
 # POSTs that are cheap to send with an empty form: allowed (any answer) or refused.
@@ -122,6 +127,8 @@ POST = {
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
     "classes.add": MANAGE, "members.edit": MANAGE, "members.move": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
+    "presence.close": MANAGE, "presence.reopen": MANAGE, "presence.online_import": MANAGE,
+    "presence.online_confirm": MANAGE, "presence.exit": VENUE_MANAGE,
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
 }
@@ -249,6 +256,8 @@ POST_ELSEWHERE = {
     "auth.logout": "tests/test_smoke.py", "auth.set_language": "tests/test_translations.py",
     "auth.login": "tests/test_smoke.py",
     "checkin.api_checkins": "below", "roll.api_roll": "below",
+    "presence.api_close": "tests/test_presence_web.py",
+    "presence.api_exit": "tests/test_presence_web.py",
     "checkin.api_walkins": "tests/test_scanner_pages.py",
     "sessions.venue_delete": "tests/test_sessions_pages.py",
     "sessions.category_delete": "tests/test_sessions_pages.py",

@@ -17,8 +17,14 @@ from attendance.reports.summary_export import export
 
 from .reports_data import INJECTION, NOW, build
 
-FIGURE_KEYS = ("expected", "present", "late", "absent_excused", "absent_unexcused",
-               "not_checked_in")
+FIGURE_KEYS = ("expected", "present", "present_in_person", "present_online", "late",
+               "left_early", "absent_excused", "absent_unexcused", "not_checked_in")
+N = len(FIGURE_KEYS)
+
+
+def _cut(numerator: int, denominator: int) -> float:
+    """The rate in percent cut to two decimals, by integer arithmetic (16.666… -> 16.66)."""
+    return 10000 * numerator // denominator / 100
 
 
 @pytest.fixture
@@ -43,21 +49,23 @@ def test_csv_summary_equals_database(db, data):
     session, _ = data
     summary = summarize(db, session)
     header, *rows = csv_rows(render(db, session, "summary", "csv"))
-    assert header[:9] == ["Địa điểm", "Thành phần", "Dự kiến", "Có mặt", "Đi muộn",
-                          "Vắng có lý do", "Vắng không lý do", "Chưa điểm danh", "Tỷ lệ có mặt"]
+    assert header[:12] == ["Địa điểm", "Thành phần", "Dự kiến", "Có mặt", "Trực tiếp",
+                           "Trực tuyến", "Đi muộn", "Ra về sớm", "Vắng có lý do",
+                           "Vắng không lý do", "Chưa điểm danh", "Tỷ lệ có mặt"]
     by_cell = {(r[0], r[1]): r for r in rows}
     for venue in summary.venues:
         for c in venue.categories:
             row = by_cell[(venue.venue.name, c.category.name)]
-            assert [int(v) for v in row[2:8]] == [getattr(c.figures, k) for k in FIGURE_KEYS]
+            assert [int(v) for v in row[2:2 + N]] == [getattr(c.figures, k)
+                                                      for k in FIGURE_KEYS]
         subtotal = by_cell[(venue.venue.name, "Cộng")]
-        assert [int(v) for v in subtotal[2:8]] == [getattr(venue.totals, k)
-                                                   for k in FIGURE_KEYS]
+        assert [int(v) for v in subtotal[2:2 + N]] == [getattr(venue.totals, k)
+                                                       for k in FIGURE_KEYS]
     total = rows[-1]
     assert total[0] == "Tổng cộng"
     t = summary.totals
-    assert [int(v) for v in total[2:8]] == [t.expected, 5, 2, 2, 1, 1]
-    assert total[8] == f"{100 * t.present / t.expected:.2f}"
+    assert [int(v) for v in total[2:2 + N]] == [t.expected, 5, 5, 0, 2, 0, 2, 1, 1]
+    assert total[2 + N] == f"{_cut(t.present, t.expected):.2f}"
     # The grand total is the sum of the category rows.
     categories = [r for r in rows[:-1] if r[1] != "Cộng"]
     assert sum(int(r[3]) for r in categories) == t.present
@@ -78,9 +86,9 @@ def test_csv_absentees_and_late_lists(db, data):
 
     header, *late = csv_rows(render(db, session, "late", "csv"))
     assert header[-1] == "Giờ đến"
-    assert [(r[2], r[6], r[7]) for r in late] == [
-        ("Lê Thị Hồng Nhung", "Hội trường UBND thị xã", "07:50"),
-        ("Bùi Thị Thu Hằng", "Hội trường UBND thị xã", "08:05"),
+    assert [(r[2], r[6], r[7], r[8]) for r in late] == [
+        ("Lê Thị Hồng Nhung", "Hội trường UBND thị xã", "Trực tiếp", "07:50"),
+        ("Bùi Thị Thu Hằng", "Hội trường UBND thị xã", "Trực tiếp", "08:05"),
     ]
 
 
@@ -109,9 +117,9 @@ def test_xlsx_summary_book(db, data):
     total = rows[-1]
     assert total[0].value == "Tổng cộng" and total[0].font.b
     t = summary.totals
-    assert [c.value for c in total[2:8]] == [getattr(t, k) for k in FIGURE_KEYS]
-    assert total[8].number_format == "0.00%" and total[2].number_format == "#,##0"
-    assert total[8].value == pytest.approx(t.present / t.expected)
+    assert [c.value for c in total[2:2 + N]] == [getattr(t, k) for k in FIGURE_KEYS]
+    assert total[2 + N].number_format == "0.00%" and total[2].number_format == "#,##0"
+    assert total[2 + N].value == pytest.approx(_cut(t.present, t.expected) / 100)
     categories = [r for r in rows[:-1] if r[1].value != "Cộng"]
     assert sum(r[3].value for r in categories) == t.present
 
@@ -119,7 +127,7 @@ def test_xlsx_summary_book(db, data):
     assert hall.freeze_panes == "A2"
     values = [[c.value for c in row] for row in hall.iter_rows()]
     subtotal = next(r for r in values if r[0] == "Cộng")
-    assert subtotal[1:7] == [getattr(summary.venues[0].totals, k) for k in FIGURE_KEYS]
+    assert subtotal[1:1 + N] == [getattr(summary.venues[0].totals, k) for k in FIGURE_KEYS]
     flat = [v for row in values for v in row if v is not None]
     assert "Danh sách vắng mặt" in flat and "Danh sách đi muộn" in flat
     # The formula-like reason is stored as a string, never as a formula.
@@ -168,8 +176,13 @@ def test_pdf_summary_reads_back(db, data, tmp_path):
     total_line = next(line for line in pdf_text(raw, tmp_path, layout=True).splitlines()
                       if line.strip().startswith("Tổng cộng"))
     numbers = total_line.split()[2:]  # a rate's no-break space splits it too
-    assert numbers[:6] == [str(getattr(t, k)) for k in FIGURE_KEYS]
-    assert numbers[6:8] == [f"{100 * t.present / t.expected:.2f}".replace(".", ","), "%"]
+    shown = [k for k in FIGURE_KEYS if k != "present_in_person"]  # A4: the text says it
+    assert numbers[:len(shown)] == [str(getattr(t, k)) for k in shown]
+    assert numbers[len(shown):len(shown) + 2] == [
+        f"{_cut(t.present, t.expected):.2f}".replace(".", ","), "%"]
+    hall = summary.venues[0].totals.present_in_person
+    assert (f"trongđótạihộitrường:{hall},tạicácđiểmcầu:{t.present_in_person - hall},"
+            f"trựctuyến:{t.present_online}") in squashed
 
 
 def test_pdf_lists(db, data, tmp_path):

@@ -106,14 +106,16 @@ def test_cli_outcomes_not_available(runner, tmp_path, data, monkeypatch):
 
 
 def test_the_summary_page_shows_the_venues_a_page_at_a_time(app, client, db, login,
-                                                           make_session, make_user,
-                                                           monkeypatch):
-    """A national session has 7,400 venues: the page lists them by pages (the totals stay the
-    session's), so it is not an 11 MB page."""
+                                                           make_session, make_person,
+                                                           make_user, monkeypatch):
+    """A national session has 7,400 venues: the page lists them by pages, its lists (absent,
+    late) those of the page's venues, and the totals stay the session's."""
     from webapp.reports import views
 
     monkeypatch.setattr(views, "VENUES_SHOWN", 2)
     session = make_session(bridge_points=3)  # the hall and 3 points: 2 pages
+    make_person(session, venue=session.venues[0], full_name="Trần Trang Một")
+    make_person(session, venue=session.venues[3], full_name="Lê Trang Hai")
     login(make_user())
     first = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
     second = client.get(f"/sessions/{session.id}/report?page=2").get_data(as_text=True)
@@ -121,4 +123,6 @@ def test_the_summary_page_shows_the_venues_a_page_at_a_time(app, client, db, log
     assert [f'data-venue-id="{i}"' in first for i in ids] == [True, True, False, False]
     assert [f'data-venue-id="{i}"' in second for i in ids] == [False, False, True, True]
     assert "page=2" in first and "Tổng cộng" in second
+    assert "Trần Trang Một" in first and "Lê Trang Hai" not in first
+    assert "Lê Trang Hai" in second and "Trần Trang Một" not in second
     assert client.get(f"/sessions/{session.id}/report?page=99").status_code == 200

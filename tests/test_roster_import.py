@@ -198,8 +198,73 @@ def test_templates_hold_the_vietnamese_headers_and_read_back_cleanly(db, session
     csv_data = roster_import.template_csv(session)
     assert csv_data.startswith(b"\xef\xbb\xbf")
     assert csv_data.decode("utf-8-sig").splitlines()[0] == ",".join(
-        HEADER + ["Số thẻ đảng viên", "Ngày sinh", "Số CCCD"])
+        HEADER + ["Số thẻ đảng viên", "Ngày sinh", "Mã đơn vị", "Số CCCD"])
     for data, name in ((csv_data, "mau.csv"), (roster_import.template_xlsx(session), "mau.xlsx")):
         preview = build_preview(db, session, data, name)
         assert preview.ok, name
         assert preview.rows[0].person["phone"] == "0912345678"
+
+
+@pytest.fixture
+def two_wards(db, session):
+    """A town whose two wards each have a "Chi bộ tổ dân phố 1" (names repeat across wards),
+    and a third committee elsewhere in the instance with one of its own."""
+    town = Unit(name="Thị ủy A", kind="committee", code="TA")
+    other = Unit(name="Thị ủy B", kind="committee", code="TB")
+    db.add_all([town, other])
+    db.flush()
+    wards = [Unit(name=f"Đảng ủy phường {n}", kind="committee", code=f"P{n}", parent_id=town.id)
+             for n in (1, 2)]
+    db.add_all(wards)
+    db.flush()
+    cells = [Unit(name="Chi bộ tổ dân phố 1", kind="cell", code=f"P{n}-T1", parent_id=w.id)
+             for n, w in zip((1, 2), wards)]
+    db.add_all(cells + [Unit(name="Chi bộ tổ dân phố 9", kind="cell", code="TB-T9",
+                             parent_id=other.id)])
+    session.organizer_unit_id = wards[0].id
+    db.commit()
+    return dict(town=town, wards=wards, cells=cells)
+
+
+def test_a_name_unique_within_the_session_tree_links_though_it_repeats_elsewhere(
+        db, session, two_wards):
+    # The session belongs to ward 1: its "Chi bộ tổ dân phố 1" is the only one in its part of
+    # the tree (its subtree and the units above it), though ward 2 has a namesake.
+    data = _csv(["A", "", "chi bo to dan pho 1", "Thường trực Thị ủy", HALL, "", ""],
+                ["B", "", "Thị ủy A", "Thường trực Thị ủy", HALL, "", ""],
+                ["C", "", "Chi bộ tổ dân phố 9", "Thường trực Thị ủy", HALL, "", ""])
+    preview = build_preview(db, session, data, "x.csv")
+    assert preview.ok
+    units = [row.person["unit_id"] for row in preview.rows]
+    assert units == [two_wards["cells"][0].id, two_wards["town"].id, None]  # C: another tree
+
+
+def test_an_ambiguous_unit_name_is_a_bad_row_naming_its_candidates(db, session, two_wards):
+    session.organizer_unit_id = two_wards["town"].id  # both wards' cells are in its tree
+    db.commit()
+    data = _csv(["A", "", "Chi bộ tổ dân phố 1", "Thường trực Thị ủy", HALL, "", ""])
+    preview = build_preview(db, session, data, "x.csv")
+    row = preview.rows[0]
+    assert row.errors == ["ambiguous_unit"]
+    assert row.unit_candidates == ["Chi bộ tổ dân phố 1 (P1-T1, Đảng ủy phường 1)",
+                                   "Chi bộ tổ dân phố 1 (P2-T1, Đảng ủy phường 2)"]
+    with pytest.raises(DomainError):
+        import_roster(db, session, preview, now=NOW, actor=None)
+    assert _people(db, session) == 0
+
+
+def test_a_unit_code_column_or_a_code_in_the_unit_column_picks_the_unit(db, session, two_wards):
+    session.organizer_unit_id = two_wards["town"].id
+    db.commit()
+    header = HEADER + ["Mã đơn vị"]
+    data = _csv(["A", "", "Chi bộ tổ dân phố 1", "Thường trực Thị ủy", HALL, "", "", "p2-t1"],
+                ["B", "", "", "Thường trực Thị ủy", HALL, "", "", "P1-T1"],
+                ["C", "", "P2-T1", "Thường trực Thị ủy", HALL, "", "", ""],
+                ["D", "", "X", "Thường trực Thị ủy", HALL, "", "", "NO-SUCH"], header=header)
+    preview = build_preview(db, session, data, "x.csv")
+    cells = two_wards["cells"]
+    a, b, c, d = preview.rows
+    assert (a.person["unit_id"], a.person["unit_name"]) == (cells[1].id, "Chi bộ tổ dân phố 1")
+    assert (b.person["unit_id"], b.person["unit_name"]) == (cells[0].id, "Chi bộ tổ dân phố 1")
+    assert (c.person["unit_id"], c.person["unit_name"]) == (cells[1].id, "Chi bộ tổ dân phố 1")
+    assert d.errors == ["unknown_unit"] and not preview.ok

@@ -210,3 +210,22 @@ def test_person_of_another_session_is_not_found(session, make_session, make_pers
     other = make_person(make_session())
     client = login(make_user())
     assert client.get(f"/sessions/{session.id}/roster/{other.id}/edit").status_code == 404
+
+
+def test_the_preview_names_the_units_an_ambiguous_unit_name_could_be(db, session, make_user,
+                                                                       login):
+    from attendance.models import Unit
+    wards = [Unit(code=f"PW{n}", name=f"Đảng ủy phường {n}", kind="committee") for n in (1, 2)]
+    db.add_all(wards)
+    db.flush()
+    db.add_all(Unit(code=f"PW{n}-1", name="Chi bộ tổ dân phố 1", kind="cell", parent_id=w.id)
+               for n, w in zip((1, 2), wards))
+    db.commit()
+    client = login(make_user())
+    data = ("Họ và tên,Đơn vị,Thành phần,Địa điểm\n"
+            "Lê Văn Một,Chi bộ tổ dân phố 1,Thường trực Thị ủy,Hội trường UBND thị xã\n").encode()
+    page = _upload(client, session, data).get_data(as_text=True)
+    assert ("Dòng 2 (Lê Văn Một): Nhiều đơn vị cùng mang tên này; hãy ghi mã đơn vị (cột Mã "
+            "đơn vị) thay cho tên: Chi bộ tổ dân phố 1 (PW1-1, Đảng ủy phường 1); Chi bộ tổ dân "
+            "phố 1 (PW2-1, Đảng ủy phường 2)") in page
+    assert "Xác nhận nhập" not in page and _count(db) == 0

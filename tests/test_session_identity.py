@@ -101,3 +101,39 @@ def test_the_form_offers_the_tree_and_saves_the_identity(db, login, make_user):
     assert refused.status_code == 403
     assert db.query(StudySession).count() == 1
     assert isinstance(session.starts_at, datetime)
+
+
+def test_the_form_makes_a_follow_on_class_of_a_session_the_organizer_may_reach(
+        db, login, make_user):
+    town, ward, other = _units(db)
+    main = _create(db, organizer_unit_id=town.id, title="Hội nghị của Thị ủy")
+    elsewhere = _create(db, organizer_unit_id=other.id, title="Hội nghị của Huyện ủy")
+    instance = _create(db, title="Hội nghị của hệ thống")
+    db.commit()
+    # The ward's organizer reaches the town's session (its unit lies under it), not another
+    # committee's nor the instance's own.
+    client = login(make_user(role="organizer", unit_id=ward.id))
+    page = client.get("/sessions/new").get_data(as_text=True)
+    assert "Là lớp ở cơ sở của hội nghị" in page and "Hội nghị của Thị ủy" in page
+    assert "Hội nghị của Huyện ủy" not in page and "Hội nghị của hệ thống" not in page
+    form = {"title": "Lớp chi bộ", "organizer_unit_id": str(ward.id), "day": "05/12/2026",
+            "start_time": "07:30"}
+    for parent in (elsewhere, instance):
+        refused = client.post("/sessions/new", data=dict(form, parent_session_id=str(parent.id)))
+        assert refused.status_code == 200 and "Không có hội nghị này." in refused.get_data(
+            as_text=True)
+    assert db.query(StudySession).count() == 3
+    response = client.post("/sessions/new", data=dict(form, parent_session_id=str(main.id)))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    follow = db.query(StudySession).filter_by(title="Lớp chi bộ").one()
+    assert follow.parent_session_id == main.id
+    # Editing shows the parent chosen and keeps it; choosing none makes it a main session.
+    page = client.get(f"/sessions/{follow.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{main.id}">' in page
+    client.post(f"/sessions/{follow.id}/edit", data=dict(form, parent_session_id=str(main.id),
+                                                         title="Lớp chi bộ (sửa)"))
+    db.expire_all()
+    assert (follow.title, follow.parent_session_id) == ("Lớp chi bộ (sửa)", main.id)
+    client.post(f"/sessions/{follow.id}/edit", data=dict(form, parent_session_id=""))
+    db.expire_all()
+    assert follow.parent_session_id is None

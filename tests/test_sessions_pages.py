@@ -261,3 +261,17 @@ def test_expected_grid_saves_all_or_nothing(db, make_session, organizer_client):
     assert db.get(ExpectedCount, (point.id, other_cat.id)).expected == 30
     page = organizer_client.get(f"/sessions/{session.id}").get_data(as_text=True)
     assert '<td class="num"><strong>42</strong></td>' in page  # 12 + 30 at the bridge point
+
+
+def test_the_list_folds_follow_on_classes_under_their_main_session(db, make_session,
+                                                                   organizer_client):
+    main = make_session(title="Hội nghị chính của Thị ủy")
+    classes = [make_session(title=f"Lớp chi bộ số {n}", parent_session_id=main.id,
+                            bridge_points=0) for n in range(1, 4)]
+    alone = make_session(title="Một hội nghị khác")
+    page = organizer_client.get("/sessions/").get_data(as_text=True)
+    folded = page[page.index("<details>"):page.index("</details>")]
+    assert "3 lớp ở cơ sở của hội nghị này" in folded
+    assert all(f"/sessions/{c.id}\"" in folded for c in classes)
+    assert f"/sessions/{alone.id}\"" not in folded and f"/sessions/{main.id}\"" not in folded
+    assert page.count("<details>") == 1  # one fold, under the main session only

@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from . import (account, api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
-               metrics, outcomes, quiz, reports, roll, roster, security, selfcheckin, sessions,
+               metrics, outcomes, presence, quiz, reports, roll, roster, security, selfcheckin, sessions,
                summary, throttle, units, users, views)
 from .config import load_config
 from .database import init_db
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     selfcheckin.init_app(app)
     summary.init_app(app)
     roll.init_app(app)
+    presence.init_app(app)
     reports.init_app(app)
     outcomes.init_app(app)
     quiz.init_app(app)

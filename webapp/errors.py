@@ -32,6 +32,8 @@ MESSAGES = {
     "negative": _l("Không được là số âm."),
     "bad_date": _l("Ngày không hợp lệ (dd/mm/yyyy)."),
     "bad_time": _l("Giờ không hợp lệ (HH:MM)."),
+    "bad_iso_date": _l("Ngày không hợp lệ (yyyy-mm-dd, ví dụ 2026-10-17)."),
+    "bad_moment": _l("Thời điểm không hợp lệ (ISO 8601, ví dụ 2026-10-17T07:30:00+07:00)."),
     "ends_before_start": _l("Giờ kết thúc phải sau giờ bắt đầu."),
     "bad_choice": _l("Lựa chọn không hợp lệ."),
     "username_invalid": _l("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang."),
@@ -60,7 +62,7 @@ MESSAGES = {
     # Result reports, essays, knowledge check (learning outcomes)
     "attended_over_members": _l("Số tham dự không được lớn hơn tổng số đảng viên."),
     "absent_over_members": _l("Tham dự cộng số vắng không được lớn hơn tổng số đảng viên."),
-    "over_attended": _l("Không được lớn hơn số đảng viên tham dự."),
+    "over_taught": _l("Không được lớn hơn số đảng viên tham dự cộng số đã học bù."),
     "makeup_over_absent": _l("Số đã học bù không được lớn hơn số vắng."),
     "grades_over_essays": _l("Tổng số bài theo xếp loại lớn hơn số bài thu hoạch đã nộp."),
     "bad_file_type": _l("Kế hoạch hành động phải là tệp PDF hoặc Word (DOCX)."),
@@ -154,6 +156,8 @@ MESSAGES = {
     "missing_unit": _l("Thiếu mã đơn vị."),
     "unknown_unit": _l("Không có đơn vị mang mã này."),
     "unit_out_of_scope": _l("Đơn vị này nằm ngoài phạm vi bạn quản lý."),
+    "ambiguous_unit": _l("Nhiều đơn vị cùng mang tên này; hãy ghi mã đơn vị (cột Mã đơn vị) "
+                         "thay cho tên."),
     "same_unit": _l("Đảng viên đang sinh hoạt ở đơn vị này."),
     "member_no_taken": _l("Số thẻ đảng viên này đã có người khác."),
     "unknown_member_no": _l("Không có đảng viên mang số thẻ này trong danh sách đảng viên."),
@@ -176,11 +180,32 @@ MESSAGES = {
     "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
     "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
     "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
+    # Modes of presence: online, exits, closing the roll
+    "not_attended": _l("Người này chưa điểm danh có mặt, không ghi ra về được."),
+    "exit_before_arrival": _l("Giờ ra về không được trước giờ đến."),
+    "exit_in_future": _l("Giờ ra về chưa tới."),
+    "too_short": _l("Thời gian tham dự trực tuyến dưới mức tối thiểu."),
+    "session_not_ended": _l("Hội nghị chưa kết thúc; chỉ khóa sổ điểm danh sau giờ kết thúc."),
+    "roll_not_closed": _l("Sổ điểm danh chưa khóa."),
+    "bad_link": _l("Đường dẫn phải bắt đầu bằng http:// hoặc https://."),
+    "online_empty": _l("Tệp không có người tham dự nào."),
+    "online_unknown_format": _l("Không nhận ra tệp: cần báo cáo người tham dự của Zoom "
+                                "(participants CSV), Google Meet hoặc Microsoft Teams "
+                                "(báo cáo điểm danh)."),
+    "online_too_large": _l("Tệp quá lớn (tối đa 4 MB, 20.000 người)."),
+    "online_encoding": _l("Không đọc được bảng mã của tệp (cần UTF-8 hoặc UTF-16)."),
+    "online_bad_rows": _l("Có dòng không đọc được; chưa có gì thay đổi."),
+    "online_no_name": _l("Thiếu tên người tham dự."),
+    "online_bad_time": _l("Giờ vào hoặc giờ ra không đọc được."),
+    "online_bad_duration": _l("Thời lượng không đọc được."),
+    "online_unresolved": _l("Còn %(count)s dòng chưa xác định là ai; hãy chọn người hoặc bỏ "
+                            "qua từng dòng."),
 }
 
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
           "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
-          "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503}
+          "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503,
+          "session_not_ended": 409}
 
 
 def message(code: str, **params) -> str:

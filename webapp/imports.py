@@ -30,8 +30,17 @@ def file_problem(error: DomainError) -> str:
     return text
 
 
-def row_problems(row) -> list[str]:
-    return [message(code).rstrip(".") for code in row.errors]
+def row_problems(row, *, sentences: bool = False) -> list[str]:
+    """Each problem as text (``sentences``: with their full stops, as the API gives them); an
+    ambiguous unit name lists the units it could be, by code."""
+    problems = []
+    for code in row.errors:
+        text = message(code).rstrip(".")
+        candidates = getattr(row, "unit_candidates", None)  # roster and member rows
+        if code == "ambiguous_unit" and candidates:
+            text = _("%(problem)s: %(units)s", problem=text, units="; ".join(candidates))
+        problems.append(text + "." if sentences else text)
+    return problems
 
 
 def row_line(row) -> str:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from attendance import audit, permissions
 from attendance.errors import Forbidden, ValidationError
+from attendance.models import ABSENT_EXCUSED, MODES, STATUSES, Attendance, User, Venue
 from attendance.roster import people
-from attendance.models import ABSENT_EXCUSED, STATUSES, Attendance, User, Venue
 from attendance.text import clean
 
 
@@ -76,18 +76,25 @@ def undo_checkin(db: Session, attendance: Attendance, *, now: datetime, actor: U
 
 def correct_attendance(db: Session, attendance: Attendance, *, now: datetime, actor: User,
                        reason: str, status: str | None = None,
-                       venue: Venue | None = None) -> Attendance:
+                       venue: Venue | None = None, mode: str | None = None) -> Attendance:
+    """Change the status, venue or mode (in person / online) of a record."""
     reason = _check(actor, attendance, reason)
     if status is not None and status not in STATUSES:
         raise ValidationError({"status": "bad_choice"})
+    if mode is not None and mode not in MODES:
+        raise ValidationError({"mode": "bad_choice"})
     if venue is not None and venue.session_id != attendance.session_id:
         raise ValidationError({"venue_id": "bad_choice"})
-    before = {"status": attendance.status, "venue_id": attendance.venue_id}
+    before = {"status": attendance.status, "venue_id": attendance.venue_id,
+              "mode": attendance.mode}
     if status is not None:
         attendance.status = status
+    if mode is not None:
+        attendance.mode = mode
     if venue is not None:
         attendance.venue_id = venue.id
-    after = {"status": attendance.status, "venue_id": attendance.venue_id}
+    after = {"status": attendance.status, "venue_id": attendance.venue_id,
+             "mode": attendance.mode}
     audit.record(db, now=now, actor=actor, action="attendance.correct",
                  session_id=attendance.session_id, target=attendance, reason=reason,
                  person_id=attendance.person_id, before=before, after=after)

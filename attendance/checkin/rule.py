@@ -22,7 +22,9 @@ from attendance.models import (
     ABSENT_EXCUSED,
     ABSENT_UNEXCUSED,
     ATTENDED,
+    IN_PERSON,
     LATE,
+    ONLINE,
     PRESENT,
     WINDOW_CLOSED,
     WINDOW_OPEN,
@@ -31,14 +33,16 @@ from attendance.models import (
 # Refusal codes, stable for clients: see webapp/errors.py for their messages.
 REFUSALS = ("malformed", "bad_signature", "revoked", "wrong_session", "unknown_person",
             "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce",
-            "presence_required", "not_on_venue_roster", "bad_citizen_card",
-            "ambiguous_citizen")
+            "presence_required", "not_on_venue_roster", "not_attended", "exit_before_arrival",
+            "exit_in_future", "too_short", "session_not_ended", "roll_closed",
+            "bad_citizen_card", "ambiguous_citizen")
 # Refusals whose cause can go away (the window reopened, the user moved to this venue, the
 # person put on this venue's roster): they are answered and logged, but not kept as the
 # nonce's answer, so the same scan sent again is judged again.
 PASSING_REFUSALS = frozenset({"window_closed", "not_allowed_here", "not_on_venue_roster",
                               "unknown_person", "ambiguous_citizen", "presence_required",
-                              "checked_in_elsewhere", "signed_off"})  # the last two: the roll's
+                              "checked_in_elsewhere", "signed_off",  # these two: the roll's
+                              "too_short", "roll_closed"})
 # Without the device's last contact, a device time further back than this is not believed.
 MAX_OFFLINE_AGE = timedelta(hours=12)
 # Someone marked absent (by a roll or the close) who turns up is checked in after all.
@@ -185,3 +189,51 @@ def check_roll_mark(session, venue, status: str, existing_status: str | None,
         raise CheckInError("checked_in_elsewhere")
     if status in ATTENDED and not window_open(session, at):
         raise CheckInError("window_closed")
+
+
+# Ways of taking attendance that mean the person took part online (có mặt trực tuyến).
+ONLINE_METHODS = frozenset({"join", "online_import"})
+
+
+def mode_of(method: str) -> str:
+    """In person or online, by how the attendance was taken: a card, a pick, a roll mark or a
+    self check-in is someone in the room; the join link and a platform's report are not."""
+    return ONLINE if method in ONLINE_METHODS else IN_PERSON
+
+
+def session_end(session) -> datetime:
+    """When the session ends: its end time, else the close of the check-in window."""
+    return session.ends_at or window_closes(session)
+
+
+def online_stay(session, joined_at: datetime, seconds: int, min_share: float) -> str:
+    """A platform's report of one participant: present (or late, by when they joined) when
+    they joined while check-in was open and stayed at least ``min_share`` of the session's
+    length; else ``too_short`` / ``window_closed``."""
+    length = (session_end(session) - session.starts_at).total_seconds()
+    if length > 0 and seconds < min_share * length:
+        raise CheckInError("too_short")
+    if not window_open(session, joined_at):
+        raise CheckInError("window_closed")
+    return status_at(session, joined_at)
+
+
+def check_exit(status: str | None, arrived_at: datetime | None, left_at: datetime,
+               now: datetime) -> None:
+    """An exit (ra về) is of someone who came, not before they came, not in the future."""
+    if status not in ATTENDED:
+        raise CheckInError("not_attended")
+    if left_at > now:
+        raise CheckInError("exit_in_future")
+    if arrived_at is not None and left_at < arrived_at:
+        raise CheckInError("exit_before_arrival")
+
+
+def left_early(session, left_at: datetime | None) -> bool:
+    return left_at is not None and left_at < session_end(session)
+
+
+def check_close(session, now: datetime) -> None:
+    """The roll is closed (the unmarked become absent without reason) only after the end."""
+    if now < session_end(session):
+        raise CheckInError("session_not_ended")

@@ -14,12 +14,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from attendance.checkin.prepared import Prepared
-from attendance.checkin.rule import REPLACEABLE, ScanTime
+from attendance.checkin.rule import REPLACEABLE, ScanTime, mode_of
 from attendance.ids import row_id
 from attendance.models import Attendance, Category, Person, ScanAttempt, Venue
 
 ATTENDANCE_COLUMNS = ("session_id", "person_id", "venue_id", "status", "method", "at",
-                      "recorded_by_id", "device", "nonce", "absence_reason")
+                      "recorded_by_id", "device", "nonce", "absence_reason", "mode")
 ATTEMPT_COLUMNS = ("session_id", "nonce", "venue_id", "person_id", "outcome", "code", "method",
                    "actor_id", "device", "scanned_at", "received_at", "device_time_trusted")
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -35,7 +35,8 @@ def attendance_row(session, person_id, venue, status, method, at, actor, device,
                    nonce) -> dict:
     return dict(session_id=session.id, person_id=person_id, venue_id=venue.id, status=status,
                 method=method, at=at, recorded_by_id=actor.id if actor else None,
-                device=device[:100], nonce=nonce, absence_reason="")
+                device=device[:100], nonce=nonce, absence_reason="",
+                mode=mode_of(method))  # a bound value more, no query more
 
 
 def attempt_row(*, session, venue, nonce: str, method: str, actor, device: str, now: datetime,

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from attendance.figures import summary
 from attendance.figures.summary import Figures, counts, lagging, roster_status
-from attendance.models import BRIDGE_POINT, ExpectedCount, OutcomeSettings, Person, Venue
+from attendance.checkin.rule import session_end
+from attendance.models import (BRIDGE_POINT, ExpectedCount, OutcomeSettings, Person, StudySession,
+                               Venue)
 from attendance.models.outcomes import DEFAULT_THRESHOLD
 from attendance.text import fold
 
@@ -37,10 +39,10 @@ def warning_threshold(db: Session, session_id: int) -> float:
     return DEFAULT_THRESHOLD if value is None else float(value)
 
 
-def _per_venue(session_id: int, venue_ids: list[int] | None):
+def _per_venue(session_id: int, venue_ids: list[int] | None, end=None):
     """One row per venue: its own columns plus people's and expected figures (a subquery)."""
     roster = roster_status(session_id, venue_ids)
-    people = select(roster.c.venue_id.label("venue_id"), *counts(roster)).group_by(
+    people = select(roster.c.venue_id.label("venue_id"), *counts(roster, end)).group_by(
         roster.c.venue_id)
     expected = (
         select(ExpectedCount.venue_id.label("venue_id"),
@@ -67,6 +69,8 @@ def _per_venue(session_id: int, venue_ids: list[int] | None):
             zero(people.c.excused, 0).label("excused"),
             zero(people.c.unexcused, 0).label("unexcused"),
             zero(people.c.present, 0).label("checked_in"),
+            zero(people.c.online, 0).label("online"),
+            zero(people.c.left_early, 0).label("left_early"),
             zero(expected.c.expected, 0).label("expected"))
         .outerjoin(people, people.c.venue_id == Venue.id)
         .outerjoin(expected, expected.c.venue_id == Venue.id)
@@ -78,10 +82,14 @@ def _lagging(rows, threshold: float):
 
 
 def overview(db: Session, session_id: int, threshold: float,
-             venue_ids: list[int] | None = None) -> Overview:
+             venue_ids: list[int] | None = None, end=None) -> Overview:
     """Totals, lagging venues and bridge points not ready / not signed off: one query, one
-    pass over the people (the per-venue aggregate, summed)."""
-    rows = _per_venue(session_id, venue_ids)
+    pass over the people (the per-venue aggregate, summed). ``end``: the session's end, for
+    who left early (None: read from the session)."""
+    if end is None:  # who left before the session's end (checkin.rule.session_end)
+        session = db.get(StudySession, session_id)
+        end = session_end(session) if session is not None else None
+    rows = _per_venue(session_id, venue_ids, end)
     point = rows.c.kind == BRIDGE_POINT
     made_up = summary.made_up(func.count(Person.id)).where(Person.session_id == session_id)
     if venue_ids is not None:
@@ -95,12 +103,14 @@ def overview(db: Session, session_id: int, threshold: float,
         func.count(case((_lagging(rows, threshold), 1))),
         func.count(case((point & (rows.c.readiness != CONNECTED), 1))),
         func.count(case((point & rows.c.signed_off_at.is_(None), 1))),
-        made_up.scalar_subquery())).one()
+        made_up.scalar_subquery(),
+        total(func.sum(rows.c.online), 0), total(func.sum(rows.c.left_early), 0))).one()
     expected, invited, present, late, excused, unexcused, checked_in = map(int, row[:7])
     figures = Figures(expected=expected, invited=invited, present=present, late=late,
                       absent_excused=excused, absent_unexcused=unexcused,
                       not_checked_in=invited - checked_in - excused - unexcused,
-                      made_up=int(row[10]))
+                      made_up=int(row[10]), present_online=int(row[11]),
+                      left_early=int(row[12]))
     return Overview(figures, int(row[7]), int(row[8]), int(row[9]))
 
 

@@ -37,9 +37,10 @@ def counted(items: list, progress: Progress, *, start: int = 0, end: int = 99) -
 
 
 def write_cards(out: BinaryIO, session: StudySession, infos, *, key: bytes,
-                part: int = chunked.PART) -> list:
+                part: int = chunked.PART, keep: bool = True) -> list:
     """Cards in parts of a few hundred sheets joined into one PDF (printing.chunked): memory
-    stays that of one part whatever the roster. Pages are numbered through the whole file."""
+    stays that of one part whatever the roster. Pages are numbered through the whole file.
+    Returns the cards drawn (``keep`` False: none, only the file)."""
     from dataclasses import replace
 
     from ..printing import cards
@@ -52,7 +53,7 @@ def write_cards(out: BinaryIO, session: StudySession, infos, *, key: bytes,
                  for d in cards.build_cards(handle, session, part, key=key)]
         pages = drawn[-1].page if drawn else pages
         return drawn
-    return chunked.write(out, infos, build, size=part)
+    return chunked.write(out, infos, build, size=part, keep=keep)
 
 
 def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
@@ -61,12 +62,17 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
     session: StudySession = job.session
     what, fmt = job.what, job.format
     if what == "cards":
+        from .. import jobs
         from ..printing import cards
+        from ..reports.progress import Steps
 
-        infos = cards.card_infos(db, session, venue_id=job.venue_id)
-        progress(1)
-        drawn = write_cards(out, session, counted(infos, progress, start=1), key=key)
-        return {"count": len(drawn)}
+        # Streamed and counted, not listed: a national roster's 960,000 cards as objects
+        # (and what was drawn on each) would outweigh the part being drawn.
+        total = jobs.size(db, session, "cards", job.venue_id)
+        phase = Steps(progress).phase(1, 99, total)
+        write_cards(out, session, phase.each(cards.stream_card_infos(
+            db, session, venue_id=job.venue_id)), key=key, keep=False)
+        return {"count": phase.done}
     if what == "invitations":
         return _invitations(db, job, out, key=key, now=now, progress=progress)
     if what == "posters":

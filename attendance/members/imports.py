@@ -22,6 +22,7 @@ from attendance.members.registry import EDITABLE, MemberChecker, apply_changes, 
 from attendance.models import ACTIVE, EXEMPT, MOVED, Member, Unit, User
 from attendance.permissions import can_manage_unit
 from attendance.reports import cells
+from attendance.roster.unit_lookup import UnitLookup, describe
 from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
 
 HEADERS = {
@@ -59,6 +60,7 @@ class MemberRow:
     action: str = ADD
     existing: Member | None = None
     changes: list[str] = field(default_factory=list)  # fields an update changes ("unit" too)
+    unit_candidates: list[str] = field(default_factory=list)  # an ambiguous unit name's units
 
 
 @dataclass
@@ -80,6 +82,7 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
     header_index, columns = find_header(table, ALIASES, REQUIRED, HEADERS)
     preview = MemberPreview(filename=filename, columns=list(columns))
     checker = MemberChecker(db, actor, today=now.date())
+    lookup = UnitLookup(db, actor.unit_id if actor is not None else None)
     for number, cells in table[header_index + 1:]:
         values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
         if not any(values.values()):
@@ -88,13 +91,30 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
             raise DomainError("too_many_rows", limit=MAX_ROWS)
         data_row = {key: values[key] for key in _FIELDS if key in values}
         member, errors = checker.check(data_row)
-        unit = checker.unit({"unit_code": values["unit"]}, errors)
+        unit, candidates = _unit(checker, lookup, values["unit"], errors)
         preview.rows.append(MemberRow(number, values, list(dict.fromkeys(errors.values())),
-                                      member, unit))
+                                      member, unit, unit_candidates=candidates))
     if not preview.rows:
         raise DomainError("empty_file")
     _match(db, preview, actor)
     return preview
+
+
+def _unit(checker: MemberChecker, lookup: UnitLookup, text: str,
+          errors: dict) -> tuple[Unit | None, list[str]]:
+    """The unit column holds a code; a file that gives the unit's name instead is taken when
+    one unit within the importer's scope bears it, and refused naming them when several do."""
+    unit = checker.unit({"unit_code": text}, errors)
+    if errors.get("unit_id") != "unknown_unit":
+        return unit, []
+    found = lookup.by_name(text)
+    if found.error:
+        errors["unit_id"] = found.error
+        return None, [describe(candidate) for candidate in found.candidates]
+    if found.unit is None:
+        return unit, []
+    del errors["unit_id"]
+    return checker.unit({"unit_id": found.unit.id}, errors), []
 
 
 def _match(db: Session, preview: MemberPreview, actor: User | None) -> None:

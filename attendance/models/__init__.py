@@ -16,8 +16,8 @@ from .accounts import (
                        VenueAssignment,
 )
 from .base import Base, UTCDateTime
-from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, LATE, METHODS, PRESENT,
-                       STATUSES, Attendance, AuditEntry, ScanAttempt)
+from .checkins import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, ATTENDED, IN_PERSON, LATE, METHODS,
+                       MODES, ONLINE, PRESENT, STATUSES, Attendance, AuditEntry, ScanAttempt)
 from .jobs import DONE, FAILED, JOB_STATES, QUEUED, RUNNING, Job
 from .makeup import MakeupAttendance, MakeupSession
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
@@ -49,7 +49,7 @@ from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGAN
 
 __all__ = [
     "LinkCheck",
-    "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "BRIDGE_POINT", "CELL", "COMMITTEE",
+    "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "IN_PERSON", "MODES", "ONLINE", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "SCOPED_ROLES", "STAFF",
     "STATUSES", "UNIT_KINDS", "UNIT_ROLES", "VENUE_KINDS", "VENUE_ROLES", "VIEWER", "WINDOW_AUTO",

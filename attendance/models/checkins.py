@@ -16,9 +16,17 @@ PRESENT, LATE, ABSENT_EXCUSED, ABSENT_UNEXCUSED = (
     "present", "late", "absent_excused", "absent_unexcused")
 STATUSES = (PRESENT, LATE, ABSENT_EXCUSED, ABSENT_UNEXCUSED)
 ATTENDED = (PRESENT, LATE)
+# Modes of presence (hình thức): có mặt trực tiếp / có mặt trực tuyến. An attended record is
+# one or the other; an absence keeps IN_PERSON, which means nothing there.
+IN_PERSON, ONLINE = "in_person", "online"
+MODES = (IN_PERSON, ONLINE)
 
 # How an attendance was taken.
-METHODS = ("card", "self", "manual", "walk_in", "roll", "citizen_card")  # last: a CCCD
+# "join": the person's own join link; "online_import": a video platform's report; "closed":
+# the organizer closed the roll (an unmarked person became absent without reason);
+# "citizen_card": a citizen ID card (CCCD) at the door.
+METHODS = ("card", "self", "manual", "walk_in", "roll", "join", "online_import", "closed",
+           "citizen_card")
 
 
 # Foreign keys of the two tables every scan writes to. Each foreign key makes PostgreSQL lock the
@@ -56,6 +64,9 @@ class Attendance(Base):
     device: Mapped[str] = mapped_column(String(100), default="")
     nonce: Mapped[str | None] = mapped_column(String(64))
     absence_reason: Mapped[str] = mapped_column(String(300), default="")
+    mode: Mapped[str] = mapped_column(String(10), default=IN_PERSON, server_default=IN_PERSON)
+    # When the person left (an exit scan or mark); None: stayed, or nobody recorded it.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(foreign_keys=[session_id, person_id])
     venue: Mapped[Venue] = relationship(primaryjoin="foreign(Attendance.venue_id) == Venue.id")

@@ -11,6 +11,7 @@ from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, String,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..numbers import cut_rate
 from .base import Base, UTCDateTime
 from .people import Person
 from .sessions import StudySession, Unit, Venue
@@ -97,10 +98,10 @@ class ResultReport(Base):
 
     @property
     def rate(self) -> float | None:
-        """Attended over members, in percent."""
+        """Attended over members, in percent, cut to two decimals as units publish it."""
         if not self.members_total or self.attended is None:
             return None
-        return round(100 * self.attended / self.members_total, 1)
+        return cut_rate(self.attended, self.members_total)
 
     @property
     def reported(self) -> bool:

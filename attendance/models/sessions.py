@@ -101,6 +101,8 @@ class StudySession(Base):
     # on by default: without it a photo of the poster checks anyone in from home
     require_presence: Mapped[bool] = mapped_column(Boolean, default=True)
     report_deadline: Mapped[date | None] = mapped_column(Date)
+    # The meeting link of those who take part online (a venue may have its own).
+    video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     document: Mapped[Document | None] = relationship()
@@ -166,6 +168,9 @@ class Venue(Base):
     # Who runs the point's picture and sound (kỹ thuật viên), named on its link checklist.
     technician_name: Mapped[str] = mapped_column(String(200), default="")
     technician_phone: Mapped[str] = mapped_column(String(20), default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # When the organizer closed the roll (the unmarked became absent); None: open.
+    roll_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[StudySession] = relationship(back_populates="venues")
     unit: Mapped[Unit | None] = relationship()

@@ -22,20 +22,22 @@ For each unit, counting its own members and those of every unit below it:
 - finished: the unit and every unit below it has either held a class of the plan itself or
   has nobody left to teach.
 
-Everything is counted by SQL aggregation (one statement): each member is judged once, figures
-are grouped per unit, then summed over the tree's (ancestor, unit) pairs, which are few.
+Everything is counted by SQL aggregation (one statement): each member is judged once and the
+figures are grouped per unit; the sums up the tree are then added in Python, each unit's once
+into its parent's (linear in the units, which are few beside the members).
 """
 
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select, text
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from attendance.models import (ABSENT_EXCUSED, ACTIVE, ATTENDED, CELL, EXEMPT, Attendance,
                                MakeupAttendance, Member, Person, StudySession, Unit)
 
-from .tree import closure, family
+from .tree import family, subtree
 
 FIGURES = ("members", "taught", "in_class", "made_up", "absent_excused", "exempt",
            "key_cadres", "key_cadres_taught", "non_members", "classes_committee",
@@ -50,7 +52,7 @@ def publish_rate(taught: int, members: int) -> Decimal | None:
     return (Decimal(100 * taught) / Decimal(members)).quantize(Decimal("0.01"), ROUND_DOWN)
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per page: slots make them lighter to build and read
 class UnitOutcome:
     unit_id: int | None
     name: str
@@ -111,41 +113,64 @@ def _made_up_by(person):
                 MakeupAttendance.person_id == person.id)
 
 
+# A member's kind (what the registry says) and, from their roster lines, their mark in the
+# plan's classes and whether they made it up, packed into one small number per member so that
+# the figures of a unit are counts of its members per packed value: one pass over the rows,
+# no count(DISTINCT) (SQLite builds a B-tree for each of those, and ten of them cost more than
+# the rows themselves).
+_TO_TEACH, _EXEMPT, _NON_MEMBER = 1, 2, 3  # any other registry entry (moved away): 0
+_KEY = 4  # added to the kind: a key cadre (cán bộ chủ chốt)
+_CAME, _EXCUSED = 2, 1  # the mark: present or late in some class; else absent with reason in one
+
+
 def _member_figures(session_ids, units):
     """Per unit: the registry's members and how many of them studied, and the registry's
-    non-members reached. One pass over the members, their roster lines in the plan's sessions,
-    the lines' attendance and make-up (the rows a bare GROUP BY over them would read); a member
-    on several rosters is counted once by counting distinct members."""
+    non-members reached. Reads the members, their roster lines in the plan's sessions, the
+    lines' attendance and make-up (the rows a bare GROUP BY over them reads), each member once:
+    grouped by (unit, member) in the unit index's own order, so without sorting."""
     linked = and_(Person.member_id == Member.id, Person.session_id.in_(session_ids))
     came = Attendance.status.in_(ATTENDED)
-    studied = came | MakeupAttendance.id.is_not(None)
-    party = Member.party_member.is_(True)
-    to_teach = (Member.status == ACTIVE) & party
-    key = Member.key_cadre.is_(True)
-
-    def members(condition):
-        return func.count(func.distinct(case((condition, Member.id))))
-
-    in_class = members(to_teach & came)
-    return select(
-        Member.unit_id.label("unit_id"),
-        members(to_teach).label("members"), members(to_teach & studied).label("taught"),
-        in_class.label("in_class"),
-        # Taught but in no class: made up only. Excused in a class and in no class: those
-        # with either, less those in a class.
-        (members(to_teach & studied) - in_class).label("made_up"),
-        (members(to_teach & (came | (Attendance.status == ABSENT_EXCUSED))) - in_class)
-        .label("absent_excused"),
-        members((Member.status == EXEMPT) & party).label("exempt"),
-        members(to_teach & key).label("key_cadres"),
-        members(to_teach & key & studied).label("key_cadres_taught"),
-        members(~party & studied).label("registry_non_members"),
+    mark = func.max(case((came, _CAME), (Attendance.status == ABSENT_EXCUSED, _EXCUSED),
+                         else_=0))
+    per_member = select(
+        Member.unit_id.label("unit_id"), Member.status.label("status"),
+        Member.party_member.label("party"), Member.key_cadre.label("key"),
+        (mark * 2 + func.max(case((MakeupAttendance.id.is_not(None), 1), else_=0)))
+        .label("studied"),  # mark 0..2, then 1 if made up
     ).select_from(Member).outerjoin(Person, linked) \
         .outerjoin(Attendance, and_(Attendance.session_id == Person.session_id,
                                     Attendance.person_id == Person.id)) \
         .outerjoin(MakeupAttendance, _made_up_by(Person)) \
         .where(Member.unit_id.in_(select(units.c.unit_id))) \
-        .group_by(Member.unit_id).subquery("member_figures")
+        .group_by(Member.unit_id, Member.id).subquery("per_member")
+    p = per_member.c
+    party = p.party.is_(True)
+    # The kind from the member's own columns, once per member (not per roster line).
+    kind = case(((p.status == ACTIVE) & party, _TO_TEACH), ((p.status == EXEMPT) & party, _EXEMPT),
+                (~party, _NON_MEMBER), else_=0) + case((p.key.is_(True), _KEY), else_=0)
+    packed = kind * 8 + p.studied  # kind 0..7, mark 0..2, made up 0..1
+    counted = select(p.unit_id, packed.label("packed"), func.count().label("n")) \
+        .group_by(p.unit_id, packed).subquery("per_kind")
+    c = counted.c
+    kind, mark, made_up = c.packed // 8, c.packed // 2 % 4, c.packed % 2
+    base, key = kind % _KEY, kind // _KEY
+    to_teach, studied = base == _TO_TEACH, (mark == _CAME) | (made_up == 1)
+
+    def members(condition):
+        return func.sum(case((condition, c.n), else_=0))
+
+    return select(
+        c.unit_id.label("unit_id"),
+        members(to_teach).label("members"), members(to_teach & studied).label("taught"),
+        members(to_teach & (mark == _CAME)).label("in_class"),
+        members(to_teach & (mark != _CAME) & (made_up == 1)).label("made_up"),
+        # In no class, absent with reason in one (made up later or not).
+        members(to_teach & (mark == _EXCUSED)).label("absent_excused"),
+        members(base == _EXEMPT).label("exempt"),
+        members(to_teach & (key == 1)).label("key_cadres"),
+        members(to_teach & (key == 1) & studied).label("key_cadres_taught"),
+        members((base == _NON_MEMBER) & studied).label("registry_non_members"),
+    ).group_by(c.unit_id).subquery("member_figures")
 
 
 def _unlinked_non_members(session_ids):
@@ -171,50 +196,51 @@ def _classes(session_ids):
         .group_by(StudySession.organizer_unit_id).subquery("class_figures")
 
 
-def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None = None
-                     ) -> Cascade:
-    """Figures of every unit under the session's organizer unit (or under ``root_id``, e.g.
-    one reporting unit's subtree)."""
-    root_id = root_id if root_id is not None else session.organizer_unit_id
-    units, pairs = closure(root_id)
-    session_ids = select(family(session.id).c.id)
+@functools.lru_cache(maxsize=2)
+def _statement(whole_instance: bool):
+    """The one statement, built once per shape (a subtree, or every root) with the session and
+    the root as parameters: building it costs more than a small unit's figures."""
+    units = subtree(None if whole_instance else bindparam("root_id"))
+    session_ids = select(family(bindparam("session_id")).c.id)
     m, n, c = _member_figures(session_ids, units), _unlinked_non_members(session_ids), \
         _classes(session_ids)
     members, taught = func.coalesce(m.c.members, 0), func.coalesce(m.c.taught, 0)
     own_classes = func.coalesce(c.c.classes_committee, 0) + func.coalesce(c.c.classes_cells, 0)
     # A unit's own verdict; rolled up, a unit has finished when no unit of its subtree hasn't.
     own_unfinished = case(((own_classes == 0) & (taught < members), 1), else_=0)
-    per_unit = select(
-        units.c.unit_id, units.c.depth,
-        *[func.coalesce(col, 0).label(col.name) for col in
-          (m.c.members, m.c.taught, m.c.in_class, m.c.made_up, m.c.absent_excused, m.c.exempt,
-           m.c.key_cadres, m.c.key_cadres_taught, c.c.classes_committee, c.c.classes_cells)],
-        (func.coalesce(m.c.registry_non_members, 0) + func.coalesce(n.c.non_members, 0))
-        .label("non_members"),
-        own_unfinished.label("unfinished")) \
-        .outerjoin(m, m.c.unit_id == units.c.unit_id) \
-        .outerjoin(n, n.c.unit_id == units.c.unit_id) \
-        .outerjoin(c, c.c.unit_id == units.c.unit_id).subquery("per_unit")
     # Cast: PostgreSQL's sum of counts is numeric (Decimal in Python).
-    rolled = select(pairs.c.ancestor_id, *[cast(func.sum(per_unit.c[name]), Integer).label(name)
-                                           for name in FIGURES]) \
-        .join(per_unit, per_unit.c.unit_id == pairs.c.unit_id) \
-        .group_by(pairs.c.ancestor_id).subquery("rolled")
+    own = [cast(func.coalesce(col, 0), Integer) for col in
+           (m.c.members, m.c.taught, m.c.in_class, m.c.made_up, m.c.absent_excused, m.c.exempt,
+            m.c.key_cadres, m.c.key_cadres_taught)]
+    return select(Unit.id, Unit.name, Unit.code, Unit.kind, Unit.parent_id, units.c.depth, *own,
+                  cast(func.coalesce(m.c.registry_non_members, 0)
+                       + func.coalesce(n.c.non_members, 0), Integer),
+                  func.coalesce(c.c.classes_committee, 0), func.coalesce(c.c.classes_cells, 0),
+                  own_unfinished) \
+        .join(units, units.c.unit_id == Unit.id) \
+        .outerjoin(m, m.c.unit_id == Unit.id) \
+        .outerjoin(n, n.c.unit_id == Unit.id) \
+        .outerjoin(c, c.c.unit_id == Unit.id).order_by(Unit.name, Unit.id)
+
+
+def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None = None
+                     ) -> Cascade:
+    """Figures of every unit under the session's organizer unit (or under ``root_id``, e.g.
+    one reporting unit's subtree)."""
+    root_id = root_id if root_id is not None else session.organizer_unit_id
     connection = db.connection()
     if connection.dialect.name == "postgresql":
-        # The planner cannot know how deep the tree is and estimates the (ancestor, unit) pairs
-        # at millions: the cost then passes jit_above_cost and JIT compiling this statement
-        # takes seconds (7.3 s seen at a province) for a query that runs in tenths. Off for
-        # this transaction only.
+        # The planner cannot know how deep the tree is and misjudges the recursive CTE's size:
+        # the cost then passes jit_above_cost and JIT compiling this statement takes seconds
+        # (7.3 s seen at a province) for a query that runs in tenths. Off for this transaction.
         connection.execute(text("SET LOCAL jit = off"))
-    rows = connection.execute(  # Core rows: no ORM work per unit
-        select(Unit.id, Unit.name, Unit.code, Unit.kind, Unit.parent_id, units.c.depth,
-               *[rolled.c[name] for name in FIGURES])
-        .join(units, units.c.unit_id == Unit.id)
-        .join(rolled, rolled.c.ancestor_id == Unit.id).order_by(Unit.name, Unit.id)).all()
+    params = {"session_id": session.id}
+    if root_id is not None:
+        params["root_id"] = root_id
+    rows = connection.execute(_statement(root_id is None), params).all()  # Core rows: no ORM
     # Rows are in the dataclass's field order: built positionally (1,700 units at a province,
     # 60,000 nationally: attribute look-ups by name cost more than the figures' query).
-    by_id = {row[0]: UnitOutcome(*row) for row in rows}
+    by_id = {row[0]: UnitOutcome(*row) for row in _rolled_up(rows)}
     root = db.get(Unit, root_id) if root_id is not None else None
     ordered = _tree_order(by_id, root_id)
     if root_id is not None and root_id in by_id:
@@ -227,6 +253,23 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
                     setattr(total, name, getattr(total, name) + getattr(outcome, name))
     shown = [u for u in ordered if u.unit_id != root_id and (u.members or u.exempt)]
     return Cascade(session=session, root=root, units=shown, total=total, by_id=by_id)
+
+
+_FIRST_FIGURE = 6  # a row: id, name, code, kind, parent id, depth, then FIGURES in order
+
+
+def _rolled_up(rows) -> list[list]:
+    """Each unit's own figures made its subtree's: deepest units first, every unit adds its
+    (already summed) figures to its parent's, once. Linear in the units, where summing in SQL
+    over every (ancestor, unit) pair cost as much as reading the members' rows."""
+    rows = [list(row) for row in rows]
+    by_id = {row[0]: row for row in rows}
+    for row in sorted(rows, key=lambda r: r[5], reverse=True):
+        parent = by_id.get(row[4])  # None above the root: its parent lies outside the subtree
+        if parent is not None:
+            parent[_FIRST_FIGURE:] = [a + b for a, b in zip(parent[_FIRST_FIGURE:],
+                                                            row[_FIRST_FIGURE:])]
+    return rows
 
 
 def _tree_order(by_id: dict[int, UnitOutcome], root_id: int | None) -> list[UnitOutcome]:

@@ -29,6 +29,7 @@ from attendance.models import (
     User,
     Venue,
 )
+from attendance.numbers import cut_rate
 from attendance.text import clean
 
 MAX_QUESTIONS, MIN_OPTIONS, MAX_OPTIONS = 30, 2, 8
@@ -195,7 +196,7 @@ class QuizFigures:
 
     @property
     def pass_rate(self) -> float | None:
-        return round(100 * self.passed / self.answered, 1) if self.answered else None
+        return cut_rate(self.passed, self.answered)
 
 
 @dataclass

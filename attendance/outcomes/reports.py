@@ -215,8 +215,11 @@ def check_figures(data: dict, grades: list[str]) -> dict:
         elif (v["attended"] or 0) + (v["absent_excused"] or 0) + (v["absent_unexcused"] or 0) \
                 > v["members_total"]:
             errors.setdefault("absent_unexcused", "absent_over_members")
-    if v["key_cadres"] is not None and v["key_cadres"] > (v["attended"] or 0):
-        errors.setdefault("key_cadres", "over_attended")
+    # Key cadres taught may have made the study up: they are among those attending or made up
+    # (each counted once, in one of the two), not among those attending alone.
+    if v["key_cadres"] is not None and \
+            v["key_cadres"] > (v["attended"] or 0) + (v["makeup_done"] or 0):
+        errors.setdefault("key_cadres", "over_taught")
     if v["makeup_done"] is not None and \
             v["makeup_done"] > (v["absent_excused"] or 0) + (v["absent_unexcused"] or 0):
         errors.setdefault("makeup_done", "makeup_over_absent")

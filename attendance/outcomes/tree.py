@@ -7,30 +7,16 @@ from sqlalchemy.orm import Session
 from attendance.models import StudySession, Unit
 
 
-def closure(root_id: int | None):
-    """(ancestor_id, unit_id, depth) for every unit under ``root_id`` (the root included, at
-    depth 0) and each of its ancestors inside that subtree; every unit when ``root_id`` is None
-    (each root then starts its own tree). A unit's figures roll up by joining this on unit_id
-    and grouping by ancestor_id: the tree is small (thousands of units), so the join costs
-    little beside the member rows it sums."""
-    start = select(Unit.id.label("ancestor_id"), Unit.id.label("unit_id"),
-                   literal(0).label("depth"))
+def subtree(root_id: int | None):
+    """(unit_id, depth) for every unit under ``root_id`` (the root included, at depth 0); every
+    unit when ``root_id`` is None (each root at depth 0)."""
+    start = select(Unit.id.label("unit_id"), literal(0).label("depth"))
     start = start.where(Unit.id == root_id) if root_id is not None \
         else start.where(Unit.parent_id.is_(None))
-    # First the subtree with depths, then every (ancestor, descendant) pair inside it.
-    subtree = start.cte("subtree", recursive=True)
+    tree = start.cte("subtree", recursive=True)
     child = Unit.__table__.alias("child")
-    subtree = subtree.union_all(
-        select(subtree.c.ancestor_id, child.c.id, subtree.c.depth + 1)
-        .join(child, child.c.parent_id == subtree.c.unit_id))
-    pairs_start = select(subtree.c.unit_id.label("ancestor_id"),
-                         subtree.c.unit_id.label("unit_id"))
-    pairs = pairs_start.cte("unit_pairs", recursive=True)
-    below = Unit.__table__.alias("below")
-    pairs = pairs.union_all(
-        select(pairs.c.ancestor_id, below.c.id)
-        .join(below, below.c.parent_id == pairs.c.unit_id))
-    return subtree, pairs
+    return tree.union_all(select(child.c.id, tree.c.depth + 1)
+                          .join(child, child.c.parent_id == tree.c.unit_id))
 
 
 def family(session_id: int):

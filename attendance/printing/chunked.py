@@ -21,16 +21,20 @@ def parts(items: Iterable, size: int = PART) -> Iterator[list]:
 
 
 def write(out: BinaryIO, items: Iterable, build: Callable[[BinaryIO, list], list], *,
-          size: int = PART) -> list:
+          size: int = PART, keep: bool = True) -> list:
     """``build(file, part)`` writes one part's PDF and returns what it drew; the parts are
-    joined into ``out`` in order. Returns everything drawn. One part is written directly."""
+    joined into ``out`` in order. Returns everything drawn (``keep`` False: nothing, for a
+    national print whose 960,000 drawn cards would outweigh the part being drawn). One part
+    is written directly."""
     drawn: list = []
     with tempfile.TemporaryDirectory(prefix="diemcau-pdf-") as tmp:
         paths = []
         for index, part in enumerate(parts(items, size)):
             path = Path(tmp) / f"{index:05d}.pdf"
             with open(path, "wb") as handle:
-                drawn.extend(build(handle, part))
+                made = build(handle, part)
+            if keep:
+                drawn.extend(made)
             paths.append(path)
         if len(paths) <= 1:
             if not paths:  # nothing to draw: the builder's own "nothing here" page

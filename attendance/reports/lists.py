@@ -14,8 +14,9 @@ from sqlalchemy import literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import models
-from ..models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, LATE, Attendance, Category, Person,
-                      StudySession, Venue)
+from ..checkin.rule import ATTENDED, session_end
+from ..models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, IN_PERSON, LATE, ONLINE, Attendance,
+                      Category, Person, StudySession, Venue)
 
 BATCH = 2000  # rows per fetch from a server-side cursor
 
@@ -23,6 +24,8 @@ STATUS_LABELS = {
     "present": "Có mặt", LATE: "Đi muộn", ABSENT_EXCUSED: "Vắng có lý do",
     ABSENT_UNEXCUSED: "Vắng không lý do", None: "Chưa điểm danh",
 }
+
+MODE_LABELS = {IN_PERSON: "Trực tiếp", ONLINE: "Trực tuyến"}
 
 # HOOK(make-up, học bù): an absentee's make-up status comes from MakeupAttendance (one row per
 # person who made the session up) when that model exists; until then the "Học bù" column of
@@ -57,9 +60,26 @@ class LateArrival:
     category: str
     came_to: str  # the venue where they checked in
     at: datetime  # aware UTC
+    mode: str = IN_PERSON
 
 
-def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
+@dataclass(frozen=True)
+class EarlyLeaver:
+    venue_id: int  # the venue of the roster, as in the summary
+    venue: str
+    full_name: str
+    position: str
+    unit: str
+    category: str
+    mode: str
+    at: datetime  # arrival, aware UTC
+    left_at: datetime
+    minutes: int  # present, from the later of arrival and start to the exit
+
+
+def absentees(db: Session, session: StudySession,
+              venue_ids: list[int] | None = None) -> Iterator[Absentee]:
+    """Of the whole session, or of these venues of it (a page of the summary)."""
     made_up = _MAKEUP.id if _MAKEUP is not None else literal(None)
     query = (
         select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
@@ -69,7 +89,7 @@ def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
         .join(Category, Category.id == Person.category_id)
         .outerjoin(Attendance, (Attendance.person_id == Person.id)
                    & (Attendance.session_id == Person.session_id))
-        .where(Person.session_id == session.id,
+        .where(_people(session, venue_ids),
                or_(Attendance.id.is_(None),
                    Attendance.status.in_((ABSENT_EXCUSED, ABSENT_UNEXCUSED))))
         .order_by(Venue.position, Venue.id, Category.position, Category.id, Person.search_name,
@@ -82,11 +102,13 @@ def absentees(db: Session, session: StudySession) -> Iterator[Absentee]:
                        STATUS_LABELS[row[6]], row[7] or "", made_up_label(row[8]))
 
 
-def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
+def late_arrivals(db: Session, session: StudySession,
+                  venue_ids: list[int] | None = None) -> Iterator[LateArrival]:
+    """Of the whole session, or of the people invited to these venues of it."""
     came_to = aliased(Venue)
     query = (
         select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
-               Category.name, came_to.name, Attendance.at)
+               Category.name, came_to.name, Attendance.at, Attendance.mode)
         .select_from(Attendance)
         .join(Person, Person.id == Attendance.person_id)
         .join(Venue, Venue.id == Person.venue_id)
@@ -94,9 +116,43 @@ def late_arrivals(db: Session, session: StudySession) -> Iterator[LateArrival]:
         .join(Category, Category.id == Person.category_id)
         .where(Attendance.session_id == session.id, Attendance.status == LATE)
         .order_by(Venue.position, Venue.id, Attendance.at, Person.id))
+    if venue_ids is not None:
+        query = query.where(Person.venue_id.in_(venue_ids))
     for row in _stream(db, query):
         yield LateArrival(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
-                          row[7])
+                          row[7], row[8])
+
+
+def early_leavers(db: Session, session: StudySession,
+                  venue_ids: list[int] | None = None) -> Iterator[EarlyLeaver]:
+    """Those who came and left before the session's end (an exit scan or mark), of the whole
+    session or of the people invited to these venues of it."""
+    end = session_end(session)
+    query = (
+        select(Venue.id, Venue.name, Person.full_name, Person.position, Person.unit_name,
+               Category.name, Attendance.mode, Attendance.at, Attendance.left_at)
+        .select_from(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .join(Venue, Venue.id == Person.venue_id)
+        .join(Category, Category.id == Person.category_id)
+        .where(Attendance.session_id == session.id, Attendance.status.in_(ATTENDED),
+               Attendance.left_at.is_not(None), Attendance.left_at < end)
+        .order_by(Venue.position, Venue.id, Attendance.left_at, Person.id))
+    if venue_ids is not None:
+        query = query.where(Person.venue_id.in_(venue_ids))
+    for row in _stream(db, query):
+        start = max(row[7], session.starts_at)
+        minutes = max(0, int((row[8] - start).total_seconds() // 60))
+        yield EarlyLeaver(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5], row[6],
+                          row[7], row[8], minutes)
+
+
+def _people(session: StudySession, venue_ids: list[int] | None):
+    """The people of the session, or of a few of its venues (only the venues are named: given
+    both, SQLite walks the whole session's index; figures.summary.people_of)."""
+    if venue_ids is None:
+        return Person.session_id == session.id
+    return Person.venue_id.in_(venue_ids)
 
 
 def _stream(db: Session, query):

@@ -2,7 +2,9 @@
 same rows and columns in the consolidated report's page, CSV, XLSX and PDF, and the same
 figures as GET /api/v1/sessions/{id}/outcomes."""
 
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from attendance.outcomes.cascade import Cascade, UnitOutcome
 
@@ -72,3 +74,64 @@ def summary(cascade: Cascade) -> str:
             f"ủy tổ chức, {_n(t.classes_cells)} lớp do chi bộ tổ chức); quần chúng tham dự: "
             f"{_n(t.non_members)}. {len(cascade.finished)}/{len(cascade.units)} đơn vị đã hoàn "
             f"thành.")
+
+
+# The page lists every unit of a town (a hundred or two); past this many below the unit looked
+# at (a province's 1,700, a nation's 60,000), it lists that unit's own units, each one a link
+# to its own. The downloads always carry every unit.
+PAGE_UNITS = 300
+NOT_FINISHED_SHOWN = 100
+
+
+@dataclass
+class CascadeView:
+    """What the consolidated page shows of a cascade, looking at one unit of its tree."""
+
+    focus: UnitOutcome  # the unit looked at (its figures are the total row)
+    trail: list[UnitOutcome]  # the units above it, from the organizer unit down
+    units: list[UnitOutcome]  # the rows: its whole subtree, or only its own units
+    collapsed: bool  # only its own units: each with units below is a link to them
+    has_below: frozenset[int]
+    not_finished: list[UnitOutcome]  # the first NOT_FINISHED_SHOWN of its subtree
+    not_finished_count: int
+    subtree_count: int  # the units below the focus (with members), shown or not
+    depth: int  # the focus's depth: rows indent from there
+
+    @property
+    def at_top(self) -> bool:
+        return not self.trail
+
+
+def cascade_view(cascade: Cascade, focus_id: int | None = None, *,
+                 limit: int | None = None) -> CascadeView | None:
+    """The view from ``focus_id`` (None: the organizer unit, or every root); None when that
+    unit is not in the cascade's tree. ``limit``: PAGE_UNITS."""
+    limit = PAGE_UNITS if limit is None else limit
+    top_id = cascade.root.id if cascade.root is not None else None
+    if focus_id is not None and focus_id != top_id and focus_id not in cascade.by_id:
+        return None
+    focus_id = focus_id if focus_id is not None else top_id
+    children: dict[int | None, list[UnitOutcome]] = defaultdict(list)
+    for outcome in cascade.units:  # tree order: children in their order under each parent
+        parent = outcome.parent_id if outcome.parent_id in cascade.by_id else None
+        children[parent].append(outcome)
+    subtree, stack = [], list(reversed(children.get(focus_id, [])))
+    while stack:
+        outcome = stack.pop()
+        subtree.append(outcome)
+        stack.extend(reversed(children.get(outcome.unit_id, [])))
+    collapsed = len(subtree) > limit
+    shown = children.get(focus_id, []) if collapsed else subtree
+    focus = cascade.by_id[focus_id] if focus_id is not None and focus_id in cascade.by_id \
+        else cascade.total
+    trail, up = [], cascade.by_id.get(focus.parent_id) if focus_id != top_id else None
+    while up is not None:
+        trail.append(up)
+        up = cascade.by_id.get(up.parent_id) if up.unit_id != top_id else None
+    unfinished = [u for u in subtree if not u.finished]
+    return CascadeView(
+        focus=focus, trail=trail[::-1], units=shown, collapsed=collapsed,
+        has_below=frozenset(u.unit_id for u in shown if children.get(u.unit_id)),
+        not_finished=unfinished[:NOT_FINISHED_SHOWN], not_finished_count=len(unfinished),
+        subtree_count=len(subtree),
+        depth=focus.depth if focus_id is not None and focus is not cascade.total else -1)

@@ -17,22 +17,23 @@ from ..models import StudySession
 from . import lists
 from .csv import write_csv
 from .progress import Phase, Steps
-from .summary_cells import figures, local_time
-from .table import INT, RATE, TEXT, Column, Strong
+from .summary_cells import figure_columns, figures, final, local_time
+from .table import INT, TEXT, Column, Strong
 from .xlsx import XlsxBook
 
 WHATS = ("summary", "absentees", "late")
 FORMATS = ("csv", "xlsx", "pdf")
 TOTAL, SUBTOTAL = "Tổng cộng", "Cộng"
 
-FIGURE_COLUMNS = [
-    Column("Dự kiến", INT, 10), Column("Có mặt", INT, 10), Column("Đi muộn", INT, 10),
-    Column("Vắng có lý do", INT, 12), Column("Vắng không lý do", INT, 12),
-    Column("Chưa điểm danh", INT, 12), Column("Tỷ lệ có mặt", RATE, 11),
-    Column("Đã học bù", INT, 10),
-]
-SUMMARY_COLUMNS = [Column("Địa điểm", TEXT, 34), Column("Thành phần", TEXT, 44),
-                   *FIGURE_COLUMNS]
+WIDTHS = {"Vắng có lý do": 12, "Vắng không lý do": 12, "Chưa điểm danh": 12,
+          "Tỷ lệ có mặt": 11}
+
+
+def summary_columns(is_final: bool) -> list[Column]:
+    return [Column("Địa điểm", TEXT, 34), Column("Thành phần", TEXT, 44),
+            *figure_columns(WIDTHS, is_final=is_final)]
+
+
 ABSENTEE_COLUMNS = [
     Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), Column("Họ và tên", TEXT, 26),
     Column("Chức vụ", TEXT, 28), Column("Đơn vị", TEXT, 26), Column("Thành phần", TEXT, 30),
@@ -41,22 +42,30 @@ ABSENTEE_COLUMNS = [
 LATE_COLUMNS = [
     Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), Column("Họ và tên", TEXT, 26),
     Column("Chức vụ", TEXT, 28), Column("Đơn vị", TEXT, 26), Column("Thành phần", TEXT, 30),
-    Column("Điểm danh tại", TEXT, 30), Column("Giờ đến", TEXT, 9),
+    Column("Điểm danh tại", TEXT, 30), Column("Hình thức", TEXT, 12), Column("Giờ đến", TEXT, 9),
 ]
-# A venue's own sheet: its categories, then its absentees and late arrivals.
-VENUE_COLUMNS = [Column("Thành phần", TEXT), *FIGURE_COLUMNS]
+LEFT_COLUMNS = [
+    Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), Column("Họ và tên", TEXT, 26),
+    Column("Chức vụ", TEXT, 28), Column("Đơn vị", TEXT, 26), Column("Thành phần", TEXT, 30),
+    Column("Hình thức", TEXT, 12), Column("Giờ đến", TEXT, 9), Column("Giờ về", TEXT, 9),
+    Column("Số phút có mặt", INT, 10),
+]
+# A venue's own sheet: its categories, then its absentees, late arrivals and early leavers.
 VENUE_ABSENTEE_COLUMNS = [Column(c.title, c.kind) for c in ABSENTEE_COLUMNS[2:]]
 VENUE_LATE_COLUMNS = [Column(c.title, c.kind) for c in LATE_COLUMNS[2:]]
-VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10]
+VENUE_LEFT_COLUMNS = [Column(c.title, c.kind) for c in LEFT_COLUMNS[2:]]
+VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10, 12, 12, 12]
 
 
-def summary_rows(summary: Summary, phase: Phase | None = None) -> Iterator[tuple]:
+def summary_rows(summary: Summary, is_final: bool = False,
+                 phase: Phase | None = None) -> Iterator[tuple]:
     """Per venue its categories and a subtotal, then the grand total."""
     for row in (phase.each(summary.venues) if phase else summary.venues):
         for category in row.categories:
-            yield (row.venue.name, category.category.name, *figures(category.figures))
-        yield Strong((row.venue.name, SUBTOTAL, *figures(row.totals)))
-    yield Strong((TOTAL, "", *figures(summary.totals)))
+            yield (row.venue.name, category.category.name,
+                   *figures(category.figures, is_final=is_final))
+        yield Strong((row.venue.name, SUBTOTAL, *figures(row.totals, is_final=is_final)))
+    yield Strong((TOTAL, "", *figures(summary.totals, is_final=is_final)))
 
 
 def absentee_rows(absentees, *, venue: bool = True) -> Iterator[tuple]:
@@ -68,7 +77,14 @@ def absentee_rows(absentees, *, venue: bool = True) -> Iterator[tuple]:
 def late_rows(arrivals, session: StudySession, *, venue: bool = True) -> Iterator[tuple]:
     for number, a in enumerate(arrivals, start=1):
         values = (a.full_name, a.position, a.unit, a.category, a.came_to,
-                  local_time(a.at, session))
+                  lists.MODE_LABELS[a.mode], local_time(a.at, session))
+        yield (number, a.venue, *values) if venue else values
+
+
+def left_rows(leavers, session: StudySession, *, venue: bool = True) -> Iterator[tuple]:
+    for number, a in enumerate(leavers, start=1):
+        values = (a.full_name, a.position, a.unit, a.category, lists.MODE_LABELS[a.mode],
+                  local_time(a.at, session), local_time(a.left_at, session), a.minutes)
         yield (number, a.venue, *values) if venue else values
 
 
@@ -86,8 +102,9 @@ def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryI
         steps = Steps(progress)
         if what == "summary":
             summary = summarize(db, session)
-            rows = summary_rows(summary, steps.phase(5, 99, len(summary.venues)))
-            write_csv(out, SUMMARY_COLUMNS, rows, dialect=dialect)
+            is_final = final(summary.totals)
+            rows = summary_rows(summary, is_final, steps.phase(5, 99, len(summary.venues)))
+            write_csv(out, summary_columns(is_final), rows, dialect=dialect)
         elif what == "absentees":
             rows = _listed(db, session, what, steps).each(lists.absentees(db, session))
             write_csv(out, ABSENTEE_COLUMNS, absentee_rows(rows), dialect=dialect)
@@ -129,19 +146,23 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
     as the sheets are written, so 99 % is near the end)."""
     steps = Steps(progress)
     summary = summarize(db, session)
+    is_final = final(summary.totals)
+    columns = summary_columns(is_final)
+    venue_columns = [Column("Thành phần", TEXT), *columns[2:]]
     steps.at(5)
     book = XlsxBook(letterhead)
-    sheet = book.sheet("Tổng hợp", [c.width for c in SUMMARY_COLUMNS], freeze="C2",
+    sheet = book.sheet("Tổng hợp", [c.width for c in columns], freeze="C2",
                        heading=("TỔNG HỢP KẾT QUẢ THAM DỰ", _name(session)))
-    sheet.table(SUMMARY_COLUMNS, summary_rows(summary))
+    sheet.table(columns, summary_rows(summary, is_final))
     sheet.close()
     absent = lists.VenueGroups(lists.absentees(db, session))
     late = lists.VenueGroups(lists.late_arrivals(db, session))
+    left = lists.VenueGroups(lists.early_leavers(db, session))
     for row in steps.phase(5, 99, len(summary.venues)).each(summary.venues):
         sheet = book.sheet(row.venue.name, VENUE_WIDTHS)
-        sheet.table(VENUE_COLUMNS, [(c.category.name, *figures(c.figures))
+        sheet.table(venue_columns, [(c.category.name, *figures(c.figures, is_final=is_final))
                                     for c in row.categories])
-        sheet.row(VENUE_COLUMNS, Strong((SUBTOTAL, *figures(row.totals))))
+        sheet.row(venue_columns, Strong((SUBTOTAL, *figures(row.totals, is_final=is_final))))
         sheet.blank()
         sheet.title("Danh sách vắng mặt")
         sheet.table(VENUE_ABSENTEE_COLUMNS,
@@ -150,6 +171,10 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
         sheet.title("Danh sách đi muộn")
         sheet.table(VENUE_LATE_COLUMNS,
                     late_rows(late.take(row.venue.id), session, venue=False))
+        sheet.blank()
+        sheet.title("Danh sách ra về sớm")
+        sheet.table(VENUE_LEFT_COLUMNS,
+                    left_rows(left.take(row.venue.id), session, venue=False))
         sheet.close()
     book.save(out)
 

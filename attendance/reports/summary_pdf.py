@@ -18,27 +18,38 @@ from . import lists
 from .document import PartyDocument, dateline_date, number_format, percent_format
 from .letterhead import letterhead_for
 from .progress import Phase, Steps
-from .summary_cells import figures, local_time
-from .table import INT, RATE, TEXT, Column, Strong, rate
+from .summary_cells import figure_columns, figures, final, local_time
+from .table import INT, TEXT, Column, Strong, rate
 from .wording import lower_first, plan_citation, session_name
 
 CHART_MAX = 30  # venues drawn one bar each; above that, the lowest ones
 THRESHOLD = 0.95
 
-_FIGS = [Column("Dự kiến", INT, 10), Column("Có mặt", INT, 10), Column("Đi muộn", INT, 9),
-         Column("Vắng có lý do", INT, 10), Column("Vắng không lý do", INT, 11),
-         Column("Chưa điểm danh", INT, 11), Column("Tỷ lệ có mặt", RATE, 14),
-         Column("Đã học bù", INT, 9)]
-VENUE_TABLE = [Column("STT", INT, 7), Column("Địa điểm", TEXT, 30), *_FIGS]
-CATEGORY_TABLE = [Column("Thành phần", TEXT, 37), *_FIGS]
+# A4 upright: "Trực tiếp" (present less online) is left to the reader; the text says it.
+_WIDTHS = {"Dự kiến": 9, "Có mặt": 8, "Trực tuyến": 10, "Đi muộn": 10, "Ra về sớm": 8,
+           "Vắng có lý do": 9, "Vắng không lý do": 10, "Chưa điểm danh": 10,
+           "Tỷ lệ có mặt": 11, "Đã học bù": 8}
+_SKIP = ("Trực tiếp",)
+
+
+def _figs(is_final: bool) -> list[Column]:
+    return figure_columns(_WIDTHS, is_final=is_final, skip=_SKIP)
+
+
 ABSENT_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 26),
                 Column("Chức vụ, đơn vị", TEXT, 34),
                 Column("Địa điểm", TEXT, 24), Column("Tình trạng, lý do", TEXT, 28),
                 Column("Học bù", TEXT, 12)]
 LATE_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 28),
               Column("Chức vụ, đơn vị", TEXT, 40),
-              Column("Điểm danh tại", TEXT, 30), Column("Giờ đến", TEXT, 12)]
-LISTS = {"absentees": "người vắng mặt tại {name}", "late": "người đi muộn tại {name}"}
+              Column("Điểm danh tại", TEXT, 30), Column("Hình thức", TEXT, 12),
+              Column("Giờ đến", TEXT, 12)]
+LEFT_TABLE = [Column("STT", INT, 8), Column("Họ và tên", TEXT, 28),
+              Column("Chức vụ, đơn vị", TEXT, 36), Column("Hình thức", TEXT, 12),
+              Column("Giờ đến", TEXT, 10), Column("Giờ về", TEXT, 10),
+              Column("Số phút có mặt", INT, 12)]
+LISTS = {"absentees": "người vắng mặt tại {name}", "late": "người đi muộn tại {name}",
+         "left_early": "người ra về sớm tại {name}"}
 
 
 def write_pdf(db: Session, session: StudySession, what: str, out: BinaryIO, *,
@@ -56,13 +67,17 @@ def write_pdf(db: Session, session: StudySession, what: str, out: BinaryIO, *,
         doc = PartyDocument(letterhead, "BÁO CÁO", f"Kết quả tham dự {name}")
         totals = _summary(doc, db, session, letterhead)
         steps.at(5)
-        rows = steps.phase(5, 40, _listed(totals, "absentees") + _listed(totals, "late"))
+        rows = steps.phase(5, 40, _listed(totals, "absentees") + _listed(totals, "late")
+                           + totals.left_early)
         doc.closing(f"Trên đây là báo cáo kết quả tham dự hội nghị của {letterhead.speaker} "
-                    f"(danh sách người vắng mặt và người đi muộn kèm theo)./.")
+                    f"(danh sách người vắng mặt, người đi muộn và người ra về sớm kèm "
+                    f"theo)./.")
         doc.annex("DANH SÁCH", LISTS["absentees"].format(name=name), report)
         _absentees(doc, db, session, rows)
         doc.annex("DANH SÁCH", LISTS["late"].format(name=name), report)
         _late(doc, db, session, rows)
+        doc.annex("DANH SÁCH", LISTS["left_early"].format(name=name), report)
+        _left(doc, db, session, rows)
     else:
         doc = PartyDocument(letterhead, "DANH SÁCH", LISTS[what].format(name=name),
                             attached_to=f"Kèm theo {report}")
@@ -82,7 +97,9 @@ def _listed(totals: Figures, what: str) -> int:
 def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead) -> Figures:
     summary = summarize(db, session)
     t = summary.totals
+    is_final = final(t)
     points = sum(1 for v in summary.venues if v.venue.kind != HALL)
+    hall = sum(v.totals.present_in_person for v in summary.venues if v.venue.kind == HALL)
     start = session.local_start
     plan = plan_citation(session)
     mode = f" theo hình thức {lower_first(session.mode)}" if session.mode else ""
@@ -91,18 +108,25 @@ def _summary(doc: PartyDocument, db: Session, session: StudySession, letterhead)
         f"{session_name(session)}{mode}, gồm {len(summary.venues) - points} hội trường và "
         f"{number_format(points)} điểm cầu. Kết quả tham dự như sau:")
     doc.heading("1. Tổng hợp chung")
+    unmarked = "" if is_final else f"; chưa điểm danh: {number_format(t.not_checked_in)}"
     doc.paragraph(
         f"Tổng số đại biểu dự kiến: {number_format(t.expected)}; có mặt: "
-        f"{number_format(t.present)}, đạt {percent_format(rate(t.present, t.expected))} "
-        f"(trong đó đi muộn: {number_format(t.late)}); vắng có lý do: "
-        f"{number_format(t.absent_excused)}; vắng không lý do: "
-        f"{number_format(t.absent_unexcused)}; chưa điểm danh: {number_format(t.not_checked_in)}.")
+        f"{number_format(t.present)}, đạt {percent_format(rate(t.present, t.expected))}, "
+        f"trong đó tại hội trường: {number_format(hall)}, tại các điểm cầu: "
+        f"{number_format(t.present_in_person - hall)}, trực tuyến: "
+        f"{number_format(t.present_online)}; đi muộn: {number_format(t.late)}; ra về sớm: "
+        f"{number_format(t.left_early)}; vắng có lý do: {number_format(t.absent_excused)}; "
+        f"vắng không lý do: {number_format(t.absent_unexcused)}{unmarked}.")
     doc.heading("2. Kết quả theo địa điểm")
-    rows = [(n, r.venue.name, *figures(r.totals)) for n, r in enumerate(summary.venues, 1)]
-    doc.table(VENUE_TABLE, [*rows, Strong((None, "Tổng cộng", *figures(t)))])
+    cells = dict(is_final=is_final, skip=_SKIP)
+    rows = [(n, r.venue.name, *figures(r.totals, **cells))
+            for n, r in enumerate(summary.venues, 1)]
+    doc.table([Column("STT", INT, 8), Column("Địa điểm", TEXT, 25), *_figs(is_final)],
+              [*rows, Strong((None, "Tổng cộng", *figures(t, **cells)))])
     _chart(doc, summary)
     doc.heading("3. Kết quả theo thành phần")
-    doc.table(CATEGORY_TABLE, _by_category(summary))
+    doc.table([Column("Thành phần", TEXT, 33), *_figs(is_final)],
+              _by_category(summary, cells))
     return t
 
 
@@ -116,7 +140,7 @@ def _chart(doc: PartyDocument, summary) -> None:
                    threshold=THRESHOLD)
 
 
-def _by_category(summary):
+def _by_category(summary, cells):
     """Each category summed over the venues of its kind; the hall's first."""
     totals: dict[int, tuple] = {}
     for row in summary.venues:
@@ -124,8 +148,8 @@ def _by_category(summary):
             name, figs = totals.setdefault(c.category.id, (c.category.name, Figures()))
             figs.add(c.figures)
     for name, figs in totals.values():
-        yield (name, *figures(figs))
-    yield Strong(("Tổng cộng", *figures(summary.totals)))
+        yield (name, *figures(figs, **cells))
+    yield Strong(("Tổng cộng", *figures(summary.totals, **cells)))
 
 
 def _absentees(doc: PartyDocument, db: Session, session: StudySession, phase: Phase) -> None:
@@ -136,9 +160,17 @@ def _absentees(doc: PartyDocument, db: Session, session: StudySession, phase: Ph
 
 
 def _late(doc: PartyDocument, db: Session, session: StudySession, phase: Phase) -> None:
-    rows = ((n, a.full_name, _joined(a.position, a.unit), a.came_to, local_time(a.at, session))
+    rows = ((n, a.full_name, _joined(a.position, a.unit), a.came_to,
+             lists.MODE_LABELS[a.mode], local_time(a.at, session))
             for n, a in enumerate(phase.each(lists.late_arrivals(db, session)), 1))
     doc.table(LATE_TABLE, rows, empty="Không có người đi muộn.")
+
+
+def _left(doc: PartyDocument, db: Session, session: StudySession, phase: Phase) -> None:
+    rows = ((n, a.full_name, _joined(a.position, a.unit), lists.MODE_LABELS[a.mode],
+             local_time(a.at, session), local_time(a.left_at, session), a.minutes)
+            for n, a in enumerate(phase.each(lists.early_leavers(db, session)), 1))
+    doc.table(LEFT_TABLE, rows, empty="Không có người ra về sớm.")
 
 
 def _joined(first: str, second: str) -> str:

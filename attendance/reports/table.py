@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from attendance.numbers import cut
+
 TEXT, INT, RATE = "text", "int", "rate"  # RATE values are fractions (0.975), or None
 # A percentage as units publish it: a Decimal with two decimals (95.56), or None.
 PUBLISHED = "published"
@@ -24,11 +26,11 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 
 def percent(value: float | None) -> str:
-    """A rate as text, e.g. 97.56 (two decimals as units publish them, no sign; empty when
-    there is no rate)."""
-    return "" if value is None else f"{100 * value:.2f}"
+    """A rate as text, e.g. 97.56 (cut to two decimals as units publish them, no sign; empty
+    when there is no rate)."""
+    return "" if value is None else f"{cut(100 * value):.2f}"
 
 
 def published(value) -> str:
     """A published rate as text in files: 95.56 (empty when there is no rate)."""
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else f"{cut(value):.2f}"

@@ -25,6 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from attendance.numbers import cut
+
 from .cells import text
 from .table import INT, PUBLISHED, RATE, Column, Strong
 
@@ -114,8 +116,8 @@ class Sheet:
     def _value(self, column: Column, value, strong: bool):
         if value is None:
             return None
-        if column.kind == RATE:
-            return self._cell(float(value), number_format=RATE_FORMAT,
+        if column.kind == RATE:  # cut first: Excel's 0.00% would round 95.569 up
+            return self._cell(float(cut(100 * value)) / 100, number_format=RATE_FORMAT,
                               font=_BOLD if strong else None)
         if column.kind == PUBLISHED:  # 95.56 -> 0.9556 shown as 95.56%
             return self._cell(float(value) / 100, number_format=PUBLISHED_FORMAT,

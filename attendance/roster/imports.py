@@ -19,6 +19,7 @@ from attendance.errors import DomainError
 from attendance.models import Person, StudySession, User
 from attendance.roster import reimport
 from attendance.roster.people import RowChecker
+from attendance.roster.unit_lookup import describe
 from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
 from attendance.text import clean
 
@@ -27,12 +28,14 @@ HEADERS = {
     "full_name": "Họ và tên", "position": "Chức vụ", "unit": "Đơn vị",
     "category": "Thành phần", "venue": "Địa điểm", "phone": "Số điện thoại",
     "party_member": "Đảng viên", "member_no": "Số thẻ đảng viên", "birth_date": "Ngày sinh",
+    "unit_code": "Mã đơn vị",
     "cccd": "Số CCCD",
 }
 ALIASES = {
     "full_name": {"fullname", "name", "hovaten", "hoten"},
     "position": {"position", "chucvu"},
-    "unit": {"unit", "unitname", "donvi"},
+    "unit": {"unit", "unitname", "donvi", "tendonvi"},
+    "unit_code": {"unitcode", "madonvi"},  # exact where names repeat across wards
     "category": {"category", "thanhphan"},
     "venue": {"venue", "diadiem", "diemcau"},
     "phone": {"phone", "sodienthoai", "dienthoai", "sdt"},
@@ -57,6 +60,8 @@ class PreviewRow:
     # Names the file spelt otherwise (without diacritics, other case) and what they matched,
     # by field: shown in the preview so that a loose match is seen, not silently taken.
     matched: dict[str, str] = field(default_factory=dict)
+    # An ambiguous unit name's candidates ("ambiguous_unit"), named in the row's problem.
+    unit_candidates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -96,7 +101,7 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
         data_row = dict(full_name=values["full_name"], position=values.get("position", ""),
                         unit_name=values.get("unit", ""), phone=values.get("phone", ""),
                         category=values["category"], venue=values["venue"])
-        for name in ("party_member", "member_no", "birth_date", "cccd"):
+        for name in ("party_member", "member_no", "birth_date", "unit_code", "cccd"):
             if name in values:
                 data_row[name] = values[name]
         person, errors = checker.check(data_row)
@@ -107,7 +112,8 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
         if action == reimport.ADD:
             checker.remember(person)
         preview.rows.append(PreviewRow(number, values, list(errors.values()), person, action,
-                                       existing, changes, _loose_matches(session, values, person)))
+                                       existing, changes, _loose_matches(session, values, person),
+                                       [describe(unit) for unit in checker.candidates]))
     if not preview.rows:
         raise DomainError("empty_file")
     return preview
@@ -147,7 +153,7 @@ def template_rows(session: StudySession) -> list[list[str]]:
     venue = session.venues[0] if session.venues else None
     categories = session.categories_for(venue.kind) if venue else []
     example = {"full_name": "Nguyễn Văn An", "position": "Bí thư chi bộ",
-               "unit": "Chi bộ Cơ quan Thị ủy",
+               "unit": "Chi bộ Cơ quan Thị ủy", "unit_code": "",
                "category": categories[0].name if categories else "",
                "venue": venue.name if venue else "", "phone": "0912345678",
                "party_member": "có", "member_no": "", "birth_date": "", "cccd": ""}
@@ -168,7 +174,7 @@ def template_xlsx(session: StudySession) -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (28, 22, 28, 40, 30, 16, 11, 18, 12)):
+    for letter, width in zip("ABCDEFGHIJ", (28, 22, 28, 40, 30, 16, 11, 18, 12, 14)):
         sheet.column_dimensions[letter].width = width
     sheet["F2"].number_format = "@"  # keep the phone's leading zero
     out = io.BytesIO()

@@ -27,6 +27,7 @@ from attendance.members.fields import parse_birth_date
 from attendance.members.links import MemberLinker
 from attendance.permissions import assigned_venue_id, can_read_all
 from attendance.text import clean, fold, normalize_phone
+from attendance.roster.unit_lookup import UnitLookup
 
 MAX_NAME = 200
 MAX_TEXT = 300  # position and unit name, as the columns allow
@@ -92,7 +93,8 @@ class RowChecker:
         self._categories_by_name = defaultdict(list)
         for category in session.categories:
             self._categories_by_name[fold(category.name)].append(category)
-        self._units: dict[str, int | None] = {}
+        self.units = UnitLookup(db, session.organizer_unit_id)
+        self.candidates: list[Unit] = []  # the last row's units of an ambiguous name
         self.linker = MemberLinker(db)
         self.known = _Known()
         query = select(Person.search_name, Person.phone, Person.unit_name,
@@ -117,6 +119,7 @@ class RowChecker:
             errors["position"] = "too_long"
         if len(unit_name) > MAX_TEXT:
             errors["unit_name"] = "too_long"
+        unit_id, unit_name = self._unit(clean(data.get("unit_code")), unit_name, errors)
         venue = self._venue(data, errors)
         category = self._category(data, venue, errors)
         phone = normalize_phone(data.get("phone"))
@@ -126,7 +129,7 @@ class RowChecker:
         if party_member is None:
             errors["party_member"] = "bad_party_member"
         values = dict(full_name=full_name, search_name=fold(full_name), position=position,
-                      unit_name=unit_name, unit_id=self._unit_id(unit_name), phone=phone or "",
+                      unit_name=unit_name, unit_id=unit_id, phone=phone or "",
                       party_member=bool(party_member),
                       category_id=category.id if category else None,
                       venue_id=venue.id if venue else None)
@@ -213,12 +216,29 @@ class RowChecker:
             errors["category_id"] = "category_not_for_venue"
         return category
 
-    def _unit_id(self, unit_name: str) -> int | None:
-        if not unit_name:
-            return None
-        if unit_name not in self._units:
-            self._units[unit_name] = self.db.scalar(select(Unit.id).where(Unit.name == unit_name))
-        return self._units[unit_name]
+    def _unit(self, code: str, name: str, errors: dict) -> tuple[int | None, str]:
+        """The unit a row belongs to and the name printed for it. A code (its own column, or
+        typed in the unit's place) is exact; a name is taken only when one unit of the
+        session's part of the tree bears it. A name of no unit is a guest's office: kept as
+        text, with no unit."""
+        self.candidates = []
+        if code:
+            found = self.units.by_code(code)
+            if found.unit is None:
+                errors["unit_code"] = found.error
+                return None, name
+            return found.unit.id, name or found.unit.name
+        if not name:
+            return None, name
+        found = self.units.by_name(name)
+        if found.error:
+            errors["unit_name"], self.candidates = found.error, found.candidates
+            return None, name
+        if found.unit is None:
+            by_code = self.units.by_code(name)
+            if by_code.unit is not None:
+                return by_code.unit.id, by_code.unit.name
+        return (found.unit.id if found.unit else None), name
 
 
 def add_person(db: Session, session: StudySession, data: dict, *, now: datetime,

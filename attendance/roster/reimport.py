@@ -11,8 +11,9 @@ from attendance.models import Person, StudySession
 ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
 # A person's field -> the file's column that sets it; a column missing from the file changes
 # nothing, so a file of names and phones never clears positions or units.
-FIELD_COLUMNS = {"full_name": "full_name", "position": "position", "unit_name": "unit",
-                 "unit_id": "unit", "phone": "phone", "party_member": "party_member",
+FIELD_COLUMNS = {"full_name": "full_name", "position": "position",
+                 "unit_name": ("unit", "unit_code"), "unit_id": ("unit", "unit_code"),
+                 "phone": "phone", "party_member": "party_member",
                  "category_id": "category", "venue_id": "venue", "birth_date": "birth_date",
                  "member_id": "member_no", "cccd_hash": "cccd"}
 SHOWN = ("full_name", "position", "unit_name", "phone", "party_member", "category_id",
@@ -57,7 +58,8 @@ class Matcher:
     def changes(self, person: Person, values: dict) -> list[str]:
         found = []
         for name, column in FIELD_COLUMNS.items():
-            if column not in self.columns and not (name == "member_id" and "birth_date"
+            columns = set(column) if isinstance(column, tuple) else {column}
+            if not columns & self.columns and not (name == "member_id" and "birth_date"
                                                    in self.columns):
                 continue
             if name == "member_id" and values.get(name) is None:

@@ -26,6 +26,13 @@ class Checks:
             self.errors[field] = "too_long"
         return value
 
+    def link(self, field, value, limit=500) -> str:
+        """An http(s) address (a meeting link), or empty: people are sent on to it."""
+        value = self.text(field, value, limit)
+        if value and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value, re.IGNORECASE):
+            self.errors[field] = "bad_link"
+        return value
+
     def number(self, field, value, maximum, blank=None) -> int | None:
         """A non-negative integer, given as int or text; ``blank`` when empty."""
         if isinstance(value, str):

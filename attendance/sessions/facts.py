@@ -10,7 +10,7 @@ from .. import audit
 from ..errors import Forbidden, ValidationError
 from ..models import Document, StudySession, Unit, User
 from ..models.sessions import WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN
-from ..permissions import can_manage_unit, unit_is_under
+from ..permissions import can_follow_on, can_manage_unit, unit_is_under
 from ..text import clean
 from .checks import MAX_MINUTES, Checks, changes, jsonable, merge
 
@@ -21,7 +21,7 @@ SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
     late_grace_minutes=15, checkin_opens_minutes=90, checkin_closes_minutes=240,
     rehearsal_minutes=60,  # the bridge points' connection rehearsal, before the start
-    report_deadline=None, presenter="", mode="", require_presence=True,
+    report_deadline=None, presenter="", mode="", require_presence=True, video_url="",
     # Its identity: who organises it, under which plan, who signs, who receives (Nơi nhận,
     # one per line; empty: derived from the unit tree when printed), and the main session a
     # follow-on class (lớp ở cơ sở) belongs to.
@@ -97,6 +97,7 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
         plan_number=check.text("plan_number", values["plan_number"], 60),
         presenter=check.text("presenter", values["presenter"], 300),
         mode=check.text("mode", values["mode"], 200),
+        video_url=check.link("video_url", values["video_url"]),
         require_presence=bool(values["require_presence"]),
         starts_at=check.moment("starts_at", values["starts_at"], required=True),
         ends_at=check.moment("ends_at", values["ends_at"]),
@@ -164,8 +165,10 @@ def _check_identity(db: Session, values: dict, *, actor: User | None,
     parent_id = values["parent_session_id"]
     if parent_id is not None:
         parent = db.get(StudySession, parent_id)
-        if parent is None or (session is not None and parent_id == session.id):
-            errors["parent_session_id"] = "session_not_found"
+        if parent is None or (session is not None and parent_id == session.id) or (
+                actor is not None and not can_follow_on(actor, parent)
+                and (session is None or session.parent_session_id != parent_id)):
+            errors["parent_session_id"] = "session_not_found"  # unseen is as not there
         elif parent.parent_session_id is not None:
             errors["parent_session_id"] = "parent_is_follow_on"
         elif unit is not None and parent.organizer_unit_id is not None and not unit_is_under(

@@ -17,7 +17,7 @@ from ..models import (
     User,
     Venue,
 )
-from ..permissions import can_read_venue
+from ..permissions import can_follow_on, can_read_venue
 
 
 def visible_venues(user: User, session: StudySession) -> list[Venue]:
@@ -48,6 +48,44 @@ def visible_sessions(db: Session, user: User) -> list[tuple[StudySession, int]]:
              .outerjoin(venue_count, venue_count.c.session_id == StudySession.id)
              .order_by(StudySession.starts_at.desc(), StudySession.id.desc()))
     return [(session, count) for session, count in db.execute(scoped(query, user))]
+
+
+@dataclass
+class SessionRow:
+    """A row of the session list: a session, its venue count, and the follow-on classes of it
+    the user may see (shown folded under it, not as a wall of rows beside it)."""
+
+    session: StudySession
+    venue_count: int
+    classes: list["SessionRow"] = field(default_factory=list)
+
+
+def session_rows(db: Session, user: User) -> list[SessionRow]:
+    """``visible_sessions`` with each follow-on class under its main session, oldest class
+    first; a class whose main session the user cannot see stands on its own row."""
+    visible = visible_sessions(db, user)
+    rows = {session.id: SessionRow(session, count) for session, count in visible}
+    top = []
+    for session, _ in visible:
+        parent = rows.get(session.parent_session_id)
+        if parent is None:
+            top.append(rows[session.id])
+        else:
+            parent.classes.insert(0, rows[session.id])  # visible is newest first
+    return top
+
+
+def parent_choices(db: Session, user: User,
+                   session: StudySession | None = None) -> list[StudySession]:
+    """Main sessions ``session`` (or a new one) may be a follow-on class of, newest first: those
+    the user may hang a class under; a session's own current parent is always offered, so
+    editing never drops it."""
+    query = (select(StudySession).where(StudySession.parent_session_id.is_(None))
+             .order_by(StudySession.starts_at.desc(), StudySession.id.desc()))
+    if session is not None:
+        query = query.where(StudySession.id != session.id)
+    current = session.parent_session_id if session is not None else None
+    return [s for s in db.scalars(query) if s.id == current or can_follow_on(user, s)]
 
 
 @dataclass

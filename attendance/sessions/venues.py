@@ -14,7 +14,7 @@ from ..text import fold, normalize_phone
 from .checks import MAX_POSITION, Checks, changes, merge
 
 VENUE_DEFAULTS = dict(kind=BRIDGE_POINT, name="", address="", unit_id=None,
-                      coordinator_name="", coordinator_phone="", position=None)
+                      coordinator_name="", coordinator_phone="", position=None, video_url="")
 
 
 def add_venue(db: Session, session: StudySession, *, now: datetime, actor: User | None,
@@ -69,6 +69,7 @@ def _check_venue(db: Session, session: StudySession, venue: Venue | None, values
         kind=check.choice("kind", values["kind"], VENUE_KINDS),
         name=check.text("name", values["name"], 200, required=True),
         address=check.text("address", values["address"], 300),
+        video_url=check.link("video_url", values["video_url"]),
         coordinator_name=check.text("coordinator_name", values["coordinator_name"], 200),
         coordinator_phone=normalize_phone(values["coordinator_phone"]),
         position=check.number("position", values["position"], MAX_POSITION),

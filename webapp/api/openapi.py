@@ -205,11 +205,15 @@ READ_PATHS = {
 
 # ---- Routes of other packages (webapp/checkin, webapp/summary): adjust with them. ----------
 
-FIGURE_NAMES = ["expected", "invited", "present", "late", "absent_excused", "absent_unexcused",
-                "not_checked_in", "made_up"]
+FIGURE_NAMES = ["expected", "invited", "present", "present_online", "present_in_person",
+                "late", "left_early", "absent_excused", "absent_unexcused", "not_checked_in",
+                "not_marked", "made_up"]
 FIGURES = {"type": "object", "required": FIGURE_NAMES + ["rate"],
-           "description": "present counts everyone checked in (late included); late is the "
-                          "part of them that came late",
+           "description": "present counts everyone checked in (late included), in person "
+                          "and online; present_online and present_in_person split it; late "
+                          "is the part of them that came late; left_early those who came "
+                          "and left before the end; not_marked (= not_checked_in) those "
+                          "invited with no record yet (0 once the roll is closed)",
            "properties": {**{name: INTEGER for name in FIGURE_NAMES},
                           "rate": _nullable({"type": "number",
                                              "description": "present / expected, %"})}}
@@ -301,7 +305,7 @@ OTHER_SCHEMAS = {
         _ref("Figures")]},
     "SummaryVenue": _object(
         ["id", "name", "kind", "categories", "totals"], id=INTEGER, name=STRING,
-        kind=VENUE_KIND, readiness=STRING, signed_off=BOOLEAN,
+        kind=VENUE_KIND, readiness=STRING, signed_off=BOOLEAN, roll_closed=BOOLEAN,
         categories={"type": "array", "items": _ref("SummaryCategory")},
         totals=_ref("Figures")),
     "ExportRequest": _object(
@@ -383,6 +387,7 @@ OTHER_PATHS = {
 }
 
 from .openapi_outcomes import OUTCOME_PATHS, OUTCOME_SCHEMAS  # noqa: E402 (uses the helpers)
+from .openapi_presence import PRESENCE_PATHS, PRESENCE_SCHEMAS  # noqa: E402
 
 # ---- The document ---------------------------------------------------------------------------
 
@@ -405,7 +410,7 @@ SPEC = {
     "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     "tags": [{"name": "sessions"}, {"name": "set-up"}, {"name": "check-in"},
              {"name": "summary"}, {"name": "outcomes"}, {"name": "jobs"}],
-    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS},
+    "paths": {**READ_PATHS, **SETUP_PATHS, **OTHER_PATHS, **OUTCOME_PATHS, **PRESENCE_PATHS},
     "components": {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -413,7 +418,8 @@ SPEC = {
             "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
                            "description": "browser login; POST also needs X-CSRFToken"},
         },
-        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS},
+        "schemas": {**READ_SCHEMAS, **SETUP_SCHEMAS, **OTHER_SCHEMAS, **OUTCOME_SCHEMAS,
+                    **PRESENCE_SCHEMAS},
         "responses": RESPONSES,
     },
 }

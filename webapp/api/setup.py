@@ -17,6 +17,7 @@ from attendance.roster import imports as roster_import
 from ..checkin import card_key
 from ..errors import json_error, message
 from ..extensions import db
+from ..imports import row_problems
 from ..loading import session_or_404
 from . import serialize
 from .views import session as session_view
@@ -94,7 +95,7 @@ class _Body:
             return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 \
                 else _raise()
         except ValueError:
-            self.errors[name] = "bad_date"
+            self.errors[name] = "bad_iso_date"  # the API's own format, not the pages' dd/mm
             return None
 
     def moment(self, key: str) -> datetime | None:
@@ -107,7 +108,7 @@ class _Body:
                 moment = moment.replace(tzinfo=ZONE)  # a local time of the session's zone
             return moment.astimezone(timezone.utc)
         except (ValueError, OverflowError):
-            self.errors[key] = "bad_time"
+            self.errors[key] = "bad_moment"
             return None
 
     def items(self, key: str) -> list[dict]:
@@ -217,8 +218,8 @@ def import_roster(session_id: int):
                                               mode=mode, key=card_key())
         if preview.bad_rows:
             return json_error("bad_rows", 422, text=message("bad_rows", count=len(
-                preview.bad_rows)), rows=[{"row": row.number, "errors": [
-                    message(code) for code in row.errors]} for row in preview.bad_rows])
+                preview.bad_rows)), rows=[{"row": row.number, "errors": row_problems(
+                    row, sentences=True)} for row in preview.bad_rows])
         count = roster_import.import_roster(db.session, session, preview, now=_now(),
                                             actor=current_user)
     except DomainError as error:

@@ -24,6 +24,11 @@ def presence_key() -> bytes:
     return _key("presence")
 
 
+def join_key() -> bytes:
+    """The HMAC key of personal join links (attendance.online.join): not a card's."""
+    return _key("join")
+
+
 def _key(purpose: str) -> bytes:
     name = f"diemcau.{purpose}_key"
     key = current_app.extensions.get(name)

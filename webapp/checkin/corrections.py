@@ -114,7 +114,7 @@ def correct(session_id: int, attendance_id: int):
                 abort(400)
         corrections.correct_attendance(db.session, row, now=now, actor=current_user,
                                        reason=reason, status=request.form.get("status") or None,
-                                       venue=venue)
+                                       venue=venue, mode=request.form.get("mode") or None)
     except DomainError as error:
         db.session.rollback()
         flash_error(error)

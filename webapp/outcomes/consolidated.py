@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from attendance.reports.csv import DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
 from attendance.reports.outcomes_export import export_outcomes
+from attendance.reports.outcomes_units import cascade_view
 
 from ..extensions import db
 from ..loading import session_or_404
@@ -25,8 +26,11 @@ def _now() -> datetime:
 def page(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     outcomes = build_outcomes(db.session, session, now=_now())
+    view = cascade_view(outcomes.cascade, request.args.get("unit", type=int))
+    if view is None:  # a unit outside this session's tree
+        abort(404)
     return render_template("outcomes/consolidated.html", session=session, outcomes=outcomes,
-                           formats=FORMATS)
+                           view=view, formats=FORMATS)
 
 
 @login_required

@@ -12,6 +12,7 @@ from attendance.figures import live
 from attendance.figures.summary import summarize
 from attendance.reports import lists
 from attendance.reports.csv import DIALECTS
+from attendance.reports.summary_cells import final
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
 from ..extensions import db
@@ -33,8 +34,6 @@ FILE_NAMES = {"summary": "tong-hop-diem-danh", "absentees": "danh-sach-vang-mat"
 @login_required
 def summary(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
-    absentees = list(islice(lists.absentees(db.session, session), SHOWN + 1))
-    late = list(islice(lists.late_arrivals(db.session, session), SHOWN + 1))
     # One grouped aggregate for the page's venues, and the session's totals from the
     # dashboard's few-seconds copy (one aggregate per process, not one per view).
     page = max(request.args.get("page", 1, type=int) or 1, 1)
@@ -46,9 +45,18 @@ def summary(session_id: int):
         venues, _ = live.venue_page(db.session, session.id, limit=VENUES_SHOWN,
                                     offset=(page - 1) * VENUES_SHOWN)
     rows = summarize(db.session, session, venues).venues if venues else []
+    # The lists of the page's venues when there are several pages (of the whole session
+    # they would walk all its people on every view); the downloads hold them all.
+    ids = [v.id for v in venues] if pages > 1 else None
+    absentees = list(islice(lists.absentees(db.session, session, ids), SHOWN + 1))
+    late = list(islice(lists.late_arrivals(db.session, session, ids), SHOWN + 1))
+    left = list(islice(lists.early_leavers(db.session, session, ids), SHOWN + 1))
+    totals = cached_overview(session.id).totals
     return render_template("reports/summary.html", session=session,
-                           totals=cached_overview(session.id).totals, venues=rows,
-                           page=_Page(page, pages),
+                           totals=totals, venues=rows, final=final(totals),
+                           left=left[:SHOWN], more_left=len(left) > SHOWN,
+                           mode_labels=lists.MODE_LABELS,
+                           page=_Page(page, pages), lists_of_page=ids is not None,
                            absentees=absentees[:SHOWN], more_absentees=len(absentees) > SHOWN,
                            late=late[:SHOWN], more_late=len(late) > SHOWN, shown=SHOWN,
                            whats=WHATS, formats=FORMATS)

@@ -84,6 +84,10 @@ class SessionForm(FlaskForm):
     title = StringField(_l("Tên hội nghị"), validators=[Marked()])
     organizer_unit_id = SelectField(_l("Đơn vị tổ chức"), coerce=_optional_id,
                                     validate_choice=False)
+    parent_session_id = SelectField(
+        _l("Là lớp ở cơ sở của hội nghị"), coerce=_optional_id, validate_choice=False,
+        description=_l("Để trống nếu đây là hội nghị chính; chọn hội nghị chính nếu đơn vị "
+                       "trực thuộc học lại cùng kế hoạch"))
     plan_number = StringField(_l("Số kế hoạch"), description=_l("Ví dụ: 145-KH/TU"))
     plan_date = LocalDateField(_l("Ngày ban hành kế hoạch"), description=_l("dd/mm/yyyy"))
     plan_issuer = StringField(_l("Cơ quan ban hành kế hoạch"),
@@ -99,6 +103,8 @@ class SessionForm(FlaskForm):
     end_time = LocalTimeField(_l("Giờ kết thúc"), description=_l("HH:MM"))
     mode = StringField(_l("Hình thức"))
     presenter = StringField(_l("Báo cáo viên"))
+    video_url = StringField(_l("Đường dẫn phòng họp trực tuyến"), description=_l(
+        "Zoom, Google Meet, Teams…: người dự trực tuyến được chuyển tới đây sau khi điểm danh"))
     document_number = StringField(_l("Số hiệu văn bản"), description=_l("Ví dụ: 57-KL/TW"))
     document_issuer = StringField(_l("Cơ quan ban hành"))
     document_issued_on = LocalDateField(_l("Ngày ban hành"), description=_l("dd/mm/yyyy"))
@@ -122,7 +128,7 @@ class SessionForm(FlaskForm):
         start, end = values["starts_at"].astimezone(zone), values["ends_at"]
         document = values["document"] or {}
         data = {k: v for k, v in values.items()
-                if k not in ("starts_at", "ends_at", "document", "parent_session_id")}
+                if k not in ("starts_at", "ends_at", "document")}
         data.update(day=start.date(), start_time=start.time(),
                     end_time=end.astimezone(zone).time() if end else None,
                     **{f"document_{k}": v for k, v in document.items()})
@@ -137,6 +143,7 @@ class SessionForm(FlaskForm):
         return dict(
             title=self.title.data, plan_number=self.plan_number.data, mode=self.mode.data,
             presenter=self.presenter.data, require_presence=self.require_presence.data,
+            video_url=self.video_url.data,
             starts_at=datetime.combine(day, start, tzinfo=zone) if day and start else None,
             ends_at=datetime.combine(day, end, tzinfo=zone) if day and end else None,
             late_grace_minutes=self.late_grace_minutes.data,
@@ -146,13 +153,21 @@ class SessionForm(FlaskForm):
             report_deadline=self.report_deadline.value, document=document,
             organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
             plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
-            signer_name=self.signer_name.data, recipients=self.recipients.data)
+            signer_name=self.signer_name.data, recipients=self.recipients.data,
+            parent_session_id=self.parent_session_id.data)
 
     def offer_units(self, rows) -> "SessionForm":
         """The units the user may organise under (tree rows, indented by depth)."""
         self.organizer_unit_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
             for row in rows]
+        return self
+
+    def offer_parents(self, parents, zone: ZoneInfo) -> "SessionForm":
+        """Main sessions this one may be a follow-on class of, with their date."""
+        self.parent_session_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(s.id), f"{s.starts_at.astimezone(zone):%d/%m/%Y} · {s.title}")
+            for s in parents]
         return self
 
     def rename(self) -> dict:
@@ -169,12 +184,14 @@ class VenueForm(FlaskForm):
     unit_id = SelectField(_l("Đơn vị phụ trách"), validate_choice=False)
     coordinator_name = StringField(_l("Người điều phối"))
     coordinator_phone = StringField(_l("Số điện thoại người điều phối"))
+    video_url = StringField(_l("Đường dẫn phòng họp riêng của địa điểm"),
+                            description=_l("Để trống: dùng đường dẫn của hội nghị"))
     position = StringField(_l("Thứ tự hiển thị"), description=_l("Để trống: xếp cuối danh sách"))
 
     def venue_fields(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "kind", "name", "address", "unit_id", "coordinator_name", "coordinator_phone",
-            "position")}
+            "position", "video_url")}
 
 
 class CategoryForm(FlaskForm):

@@ -36,7 +36,7 @@ def load(session_id: int, *, manage: bool = False) -> StudySession:
 
 @login_required
 def index():
-    return render_template("sessions/index.html", rows=sessions.visible_sessions(
+    return render_template("sessions/index.html", rows=sessions.session_rows(
         db.session, current_user), can_manage=can_manage(current_user),
         reads_scope=reads_scope(current_user))
 
@@ -71,6 +71,8 @@ def _identity_defaults(unit: Unit | None) -> dict:
 
 def _render_form(form, session):
     form.offer_units(units.unit_tree(db.session, root_id=current_user.unit_id))
+    form.offer_parents(sessions.parent_choices(db.session, current_user, session),
+                       ZoneInfo(sessions.SESSION_TIMEZONE))
     return render_template("sessions/form.html", form=form, session=session, modes=MODES)
 
 

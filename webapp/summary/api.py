@@ -40,6 +40,7 @@ def summary_json(summary: Summary) -> dict:
             "id": row.venue.id, "name": row.venue.name, "kind": row.venue.kind,
             "readiness": row.venue.readiness,
             "signed_off": row.venue.signed_off_at is not None,
+            "roll_closed": row.venue.roll_closed_at is not None,
             "categories": [{"id": c.category.id, "name": c.category.name,
                             "headcount_only": c.category.headcount_only, **c.figures.as_dict()}
                            for c in row.categories],

@@ -1,15 +1,15 @@
 """people: the citizen ID card's number kept as a keyed hash (check-in by CCCD)
 
-Revision ID: 0013_door_citizen_id
-Revises: 0012_trustdocs_signin_names
+Revision ID: 0014_door_citizen_id
+Revises: 0013_modes_presence
 Create Date: 2026-12-02 02:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_door_citizen_id'
-down_revision = '0012_trustdocs_signin_names'
+revision = '0014_door_citizen_id'
+down_revision = '0013_modes_presence'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,104 @@
+"""Exits (ra về): the organizer's mark on an attendance record's page, and the API an exit
+scanner posts to (a card, or a pick by person id)."""
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from attendance.checkin import exits, rule
+from attendance.checkin.tokens import TokenError
+from attendance.errors import DomainError, ValidationError
+from attendance.ids import row_id
+from attendance.models import Attendance, Person
+
+from ..checkin import card_key
+from ..errors import flash_error, json_error, message
+from ..extensions import db
+from ..loading import api_view, session_or_404
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@login_required
+def mark_exit(session_id: int, attendance_id: int):
+    """Record (or, with ``undo``, take back) the exit of this record's person."""
+    session = session_or_404(current_user, session_id, manage=True)
+    row = db.session.get(Attendance, attendance_id)
+    if row is None or row.session_id != session.id:
+        abort(404)
+    back = redirect(url_for("checkin.attendance_detail", session_id=session.id,
+                            attendance_id=row.id), 303)
+    try:
+        if request.form.get("undo"):
+            exits.undo_exit(db.session, session=session, attendance=row, now=_now(),
+                            actor=current_user)
+        else:
+            now = _now()
+            left_at = _local_time(session, request.form.get("time", ""), now)
+            if left_at is None:
+                raise ValidationError({"time": "bad_time"})
+            exits.record_exit(db.session, session=session, person=row.person, venue=None,
+                              left_at=left_at, now=now, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash_error(error)
+        return back
+    db.session.commit()
+    flash(_("Đã lưu giờ ra về."), "success")
+    return back
+
+
+def _local_time(session, raw: str, now: datetime) -> datetime | None:
+    """"HH:MM" on the session's day, in its zone; empty: now."""
+    raw = (raw or "").strip()
+    if not raw:
+        return now
+    try:
+        clock = datetime.strptime(raw, "%H:%M").time()
+    except ValueError:
+        return None
+    return datetime.combine(session.local_start.date(), clock, tzinfo=session.zone)
+
+
+def _when(raw, now):
+    if raw in (None, ""):
+        return now
+    try:
+        at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else None
+
+
+@api_view(body=True)
+def api_exit(session, actor, body):
+    """POST /api/v1/sessions/{id}/exits {"token" | "person_id", "venue_id", "left_at"?}:
+    the person's exit, at their venue (staff, coordinators) or anywhere (organizers)."""
+    now = _now()
+    left_at = _when(body.get("left_at"), now)
+    if left_at is None:
+        return json_error("bad_request", 400, field="left_at")
+    venue_id = row_id(body.get("venue_id"))
+    venue = next((v for v in session.venues if v.id == venue_id), None)
+    try:
+        if isinstance(body.get("token"), str):
+            person_id = exits.person_of_card(card_key(), session, body["token"])
+        else:
+            person_id = row_id(body.get("person_id"))
+        person = db.session.get(Person, person_id) if person_id else None
+        if person is None or person.session_id != session.id:
+            raise rule.CheckInError("unknown_person")
+        row = exits.record_exit(db.session, session=session, person=person, venue=venue,
+                                left_at=left_at, now=now, actor=actor)
+    except (DomainError, TokenError) as error:
+        db.session.rollback()
+        return json_error(error.code, text=message(error.code))
+    db.session.commit()
+    return {"person": {"id": person.id, "full_name": person.full_name},
+            "left_at": row.left_at.isoformat(),
+            "left_early": rule.left_early(session, row.left_at),
+            "minutes_present": exits.minutes_present(session, row)}
