@@ -124,6 +124,25 @@ def _truncate_all():
 
 
 @pytest.fixture
+def another_app(app_config, tmp_path, monkeypatch):
+    """Build more apps (another worker, other settings): ``another_app(config=None,
+    instance=None)``. Each one's pooled connections are closed when the test ends (an app left
+    to the garbage collector leaves PostgreSQL connections open)."""
+    built = []
+
+    def build(config: dict | None = None, instance: str | None = None):
+        if instance is not None:
+            monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / instance))
+        other = create_app(config if config is not None else app_config)
+        built.append(other)
+        return other
+    yield build
+    for other in built:
+        with other.app_context():
+            dispose_engines()
+
+
+@pytest.fixture
 def db(app):
     return _db.session
 

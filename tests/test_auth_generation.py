@@ -8,28 +8,21 @@ from attendance.accounts import assignments
 from attendance.accounts import users as accounts
 from attendance.models import ApiToken, User
 from tests.factories import NOW
-from webapp import create_app
 from webapp.auth import generation
 
 
 def test_a_revocation_committed_by_one_process_is_seen_by_another_at_once(
-        app, app_config, client, db, make_user, bearer):
+        app, another_app, client, db, make_user, bearer):
     user, boss = make_user(role="viewer"), make_user()
     headers = bearer(user)
-    other = create_app(app_config)  # another worker: its own copies, the same instance folder
-    try:
-        elsewhere = other.test_client()
-        assert elsewhere.get("/api/v1/sessions", headers=headers).status_code == 200
-        assert client.get("/api/v1/sessions", headers=headers).status_code == 200
-        token = db.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
-        accounts.revoke_api_token(db, token, now=NOW, actor=boss)
-        db.commit()
-        assert elsewhere.get("/api/v1/sessions", headers=headers).status_code == 401
-        assert client.get("/api/v1/sessions", headers=headers).status_code == 401
-    finally:
-        with other.app_context():
-            from webapp.database import dispose_engines
-            dispose_engines()
+    elsewhere = another_app().test_client()  # another worker: its copies, the same instance
+    assert elsewhere.get("/api/v1/sessions", headers=headers).status_code == 200
+    assert client.get("/api/v1/sessions", headers=headers).status_code == 200
+    token = db.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    accounts.revoke_api_token(db, token, now=NOW, actor=boss)
+    db.commit()
+    assert elsewhere.get("/api/v1/sessions", headers=headers).status_code == 401
+    assert client.get("/api/v1/sessions", headers=headers).status_code == 401
 
 
 def test_access_changes_bump_the_generation_and_nothing_else_does(app, db, make_user,

@@ -109,7 +109,7 @@ GET = {
     # Modes of presence: closing the roll, the online import and the join links' list are
     # the organizer's; a join link is its own credential (a wrong one is not found).
     "presence.close_page": MANAGE, "presence.online_import": MANAGE,
-    "presence.join_links": MANAGE,
+    "presence.join_links": MANAGE, "presence.venue_exits": VENUE_WRITE,
     "presence.join": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),
 }
 
@@ -129,6 +129,7 @@ POST = {
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     "presence.close": MANAGE, "presence.reopen": MANAGE, "presence.online_import": MANAGE,
     "presence.online_confirm": MANAGE, "presence.exit": VENUE_MANAGE,
+    "presence.venue_exits": VENUE_WRITE,
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
 }
