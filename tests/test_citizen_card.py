@@ -217,3 +217,21 @@ def test_the_api_takes_the_card_text_as_token(app, db, make_session, make_person
                                  headers=headers).get_json()["results"][0]
     assert bad["code"] == "bad_citizen_card"
     assert "căn cước" in bad["message"]
+
+
+def test_the_roster_api_and_the_cli_take_the_cccd_column(app, db, make_session, make_user,
+                                                         bearer, runner, tmp_path):
+    import io
+
+    session = make_session()
+    key = tokens.derive_key(app.config["SECRET_KEY"], "card")
+    data = _file(f"Nguyễn Văn Thử,{HALL_ROW},15/03/1985,001085012345")
+    answer = app.test_client().post(
+        f"/api/v1/sessions/{session.id}/roster", headers=bearer(make_user(role="organizer")),
+        data={"file": (io.BytesIO(data), "ds.csv")}, content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    assert db.scalar(select(Person.cccd_hash)) == citizen.number_hash(key, "001085012345")
+    (tmp_path / "b.csv").write_bytes(_file(f"Trần Thị Bình,{HALL_ROW},02/09/2003,05120300123"))
+    refused = runner.invoke(args=["import-roster", str(session.id), str(tmp_path / "b.csv")])
+    assert refused.exit_code == 1 and "12 chữ số" in refused.output
+    assert db.scalar(select(func.count()).select_from(Person)) == 1

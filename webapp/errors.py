@@ -50,6 +50,11 @@ MESSAGES = {
                              "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
     "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
     "bad_password": _l("Mật khẩu không đúng."),
+    "bad_base_url": _l("Địa chỉ công khai phải bắt đầu bằng https:// hoặc http:// rồi tên máy "
+                       "chủ, ví dụ https://diemcau.example.vn."),
+    "signer_missing": _l("Chưa biết ai ký văn bản này: đơn vị tổ chức không phải cấp ủy "
+                         "hay chi bộ. Hãy nhập \"Chức danh người ký\" (ví dụ T/M BAN THƯỜNG "
+                         "VỤ, dòng dưới PHÓ BÍ THƯ) ở trang sửa hội nghị rồi in lại."),
     "second_factor_on": _l("Xác thực hai bước đang bật. Hãy tắt trước khi đăng ký lại."),
     "sign_in_address_blocked": _l("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Xin "
                                   "đợi ít phút rồi thử lại."),
@@ -205,7 +210,7 @@ MESSAGES = {
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
           "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503,
-          "session_not_ended": 409}
+          "session_not_ended": 409, "signer_missing": 409}
 
 
 def message(code: str, **params) -> str:

@@ -78,6 +78,9 @@ class StudySession(Base):
     # "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ": the lines above the signature
     signer_title: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
+    # Where participants' phones reach the app for this session (its posters', screens' and
+    # sign-in links' address, e.g. "https://diemcau.example.vn"); empty: PUBLIC_BASE_URL.
+    public_base_url: Mapped[str] = mapped_column(String(200), default="", server_default="")
     recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one per line
     # A follow-on class (lớp ở cơ sở) of the same plan and document, held by a sub-unit.
     parent_session_id: Mapped[int | None] = mapped_column(

@@ -4,7 +4,6 @@ The file is read by ``attendance.tables`` (headers in any order, English or Viet
 numbers as Excel shows them).
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,8 @@ from attendance.models import Person, StudySession, User
 from attendance.roster import reimport
 from attendance.roster.people import RowChecker
 from attendance.roster.unit_lookup import describe
-from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
+from attendance.tables import (MAX_FILE_BYTES, MAX_ROWS, RowsPreview, csv_bytes, find_header,
+                               read_table)
 from attendance.text import clean
 
 # Field -> header text of the template; aliases below are compared after _header_key().
@@ -161,9 +161,7 @@ def template_rows(session: StudySession) -> list[list[str]]:
 
 
 def template_csv(session: StudySession) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(template_rows(session))
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(template_rows(session))
 
 
 def template_xlsx(session: StudySession) -> bytes:

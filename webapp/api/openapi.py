@@ -313,7 +313,9 @@ OTHER_SCHEMAS = {
         what={"type": "string", "enum": ["cards", "invitations", "posters", "summary",
                                          "absentees", "late", "outcomes"]},
         format={"type": "string", "enum": ["pdf", "xlsx", "csv"]},
-        venue_id=_nullable(ID)),
+        venue_id=_nullable(ID),
+        # of a CSV: ";" and decimal commas for Excel set to Vietnamese (default), or ","
+        dialect={"type": "string", "enum": ["excel-vn", "excel"]}),
     "JobState": _object(["id", "state", "progress"], id=STRING,
                         state={"type": "string", "enum": ["queued", "running", "done", "failed"]},
                         progress={**INTEGER, "minimum": 0, "maximum": 100}),

@@ -92,6 +92,6 @@ def template(session_id: int, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         body = roster_import.template_csv(session)
-        mimetype = "text/csv; charset=utf-8"
+        mimetype = "text/csv"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=danh-sach-mau.{fmt}"})

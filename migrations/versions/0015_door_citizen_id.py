@@ -1,15 +1,15 @@
 """people: the citizen ID card's number kept as a keyed hash (check-in by CCCD)
 
-Revision ID: 0014_door_citizen_id
-Revises: 0013_modes_presence
+Revision ID: 0015_door_citizen_id
+Revises: 0014_trustdocs_public_base_url
 Create Date: 2026-12-02 02:50:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014_door_citizen_id'
-down_revision = '0013_modes_presence'
+revision = '0015_door_citizen_id'
+down_revision = '0014_trustdocs_public_base_url'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """bridge points' link checklist: rehearsal time per session, technician per venue, the
 checklist's marks as rows
 
-Revision ID: 0015_door_link_checks
-Revises: 0014_door_citizen_id
+Revision ID: 0016_door_link_checks
+Revises: 0015_door_citizen_id
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0015_door_link_checks'
-down_revision = '0014_door_citizen_id'
+revision = '0016_door_link_checks'
+down_revision = '0015_door_citizen_id'
 branch_labels = None
 depends_on = None
 
