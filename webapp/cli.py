@@ -18,6 +18,7 @@ from attendance.models import ROLES, StudySession, User
 from attendance.members import imports as member_import
 from attendance.roster import imports as roster_import
 
+from .checkin import card_key
 from .cards.commands import (print_cards_command, print_invitations_command,
                              print_posters_command)
 from .errors import field_messages, message
@@ -124,7 +125,8 @@ def import_roster_command(session_id, file, update):
         sys.exit(1)
     preview, count = run_command(
         lambda: roster_import.build_preview(db.session, session, file.read_bytes(), file.name,
-                                            mode="update" if update else "add"),
+                                            mode="update" if update else "add",
+                                            key=card_key()),
         lambda preview: roster_import.import_roster(db.session, session, preview, now=_now(),
                                                     actor=None))
     if update:

@@ -104,6 +104,9 @@ MESSAGES = {
     "wrong_venue_session": _l("Địa điểm không thuộc hội nghị này."),
     "bad_nonce": _l("Thiếu mã lượt quét (nonce)."),
     "bad_batch": _l("Cần danh sách items (1 đến 500 lượt quét)."),
+    "bad_citizen_card": _l("Không đọc được mã QR trên căn cước công dân."),
+    "ambiguous_citizen": _l("Có nhiều người trùng họ tên và ngày sinh trên căn cước: hãy tìm "
+                            "theo tên hoặc số điện thoại."),
     "presence_required": _l("Mã tại chỗ không đúng hoặc đã hết hạn; hãy quét mã trên màn hình."),
     # Self check-in
     "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
@@ -121,6 +124,8 @@ MESSAGES = {
     "category_not_for_venue": _l("Thành phần này không dự tại loại địa điểm đó."),
     "duplicate_person": _l("Trùng người đã có."),
     "bad_phone": _l("Số điện thoại không hợp lệ."),
+    "bad_cccd": _l("Số CCCD phải gồm đúng 12 chữ số."),
+    "duplicate_cccd": _l("Số CCCD này đã có trong danh sách (hoặc lặp lại trong tệp)."),
     "bad_party_member": _l("Cột Đảng viên phải là có/không."),
     "missing_columns": _l("Thiếu cột bắt buộc."),
     "too_many_columns": _l("Tệp có quá nhiều cột (tối đa %(limit)s cột). Hãy chỉ giữ các cột của mẫu."),

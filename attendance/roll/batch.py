@@ -21,6 +21,7 @@ from attendance.checkin.scan import REJECTED, PersonInfo, own_nonce, replay
 from attendance.errors import DomainError, ValidationError
 from attendance.ids import is_nonce, row_id
 from attendance.models import Person, StudySession, User, Venue
+from attendance.roll import link
 from attendance.roll import marks as roll
 
 ACCEPTED = "accepted"
@@ -114,6 +115,13 @@ def _readiness(db, *, venue, fields, now, actor):
                        note=_text(fields.get("note")), now=now, actor=actor)
 
 
+@register("link_check")
+def _link_check(db, *, venue, fields, now, actor):
+    """The point's link checklist (roll.link), as of when it was filled in; answered with the
+    readiness that follows from it."""
+    return link.save_checklist(db, venue=venue, fields=fields, now=now, actor=actor).readiness
+
+
 @register("sign_off")
 def _sign_off(db, *, venue, fields, now, actor):
     roll.sign_off(db, venue=venue, now=now, actor=actor)
@@ -151,8 +159,10 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
             raise DomainError("bad_kind")
         if venue is None or venue.session_id != session.id:
             raise DomainError("wrong_venue_session")
-        handler(db, venue=venue, fields=fields if isinstance(fields, dict) else {},
-                now=time.at, actor=actor)
+        state = handler(db, venue=venue, fields=fields if isinstance(fields, dict) else {},
+                        now=time.at, actor=actor)
+        if isinstance(state, str):  # a handler may answer the point's state after it
+            result.status = state
     except ValidationError as error:
         result.outcome, result.code = REJECTED, next(iter(error.errors.values()), error.code)
     except DomainError as error:

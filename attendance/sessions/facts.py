@@ -21,6 +21,7 @@ SESSION_TIMEZONE = "Asia/Ho_Chi_Minh"  # of new sessions (a column, so a later o
 SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
     late_grace_minutes=15, checkin_opens_minutes=90, checkin_closes_minutes=240,
+    rehearsal_minutes=60,  # the bridge points' connection rehearsal, before the start
     report_deadline=None, presenter="", mode="", require_presence=True, video_url="",
     # Its identity: who organises it, under which plan, who signs, who receives (Nơi nhận,
     # one per line; empty: derived from the unit tree when printed), and the main session a
@@ -112,7 +113,8 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
         parent_session_id=_an_id(check, "parent_session_id", values["parent_session_id"]),
         public_base_url=_base_url(check, "public_base_url", values["public_base_url"]),
     )
-    for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes"):
+    for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes",
+                 "rehearsal_minutes"):
         out[name] = check.number(name, values[name], MAX_MINUTES, blank=SESSION_DEFAULTS[name])
     for name in ("starts_at", "ends_at"):
         # Far-off years are typing slips (and before 1970 the zone's offsets are not whole

@@ -126,6 +126,8 @@
       Object.keys(item.fields || {}).forEach(function (name) {
         var input = root.querySelector('form[data-queue="' + item.kind + '"] [name="' + name + '"]');
         if (input && input.type !== "radio" && input.type !== "checkbox") input.value = item.fields[name];
+        var choice = root.querySelector('form[data-queue="' + item.kind + '"] input[type="radio"][name="' + name + '"][value="' + item.fields[name] + '"]');
+        if (choice) choice.checked = true; // a choice (the link checklist's items)
         if (input && item.kind === "headcount") input.dataset.pendingCount = "1";
       });
       counts.recount();
@@ -213,6 +215,8 @@
     } else if (config.messages["saved_" + result.kind]) {
       notice(t("saved_" + result.kind));
     }
+    var label = result.kind === "link_check" && result.status && root.querySelector("#link-check [data-readiness-label]");
+    if (label) label.textContent = t("readiness_" + result.status); // follows from the checklist
     if (result.kind === "headcount") {
       // the server has it now: the next figures count it (until then, the page still does)
       Array.prototype.forEach.call(root.querySelectorAll("input[data-pending-count]"), function (input) {

@@ -26,7 +26,8 @@ def post_walkin(session, actor, body: dict):
         device=(request.headers.get("X-Device") or request.user_agent.string or "")[:100],
         full_name=_text(body, "full_name"), position=_text(body, "position"),
         unit_name=_text(body, "unit"), category_id=body.get("category_id"),
-        phone=_text(body, "phone"), party_member=body.get("party_member") is not False)
+        phone=_text(body, "phone"), party_member=body.get("party_member") is not False,
+        birth_date=_text(body, "birth_date"), cccd=_text(body, "cccd"))
     db.session.commit()
     return {"person": person_json(person), "result": scan_json(result)}, 201
 

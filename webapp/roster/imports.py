@@ -13,6 +13,7 @@ from attendance.roster import imports as roster_import
 
 from .. import imports
 from ..auth import role_required
+from ..checkin import card_key
 from ..extensions import db
 from ..imports import row_problems
 from ..jobs import api as job_api
@@ -74,7 +75,8 @@ def confirm(session_id: int):
 
 def _builder(session, mode: str):
     return lambda data, filename: roster_import.build_preview(db.session, session, data,
-                                                              filename, mode=mode)
+                                                              filename, mode=mode,
+                                                              key=card_key())
 
 
 def _imported(session, count: int):

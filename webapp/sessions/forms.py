@@ -113,6 +113,7 @@ class SessionForm(FlaskForm):
     late_grace_minutes = StringField(_l("Tính đi muộn sau giờ bắt đầu (phút)"))
     checkin_opens_minutes = StringField(_l("Mở điểm danh trước giờ bắt đầu (phút)"))
     checkin_closes_minutes = StringField(_l("Đóng điểm danh sau giờ bắt đầu (phút)"))
+    rehearsal_minutes = StringField(_l("Tổng duyệt kỹ thuật các điểm cầu trước giờ bắt đầu (phút)"))
     report_deadline = LocalDateField(_l("Hạn gửi báo cáo kết quả"), description=_l("dd/mm/yyyy"))
     public_base_url = StringField(
         _l("Địa chỉ công khai của hội nghị"),
@@ -157,6 +158,7 @@ class SessionForm(FlaskForm):
             late_grace_minutes=self.late_grace_minutes.data,
             checkin_opens_minutes=self.checkin_opens_minutes.data,
             checkin_closes_minutes=self.checkin_closes_minutes.data,
+            rehearsal_minutes=self.rehearsal_minutes.data,
             report_deadline=self.report_deadline.value, document=document,
             organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
             plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
