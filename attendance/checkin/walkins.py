@@ -51,7 +51,7 @@ def register_walk_in(db: Session, *, session: StudySession, venue: Venue, full_n
 def check_in_walk_in(db: Session, *, key: bytes, session: StudySession, venue: Venue,
                      nonce: str, now: datetime, actor: User | None,
                      scanned_at: datetime | None = None, device: str = "",
-                     **fields) -> tuple[Person, ScanResult]:
+                     last_contact: datetime | None = None, **fields) -> tuple[Person, ScanResult]:
     """Register a walk-in and check them in (method ``walk_in``); idempotent per nonce."""
     nonce = (nonce or "").strip()
     if not is_nonce(nonce):
@@ -64,7 +64,7 @@ def check_in_walk_in(db: Session, *, key: bytes, session: StudySession, venue: V
                                          key=key, **fields)
     result = record_scan(db, key=key, session=session, venue=venue, nonce=nonce,
                          method="walk_in", now=now, actor=actor, person_id=person.id,
-                         scanned_at=scanned_at, device=device)
+                         scanned_at=scanned_at, last_contact=last_contact, device=device)
     return person, result
 
 

@@ -40,7 +40,8 @@ class MarkResult:
 
 def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonce: str,
                 person_id, status, reason, now: datetime, actor: User,
-                recorded_at: datetime | None = None, device: str = "") -> MarkResult:
+                recorded_at: datetime | None = None, device: str = "",
+                last_contact: datetime | None = None) -> MarkResult:
     """Apply one queued mark; never raises for a refused one. Flushes."""
     nonce = (nonce or "").strip() if isinstance(nonce, str) else ""
     if not is_nonce(nonce):
@@ -58,7 +59,7 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
         id=person.id, full_name=person.full_name, position=person.position,
         category=person.category.name)
     result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=info)
-    time = rule.scan_time(now, recorded_at)
+    time = rule.scan_time(now, recorded_at, last_contact)
     try:
         if venue is None or venue.session_id != session.id:
             raise DomainError("wrong_venue_session")
@@ -133,6 +134,7 @@ def _text(value) -> str:
 
 def record_item(db: Session, *, session: StudySession, venue: Venue | None, item: dict,
                 now: datetime, actor: User, recorded_at: datetime | None = None,
+                last_contact: datetime | None = None,
                 device: str = "") -> MarkResult:
     """Apply one queued item of any kind (a mark when it names none); never raises for a
     refused one. Flushes."""
@@ -142,7 +144,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
         return record_mark(db, session=session, venue=venue, nonce=item.get("nonce"),
                            person_id=item.get("person_id"), status=item.get("status"),
                            reason=item.get("reason") or "", now=now, actor=actor,
-                           recorded_at=recorded_at, device=device)
+                           recorded_at=recorded_at, device=device, last_contact=last_contact)
     nonce = item.get("nonce")
     nonce = nonce.strip() if isinstance(nonce, str) else ""
     if not is_nonce(nonce):
@@ -151,7 +153,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
     if previous is not None:
         return MarkResult(nonce=nonce, outcome=previous.outcome, code=previous.code, kind=kind)
     result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", kind=kind)
-    time = rule.scan_time(now, recorded_at)
+    time = rule.scan_time(now, recorded_at, last_contact)
     fields = item.get("fields")
     try:
         handler = VENUE_ACTIONS.get(kind)

@@ -94,6 +94,7 @@
     item.session_id = config.sessionId;
     item.venue_id = config.venueId;
     item.recorded_at = at;
+    item.last_contact = Sync.lastContact(); // the server's time this device last heard
     item.scanned_at = at; // the queue sends in this order: marks before the sign-off after them
     Store.enqueue(item).then(function () {
       if (isMark) {
@@ -171,7 +172,7 @@
     lineId: "net-status",
     toWire: function (item) {
       var wire = { nonce: item.nonce, kind: item.kind || "mark", venue_id: item.venue_id,
-                   recorded_at: item.recorded_at };
+                   recorded_at: item.recorded_at, last_contact: item.last_contact };
       if (wire.kind === "mark") {
         wire.person_id = item.person_id;
         wire.status = item.status;

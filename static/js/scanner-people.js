@@ -201,7 +201,7 @@
     walkInMessage("");
     var button = form.querySelector("button[type=submit]");
     var body = { nonce: S.newNonce(), venue_id: S.config.venueId, scanned_at: new Date().toISOString(),
-                 full_name: form.full_name.value, position: form.position.value,
+                 last_contact: window.DiemCauSync.lastContact(), full_name: form.full_name.value, position: form.position.value,
                  unit: form.unit.value, phone: form.phone.value,
                  category_id: Number(form.category_id.value),
                  party_member: form.party_member.checked };

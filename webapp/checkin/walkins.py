@@ -23,6 +23,7 @@ def post_walkin(session, actor, body: dict):
         db.session, key=card_key(), session=session, venue=venue,
         nonce=str(body.get("nonce") or ""), now=datetime.now(timezone.utc),
         actor=actor, scanned_at=_parse_time(body.get("scanned_at")),
+        last_contact=_parse_time(body.get("last_contact")),
         device=(request.headers.get("X-Device") or request.user_agent.string or "")[:100],
         full_name=_text(body, "full_name"), position=_text(body, "position"),
         unit_name=_text(body, "unit"), category_id=body.get("category_id"),
