@@ -17,6 +17,7 @@ from attendance.accounts import users as accounts
 from attendance.accounts.assignments import assign
 from attendance.errors import DomainError
 from attendance.outcomes import reports as result_reports
+from attendance.roll import link
 
 from .models import (
     BRIDGE_POINT,
@@ -33,6 +34,7 @@ from .models import (
     Unit,
     User,
     Venue,
+    VenueAssignment,
 )
 from .text import fold
 
@@ -175,6 +177,8 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
                  and u.kind in ("committee", "cell", "front", "organization")]
     result_reports.set_reporting_units(db, session, sorted(reporting), now=now, actor=None)
     logins = _users(db, now=now, hall=hall, points=points, units=units)
+    # Its own random source: the cascade below draws from rng and stays as it was.
+    _link_checks(db, random.Random("link-checks"), session=session, points=points)
     organizer = db.scalar(select(User).where(User.username == "organizer"))
     cascade = demo_cascade.seed(db, rng, session=session, wards=[p.unit for p in points],
                                 organizer=organizer, name=_name, now=now)
@@ -266,6 +270,30 @@ def _users(db, *, now, hall, points, units) -> list[tuple[str, str, str]]:
             assign(db, user, db.get(Venue, venue_id), now=now, actor=None)
         logins.append((username, role, DEMO_PASSWORD))
     return logins
+
+
+def _link_checks(db, rng, *, session, points) -> None:
+    """The morning's link checklists, marked by each point's coordinator through the roll's
+    own service: most points passed before the rehearsal, two had no sound at it (one fixed
+    before the start), the last three had tested nothing yet."""
+    ok = {item: link.OK for item in link.ITEMS}
+    before = session.rehearsal_at - timedelta(minutes=20)
+    for i, venue in enumerate(points[:-3]):
+        coordinator = db.scalar(select(User).join(
+            VenueAssignment, VenueAssignment.user_id == User.id).where(
+            VenueAssignment.venue_id == venue.id))
+        technician = dict(technician_name=_name(rng),
+                          technician_phone=f"09{rng.randint(10**7, 10**8 - 1)}")
+        if i in (3, 8):
+            link.save_checklist(db, venue=venue, now=before, actor=coordinator, fields=dict(
+                ok, sound=link.FAIL, note="Loa hội trường rè, đang thay", **technician))
+            if i == 3:
+                link.save_checklist(db, venue=venue, fields={"sound": link.OK, "note": ""},
+                                    now=session.starts_at - timedelta(minutes=25),
+                                    actor=coordinator)
+        else:
+            link.save_checklist(db, venue=venue, fields=dict(ok, **technician), now=before,
+                                actor=coordinator)
 
 
 def _cell_secretary(db, *, now, ward) -> tuple[str, str, str]:

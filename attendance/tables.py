@@ -1,5 +1,5 @@
 """Reading an uploaded table (CSV or XLSX) the same way for every import: rosters, members,
-units, bridge points, essays.
+units, bridge points, essays; and writing their templates and exports as CSV.
 
 Rows come back as (row number, cleaned cells), the number being the spreadsheet's own (the
 header is row 1 when it is the first row), so "Dòng 5" points at the row the organizer sees in
@@ -17,6 +17,7 @@ import openpyxl
 
 from .archives import check_archive
 from .errors import DomainError
+from .reports.cells import csv_text
 from .text import clean, fold
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -25,6 +26,10 @@ MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10
 
 Table = list[tuple[int, list[str]]]
+# The CSV the app writes: ";" between fields, UTF-8 with a BOM. Excel on Windows set to
+# Vietnamese splits a CSV on the list separator of the region, ";" (the decimal symbol is ","):
+# with "," it would open every row in one column. The reader takes ",", ";" and tabs alike.
+CSV_DELIMITER = ";"
 
 
 class RowsPreview:
@@ -68,6 +73,15 @@ def read_table(data: bytes, filename: str) -> Table:
     if not table:
         raise DomainError("empty_file")
     return table
+
+
+def csv_bytes(rows: list[list]) -> bytes:
+    """Rows as a CSV file for Excel (see CSV_DELIMITER); text typed by people never becomes
+    a formula (reports.cells)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerows(
+        [[csv_text(value) for value in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
 def header_key(value: str) -> str:

@@ -10,7 +10,9 @@ export runs in a fresh process doing only that, through attendance.jobs.exports.
 job worker runs), and prints its seconds, its peak RSS (VmHWM; target under 300 MB) and the
 file's size. Province measures the whole-session cards (the issue's HTTP 500 after 30.6 s),
 national the summary and absentee PDFs/XLSX, the posters and the cards (stopped after
---cards-seconds, 300 by default, and extrapolated).
+--cards-seconds, 300 by default, and extrapolated). The outcomes report needs a member
+registry, which bench/national.py does not make: measure it on bench/outcomes_data.py's
+(`outcomes_data.py FILE --national`, then `--database FILE --session ID --only outcomes`).
 """
 
 import argparse
@@ -37,7 +39,7 @@ EXPORTS = {
     "province": [("cards", "pdf"), ("posters", "pdf"), ("summary", "pdf"),
                  ("absentees", "pdf"), ("summary", "xlsx")],
     "national": [("summary", "xlsx"), ("summary", "pdf"), ("absentees", "pdf"),
-                 ("posters", "pdf"), ("cards", "pdf")],
+                 ("posters", "pdf"), ("cards", "pdf"), ("outcomes", "xlsx")],
 }
 
 

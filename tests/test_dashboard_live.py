@@ -94,18 +94,22 @@ def test_dashboard_pages_filters_and_counts(client, world, make_user, login, mon
     monkeypatch.setattr(dashboard_view, "PER_PAGE", 2)
     login(make_user(role="viewer"))
     base = f"/sessions/{world.id}/dashboard"
-    first = client.get(base).get_data(as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    first = page.split('class="compact live-table"')[1]  # the venues' table
     assert "Hội trường UBND thị xã" in first and "Điểm cầu phường 1" in first
     assert "Điểm cầu phường 2" not in first
+    first = page
     assert "5 địa điểm dưới ngưỡng" in first and "4 điểm cầu chưa kết nối" in first
     assert 'data-kpi="present">18<' in first
-    second = client.get(base + "?page=2&partial=1").get_data(as_text=True)
+    second = client.get(base + "?page=2&partial=1").get_data(as_text=True).split(
+        'class="compact live-table"')[1]
     assert "Điểm cầu phường 2" in second and "Hội trường UBND thị xã" not in second
-    found = client.get(base + "?q=phuong+1").get_data(as_text=True)
+    found = client.get(base + "?q=phuong+1").get_data(as_text=True).split("live-table")[1]
     assert "Điểm cầu phường 1" in found and "Điểm cầu phường 2" not in found
-    lagging = client.get(base + "?lagging=1&kind=bridge_point&partial=1").get_data(as_text=True)
+    lagging = client.get(base + "?lagging=1&kind=bridge_point&partial=1").get_data(
+        as_text=True).split("live-table")[1]
     assert "Điểm cầu phường 1" not in lagging and "Điểm cầu phường 2" in lagging
-    assert lagging.count("row-lagging") == 2
+    assert lagging.count('class="venue-row row-lagging"') == 2
     beyond = client.get(base + "?page=99&partial=1")
     assert beyond.status_code == 200 and "data-venue-id" not in beyond.get_data(as_text=True)
 
@@ -122,7 +126,7 @@ def test_dashboard_totals_are_kept_a_few_seconds_rows_are_fresh(app, client, db,
     db.commit()
     cached = client.get(url).get_data(as_text=True)
     assert 'data-kpi="present">18<' in cached  # the totals: up to 3 s old
-    assert "<td class=\"num\">6</td>" in cached  # the hall's row: fresh
+    assert 'data-label="Có mặt">6</td>' in cached  # the hall's row: fresh
     app.config["DASHBOARD_CACHE_SECONDS"] = 0
     app.extensions["dashboard_overview"].clear()
     assert 'data-kpi="present">19<' in client.get(url).get_data(as_text=True)
@@ -134,3 +138,66 @@ def test_dashboard_of_a_coordinator_counts_only_their_point(client, world, make_
     assert "1 địa điểm dưới ngưỡng" in page and 'data-kpi="present">3<' in page
     assert "Điểm cầu phường 1" not in page
     assert client.get(f"/sessions/{world.id}/dashboard?q=phuong+1").status_code == 200
+
+
+def test_the_sessions_own_threshold_marks_venues_and_categories_in_words(
+        client, db, world, make_user, login):
+    """Point 2 is at 30 %: under the default 95 %, not under a threshold of 25 %. Every venue
+    and category row under the threshold says so ("Dưới ngưỡng"), not only by a colour."""
+    from attendance.outcomes.reports import settings_for, update_settings
+
+    organizer = make_user(role="organizer")
+    login(organizer)
+    url = f"/sessions/{world.id}/dashboard?kind=bridge_point&partial=1"
+    page = client.get(url).get_data(as_text=True)
+    assert "5 địa điểm dưới ngưỡng 95" in page
+    point2 = world.venues[2]
+    assert f'class="venue-row row-lagging" data-venue-id="{point2.id}"' in page
+    rows = page.count('<tr class="venue-row row-lagging"') + page.count('<tr id="cat-')
+    assert page.count('class="lag-flag"') == page.count("row-lagging") > 0
+    assert rows > page.count('class="venue-row row-lagging"')  # categories are rows too
+    assert page.count(f'data-category-of="{point2.id}"') == len(
+        world.categories_for("bridge_point"))
+
+    update_settings(db, world, grades=list(settings_for(db, world).essay_grades),
+                    threshold="25", now=NOW, actor=organizer)
+    db.commit()
+    client.application.extensions["dashboard_overview"].clear()
+    page = client.get(url).get_data(as_text=True)
+    assert "3 địa điểm dưới ngưỡng 25" in page  # points 3-5 expect people and have none
+    assert f'class="venue-row" data-venue-id="{point2.id}"' in page
+    lagging = client.get(url + "&lagging=1").get_data(as_text=True)
+    assert f'data-venue-id="{point2.id}"' not in lagging
+
+
+def test_a_dashboard_refresh_writes_nothing(client, db, world, make_user, login):
+    from sqlalchemy import func, select
+
+    from attendance.models import OutcomeSettings
+
+    login(make_user(role="viewer"))
+    assert client.get(f"/sessions/{world.id}/dashboard?partial=1").status_code == 200
+    assert db.scalar(select(func.count()).select_from(OutcomeSettings)) == 0
+
+
+def test_in_person_and_online_side_by_side(client, db, make_session, make_person, make_user,
+                                           login):
+    from attendance.checkin import tokens
+    from attendance.checkin.scan import record_scan
+
+    from .factories import SECRET_KEY
+
+    session = make_session(checkin_window="open")
+    hall = session.venues[0]
+    here, online = make_person(session, venue=hall), make_person(session, venue=hall)
+    key = tokens.derive_key(SECRET_KEY, "card")
+    for person, method in ((here, "manual"), (online, "join")):
+        record_scan(db, key=key, session=session, venue=hall, nonce=f"m-{person.id}",
+                    method=method, now=NOW, actor=None, person_id=person.id)
+    db.commit()
+    login(make_user(role="viewer"))
+    page = client.get(f"/sessions/{session.id}/dashboard?partial=1").get_data(as_text=True)
+    assert 'data-kpi="present">2<' in page
+    assert 'data-kpi="in_person">1<' in page and 'data-kpi="online">1<' in page
+    row = page.split(f'data-venue-id="{hall.id}"')[1].split("</tr>")[0]
+    assert 'data-label="Trực tiếp">1<' in row and 'data-label="Trực tuyến">1<' in row

@@ -45,6 +45,13 @@ def test_a_reporter_lands_on_the_report_their_unit_owes(db, make_session, make_u
     assert tuple(vars(landing(db, reporter, now=NOW)).values()) == ("report", past.id, None, unit.id)
 
 
+def test_a_cell_secretary_without_a_session_lands_on_the_classes(db, make_user):
+    cell = Unit(code="CB1", name="Chi bộ tổ dân phố 1", kind="cell")
+    db.add(cell)
+    db.flush()
+    assert landing(db, make_user(role="organizer", unit_id=cell.id), now=NOW).task == "classes"
+
+
 def test_signing_in_leads_staff_to_the_scanner(db, make_session, make_user, client):
     session = make_session(now=NOW)
     staff = make_user(role="staff")

@@ -57,3 +57,51 @@ def test_a_session_without_a_unit_prints_no_invented_committee(db):
     head = letterhead_for(session, on=NOW.date())
     assert (head.committee, head.superior, head.place, head.recipients) == ("", "", "", [])
     assert head.number == "Số      -BC"
+
+
+def test_without_a_signer_title_the_unit_kind_signs_as_36_hd_says(db):
+    province, town = _tree(db)
+    ward = next(u for u in town.children if u.code == "DU-1")
+    cell = Unit(code="CB-1", name="Chi bộ thôn 1", kind="cell", parent=ward)
+    db.add(cell)
+    db.flush()
+    for unit, expected in ((province, "T/M BAN THƯỜNG VỤ"), (town, "T/M BAN THƯỜNG VỤ"),
+                           (ward, "T/M ĐẢNG ỦY"), (cell, "T/M CHI BỘ")):
+        head = letterhead_for(gen_session(db, organizer_unit=unit), on=NOW.date())
+        assert (head.on_behalf, head.signer_title) == (expected, "BÍ THƯ"), unit.name
+        head.require_signature()
+    # No unit: the plan's issuer, when it is a standing committee, says it.
+    issued = gen_session(db, plan_issuer="Ban Thường vụ Huyện ủy Sơn Tây Nam")
+    assert letterhead_for(issued, on=NOW.date()).on_behalf == "T/M BAN THƯỜNG VỤ"
+
+
+def test_a_signed_document_nobody_can_sign_is_refused_not_printed_blank(db, make_user, login,
+                                                                        runner, tmp_path):
+    import pytest
+
+    from attendance.errors import DomainError
+    from attendance.reports.document import PartyDocument
+    _, town = _tree(db)
+    front = next(u for u in town.children if u.kind == "front")
+    session = gen_session(db, organizer_unit=front)
+    head = letterhead_for(session, on=NOW.date())
+    assert head.signer_title == ""
+    with pytest.raises(DomainError) as error:
+        PartyDocument(head, "BÁO CÁO", "")
+    assert error.value.code == "signer_missing"
+    PartyDocument(head, "DANH SÁCH", "", attached_to="Báo cáo số …")  # a list is not signed
+    db.commit()
+    client = login(make_user(role="organizer"))
+    for path in ("report/summary.pdf", "invitations.pdf"):
+        page = client.get(f"/sessions/{session.id}/{path}")
+        assert page.status_code == 409 and "Chức danh người ký" in page.get_data(as_text=True)
+    sheet = client.get(f"/sessions/{session.id}/report/summary.xlsx")  # not signed: made
+    assert sheet.status_code == 200
+    sheet.close()
+    result = runner.invoke(args=["export", str(session.id), "--what", "summary", "--format",
+                                 "pdf", "-o", str(tmp_path / "s.pdf")])
+    assert result.exit_code == 1 and "Chức danh người ký" in result.output
+    assert not (tmp_path / "s.pdf").exists()
+    result = runner.invoke(args=["print-invitations", str(session.id), "-o",
+                                 str(tmp_path / "i.pdf")])
+    assert result.exit_code == 1 and "Traceback" not in result.output

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from attendance.models import Base, User
 from webapp import create_app
 from webapp.config import _sqlalchemy_url
+from webapp.database import dispose_engines
 from webapp.extensions import db
 from tests.factories import SECRET_KEY
 
@@ -72,8 +73,10 @@ def empty_database(request, tmp_path, monkeypatch):
     """An app on an empty database that no create_all touched."""
     monkeypatch.setenv("DIEMCAU_INSTANCE", str(tmp_path / "instance"))
     if request.param == "sqlite":
-        yield create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+        app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+        yield app
+        _close_pools(app)
         return
     schema = f"migrations_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(_sqlalchemy_url(POSTGRES_URL))
@@ -81,13 +84,22 @@ def empty_database(request, tmp_path, monkeypatch):
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(_sqlalchemy_url(POSTGRES_URL)).update_query_dict(
         {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    app = None
     try:
-        yield create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
+        app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY,
                           "SQLALCHEMY_DATABASE_URI": url})
+        yield app
     finally:
+        if app is not None:
+            _close_pools(app)  # the test's requests left pooled connections to this schema
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _close_pools(app) -> None:
+    with app.app_context():
+        dispose_engines()
 
 
 def _fill_at_first_revision(connection) -> None:

@@ -26,14 +26,14 @@ def town(db):
 
 def test_csv_and_xlsx_carry_every_unit_and_the_total(db, town):
     out = io.BytesIO()
-    export_cascade_csv(db, town.session, out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    export_cascade_csv(db, town.session, out)  # the default: Excel set to Vietnamese
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert [r["Đơn vị"] for r in rows][:2] == ["Đảng ủy phường Phổ Hòa", "Chi bộ tổ dân phố 1"]
     assert (rows[0]["Đảng viên phải học tập"], rows[0]["Đã học tập"], rows[0]["Tỷ lệ (%)"],
-            rows[0]["Tình trạng"]) == ("8", "7", "87.50", "Đã hoàn thành")
-    assert rows[3]["Tình trạng"] == "Chưa hoàn thành" and rows[3]["Tỷ lệ (%)"] == "33.33"
+            rows[0]["Tình trạng"]) == ("8", "7", "87,50", "Đã hoàn thành")
+    assert rows[3]["Tình trạng"] == "Chưa hoàn thành" and rows[3]["Tỷ lệ (%)"] == "33,33"
     assert (rows[-1]["Đơn vị"], rows[-1]["Đã học tập"], rows[-1]["Tỷ lệ (%)"],
-            rows[-1]["Tổng số lớp"]) == ("Tổng cộng", "8", "72.72", "3")
+            rows[-1]["Tổng số lớp"]) == ("Tổng cộng", "8", "72,72", "3")
     out = io.BytesIO()
     export_outcomes(db, town.session, "xlsx", out, now=NOW)
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Theo hệ thống đơn vị"]

@@ -30,7 +30,8 @@ def filled(db, make_session, make_person):
     an = Unit(name="=Đảng ủy xã Phổ An", kind="committee")
     db.add_all([hoa, an])
     db.commit()
-    session = make_session(report_deadline=date(2026, 12, 31))
+    session = make_session(report_deadline=date(2026, 12, 31),
+                           signer_title="T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ")  # no unit to say it
     h1 = make_person(session, unit_id=hoa.id, phone="0911110001")
     a1 = make_person(session, unit_id=an.id, phone="0911110002")
     a2 = make_person(session, unit_id=an.id, phone="0911110003")
@@ -72,7 +73,7 @@ def test_figures_by_unit_and_in_total(db, filled):
 
 def test_csv_figures_equal_the_database_and_text_is_formula_safe(db, filled):
     out = io.BytesIO()
-    export_outcomes(db, filled, "csv", out, now=NOW)
+    export_outcomes(db, filled, "csv", out, now=NOW, dialect="excel")  # figures, not dialect
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))

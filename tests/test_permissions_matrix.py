@@ -62,6 +62,9 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
+    # one's own account; the second factor is the organizers' (a setup page without an offer
+    # started sends the organizer back to the account page)
+    "account.show": SIGNED_IN, "account.totp_setup": MANAGE,
     "units.index": READ_ALL, "units.export": READ_ALL, "units.add": MANAGE,
     "units.edit": MANAGE, "units.import_file": MANAGE, "units.template": MANAGE,
     "api.units": SIGNED_IN,
@@ -109,7 +112,7 @@ GET = {
     # Modes of presence: closing the roll, the online import and the join links' list are
     # the organizer's; a join link is its own credential (a wrong one is not found).
     "presence.close_page": MANAGE, "presence.online_import": MANAGE,
-    "presence.join_links": MANAGE,
+    "presence.join_links": MANAGE, "presence.venue_exits": VENUE_WRITE,
     "presence.join": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),
 }
 
@@ -122,12 +125,14 @@ POST = {
     "roll.makeup": MANAGE, "units.add": MANAGE, "units.edit": MANAGE,
     "units.import_file": MANAGE,
     "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
+    "roll.link_check": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
     "classes.add": MANAGE, "members.edit": MANAGE, "members.move": MANAGE,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     "presence.close": MANAGE, "presence.reopen": MANAGE, "presence.online_import": MANAGE,
     "presence.online_confirm": MANAGE, "presence.exit": VENUE_MANAGE,
+    "presence.venue_exits": VENUE_WRITE,
     # Last: signing off locks the point (the other checks do not depend on it).
     "roll.sign_off": VENUE_WRITE,
 }
@@ -254,6 +259,8 @@ def test_every_route_is_in_the_table(app):
 POST_ELSEWHERE = {
     "auth.logout": "tests/test_smoke.py", "auth.set_language": "tests/test_translations.py",
     "auth.login": "tests/test_smoke.py",
+    "account.totp_start": "tests/test_account_totp.py",
+    "account.totp_disable": "tests/test_account_totp.py",
     "checkin.api_checkins": "below", "roll.api_roll": "below",
     "presence.api_close": "tests/test_presence_web.py",
     "presence.api_exit": "tests/test_presence_web.py",

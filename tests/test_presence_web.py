@@ -174,3 +174,24 @@ def test_exit_api_and_page_mark(db, make_session, make_person, make_user, login,
     assert undone.status_code == 303
     db.refresh(row)
     assert row.left_at is None
+
+
+def test_a_coordinator_marks_exits_on_the_venue_page(db, make_session, make_person, make_user,
+                                                      login):
+    session = make_session(now=datetime.now(timezone.utc) - timedelta(minutes=40),
+                           checkin_window="open")
+    point, other = session.venues[1], session.venues[2]
+    coordinator = make_user(role="coordinator", venue=point)
+    person = make_person(session, venue=point, full_name="Người Về Sớm")
+    client = login(coordinator)
+    client.post(f"/api/v1/sessions/{session.id}/roll", json={"items": [
+        {"nonce": "r1", "venue_id": point.id, "person_id": person.id, "status": "present"}]})
+    url = f"/sessions/{session.id}/venues/{point.id}/exits"
+    assert "Người Về Sớm" in client.get(url).get_data(as_text=True)
+    done = client.post(url, data={"person_id": person.id})
+    assert done.status_code == 303
+    assert db.scalar(select(Attendance.left_at)) is not None
+    assert "Ra về lúc" in client.get(url).get_data(as_text=True)
+    assert client.get(f"/sessions/{session.id}/venues/{other.id}/exits").status_code == 403
+    assert db.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "attendance.exit")) == 1

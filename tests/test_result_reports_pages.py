@@ -87,6 +87,41 @@ def test_a_wrong_file_type_is_refused_and_nothing_is_saved(db, login, world, app
     assert report.status == "not_submitted" and report.plan_stored == ""
 
 
+def test_every_error_at_once_and_the_chosen_file_kept_until_the_figures_are_right(
+        db, login, world):
+    """Two wrong figures and a missing one are named together (they came one at a time), and
+    the chosen plan comes back kept (it was cleared each time): the fixed form sends it."""
+    client = login(world["reporter"])
+    wrong = {**GOOD, "attended": "", "people_reached": "nhiều", "makeup_done": "-1",
+             "strengths": "Giữ nguyên chữ này"}
+    response = client.post(url(world, "hoa"), data={**wrong, "plan_file": (_file(PDF), "kh.pdf")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for text in ("Không được để trống.", "Phải là số nguyên không âm.", "Không được là số âm."):
+        assert text in html
+    assert "Giữ nguyên chữ này" in html and 'value="nhiều"' in html
+    assert "Tệp đã chọn: kh.pdf" in html
+    token = html.split('name="plan_token" value="')[1].split('"')[0]
+    report = rr.report_for(db, world["session"], world["hoa"].id)
+    assert report.plan_stored == ""  # nothing saved yet
+    fixed = client.post(url(world, "hoa"), data={**GOOD, "plan_token": token})
+    assert fixed.status_code == 302
+    db.expire_all()
+    report = rr.report_for(db, world["session"], world["hoa"].id)
+    assert (report.status, report.plan_kind, report.plan_filename) == ("submitted", "pdf",
+                                                                       "kh.pdf")
+    download = client.get(url(world, "hoa", "/plan"))
+    assert download.data == PDF
+    download.close()
+    # Another report cannot use the token: it names this report's kept file only.
+    organizer = login(world["organizer"])
+    assert organizer.post(url(world, "an"), data={**GOOD, "plan_token": token}
+                          ).status_code == 302
+    db.expire_all()
+    assert rr.report_for(db, world["session"], world["an"].id).plan_stored == ""
+
+
 def test_a_docx_plan_is_accepted(db, login, world):
     client = login(world["reporter"])
     response = client.post(url(world, "hoa"),

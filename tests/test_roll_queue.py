@@ -106,3 +106,26 @@ def test_only_an_absence_with_reason_has_its_reason_corrected(db, point, make_pe
         corrections.correct_reason(db, db.scalar(select(Attendance)), now=NOW,
                                    actor=make_user(role="organizer"), absence_reason="ốm")
     assert error.value.errors == {"status": "not_absent_excused"}
+
+
+def test_a_roll_mark_from_a_clock_set_back_is_not_believed(db, point, make_person):
+    """The roll sends the device's last contact like the scanner: a mark stamped before the
+    server's time the phone had last heard is a clock set back (issue 18's left-over)."""
+    from datetime import timedelta
+
+    from attendance.roll.batch import record_mark
+
+    session, venue, coordinator = point
+    people = [make_person(session, venue=venue) for _ in range(2)]
+    stamped = NOW - timedelta(hours=2)
+    for person, last_contact in zip(people, (None, NOW - timedelta(minutes=1))):
+        record_mark(db, session=session, venue=venue, nonce=f"m-{person.id}",
+                    person_id=person.id, status="present", reason="", now=NOW,
+                    actor=coordinator, recorded_at=stamped, last_contact=last_contact)
+    trusted = db.execute(select(ScanAttempt.person_id, ScanAttempt.device_time_trusted)
+                         .where(ScanAttempt.session_id == session.id)
+                         .order_by(ScanAttempt.person_id)).all()
+    assert trusted == [(people[0].id, True), (people[1].id, False)]
+    at = dict(db.execute(select(Attendance.person_id, Attendance.at)
+                         .where(Attendance.session_id == session.id)).all())
+    assert at[people[0].id] == stamped and at[people[1].id] == NOW

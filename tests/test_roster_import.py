@@ -197,8 +197,8 @@ def test_row_and_size_limits(db, session, monkeypatch):
 def test_templates_hold_the_vietnamese_headers_and_read_back_cleanly(db, session):
     csv_data = roster_import.template_csv(session)
     assert csv_data.startswith(b"\xef\xbb\xbf")
-    assert csv_data.decode("utf-8-sig").splitlines()[0] == ",".join(
-        HEADER + ["Số thẻ đảng viên", "Ngày sinh", "Mã đơn vị"])
+    assert csv_data.decode("utf-8-sig").splitlines()[0] == ";".join(
+        HEADER + ["Số thẻ đảng viên", "Ngày sinh", "Mã đơn vị", "Số CCCD"])
     for data, name in ((csv_data, "mau.csv"), (roster_import.template_xlsx(session), "mau.xlsx")):
         preview = build_preview(db, session, data, name)
         assert preview.ok, name

@@ -136,7 +136,7 @@ def test_templates_download(session, make_user, login):
     client = login(make_user())
     csv_response = client.get(f"/sessions/{session.id}/roster/template.csv")
     assert csv_response.status_code == 200
-    assert csv_response.data.decode("utf-8-sig").startswith("Họ và tên,Chức vụ,Đơn vị")
+    assert csv_response.data.decode("utf-8-sig").startswith("Họ và tên;Chức vụ;Đơn vị")
     xlsx = client.get(f"/sessions/{session.id}/roster/template.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert "attachment" in xlsx.headers["Content-Disposition"]

@@ -142,6 +142,10 @@ def test_walk_in_registers_and_checks_in(app, db, client, hall):
     session, venue, person = hall
     page = client.get(f"/c/{venue.code}/walk-in").get_data(as_text=True)
     assert "Thường trực Thị ủy" in page and "Đảng ủy viên" not in page  # hall categories only
+    assert '<option selected value="">— Chọn thành phần —</option>' in page  # none chosen
+    empty = client.post(f"/c/{venue.code}/walk-in", data={
+        "full_name": "", "phone": "", "category_id": "", "nonce": "w0"}).get_data(as_text=True)
+    assert empty.count("Không được để trống.") == 3  # name, phone and category at once
     form = {"full_name": "Phạm Quốc Việt", "position": "Chuyên viên", "unit_name": "Văn phòng",
             "phone": "0901 222 333", "category_id": session.categories_for("hall")[1].id,
             "nonce": nonce_of(page), "presence": _code(venue)}

@@ -58,25 +58,32 @@ def test_summary_sheet_heads_and_prints_like_a_document(db, data):
 
 def test_csv_for_vietnamese_excel(db, data):
     session, _ = data
-    plain = render(db, session, "summary", "csv")
-    vietnamese = render(db, session, "summary", "csv", dialect="excel-vn")
+    plain = render(db, session, "summary", "csv", dialect="excel")
+    vietnamese = render(db, session, "summary", "csv")  # the default: Excel set to Vietnamese
     assert plain.startswith(b"\xef\xbb\xbf") and vietnamese.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(vietnamese.decode("utf-8-sig")), delimiter=";"))
     standard = list(csv.reader(io.StringIO(plain.decode("utf-8-sig"))))
-    assert len(rows) == len(standard) and len(rows[0]) == len(standard[0]) == 10
+    assert len(rows) == len(standard) and len(rows[0]) == len(standard[0]) > 9
     total_vn, total = rows[-1], standard[-1]
-    assert total_vn[8] == total[8].replace(".", ",") and "," in total_vn[8]
-    assert total_vn[2:8] == total[2:8]  # whole numbers alike, without separators
+    rate = standard[0].index("Tỷ lệ có mặt")
+    assert total_vn[rate] == total[rate].replace(".", ",") and "," in total_vn[rate]
+    assert total_vn[2:rate] == total[2:rate]  # whole numbers alike, without separators
 
 
-def test_download_offers_the_vietnamese_dialect(db, data, make_user, login):
+def test_downloads_are_for_vietnamese_excel_and_offer_the_comma_dialect(db, data, make_user,
+                                                                        login):
     session, _ = data
     db.commit()
     client = login(make_user(role="viewer"))
     page = client.get(f"/sessions/{session.id}/report").get_data(as_text=True)
-    assert "dialect=excel-vn" in page
-    response = client.get(f"/sessions/{session.id}/report/summary.csv?dialect=excel-vn")
-    assert response.status_code == 200 and b";" in response.data.splitlines()[0]
+    assert "dialect=excel" in page
+    response = client.get(f"/sessions/{session.id}/report/summary.csv")
+    header = response.data.splitlines()[0]
+    assert response.status_code == 200 and header.count(b";") > 8 and b"," not in header
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
+    response.close()
+    response = client.get(f"/sessions/{session.id}/report/summary.csv?dialect=excel")
+    assert response.status_code == 200 and b";" not in response.data.splitlines()[0]
     response.close()
     assert client.get(f"/sessions/{session.id}/report/summary.csv?dialect=x").status_code == 404
 
@@ -110,3 +117,36 @@ def test_libreoffice_prints_the_summary_one_page_wide(db, data, tmp_path):
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=printed,
                            capture_output=True, check=True).stdout.decode()
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and "Địa điểm" in first and "Đã học bù" in first
+
+
+def test_an_export_job_writes_the_dialect_asked_for(db, data, make_user, bearer, client):
+    session, _ = data
+    db.commit()
+    headers = bearer(make_user(role="organizer"))
+    firsts = {}
+    for dialect in (None, "excel", "excel-vn"):
+        body = {"what": "summary", "format": "csv", **({"dialect": dialect} if dialect else {})}
+        answer = client.post(f"/api/v1/sessions/{session.id}/exports", json=body,
+                             headers=headers)
+        assert answer.status_code == 202, answer.get_json()
+        job = client.get(f"/api/v1/jobs/{answer.get_json()['job']['id']}", headers=headers)
+        download = client.get(job.get_json()["download"], headers=headers)
+        firsts[dialect] = download.data.splitlines()[0]
+        download.close()
+    assert firsts[None] == firsts["excel-vn"] and firsts[None].count(b";") > 8
+    assert b";" not in firsts["excel"]
+    refused = client.post(f"/api/v1/sessions/{session.id}/exports", headers=headers,
+                          json={"what": "summary", "format": "csv", "dialect": "tsv"})
+    assert refused.status_code == 400 and "dialect" in refused.get_data(as_text=True)
+
+
+def test_the_units_export_is_for_vietnamese_excel_and_formula_safe(db):
+    from attendance import units
+    from attendance.models import Unit
+
+    db.add(Unit(code="X1", name="=HYPERLINK(\"http://x\")", kind="committee"))
+    db.flush()
+    text = units.export_csv(db).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.count(";") >= 7 and "," not in header
+    assert "'=HYPERLINK" in row  # kept visible and inert, never a formula

@@ -13,14 +13,15 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from attendance import demo
 from attendance.accounts import users as accounts
-from attendance.errors import ValidationError
+from attendance.errors import DomainError, ValidationError
 from attendance.models import ROLES, StudySession, User
 from attendance.members import imports as member_import
 from attendance.roster import imports as roster_import
 
+from .checkin import card_key
 from .cards.commands import (print_cards_command, print_invitations_command,
                              print_posters_command)
-from .errors import field_messages
+from .errors import field_messages, message
 from .extensions import db
 from .reports.commands import export_command
 from .imports import run_command
@@ -124,7 +125,8 @@ def import_roster_command(session_id, file, update):
         sys.exit(1)
     preview, count = run_command(
         lambda: roster_import.build_preview(db.session, session, file.read_bytes(), file.name,
-                                            mode="update" if update else "add"),
+                                            mode="update" if update else "add",
+                                            key=card_key()),
         lambda preview: roster_import.import_roster(db.session, session, preview, now=_now(),
                                                     actor=None))
     if update:
@@ -166,11 +168,14 @@ def init_app(app) -> None:
 
 
 def _needs_schema(callback):
-    """A clear message instead of a traceback when the database was never initialised."""
+    """A clear message instead of a traceback when the database was never initialised, or
+    when a service refuses (a DomainError no command caught: its message, exit 1)."""
     @functools.wraps(callback)
     def run(*args, **kwargs):
         try:
             return callback(*args, **kwargs)
+        except DomainError as error:
+            raise click.ClickException(message(error.code, **error.params)) from None
         except (OperationalError, ProgrammingError) as error:
             text = str(error.orig).lower()
             if "no such table" in text or "does not exist" in text:

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+import click
+
 LANGUAGES = ("vi", "en")
 
 
@@ -51,8 +53,10 @@ def load_config(app, test_config: dict | None) -> None:
     _trust_proxies(app)
 
 
-class WeakSecretKey(RuntimeError):
-    """SECRET_KEY signs sessions and QR cards: a guessable one lets anyone forge both."""
+class WeakSecretKey(click.ClickException):
+    """SECRET_KEY signs sessions and QR cards: a guessable one lets anyone forge both. A
+    ClickException, so that every ``flask`` command refuses with the message and exit 1
+    instead of a traceback; the server's start fails with it the same way."""
 
 
 def secret_key_bits(key: str | bytes) -> float:

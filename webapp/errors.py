@@ -50,6 +50,11 @@ MESSAGES = {
                              "%(seconds)s giây hoặc nhờ người tổ chức mở khóa."),
     "bad_second_factor": _l("Mã xác thực không đúng hoặc đã hết hạn."),
     "bad_password": _l("Mật khẩu không đúng."),
+    "bad_base_url": _l("Địa chỉ công khai phải bắt đầu bằng https:// hoặc http:// rồi tên máy "
+                       "chủ, ví dụ https://diemcau.example.vn."),
+    "signer_missing": _l("Chưa biết ai ký văn bản này: đơn vị tổ chức không phải cấp ủy "
+                         "hay chi bộ. Hãy nhập \"Chức danh người ký\" (ví dụ T/M BAN THƯỜNG "
+                         "VỤ, dòng dưới PHÓ BÍ THƯ) ở trang sửa hội nghị rồi in lại."),
     "second_factor_on": _l("Xác thực hai bước đang bật. Hãy tắt trước khi đăng ký lại."),
     "sign_in_address_blocked": _l("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Xin "
                                   "đợi ít phút rồi thử lại."),
@@ -99,6 +104,9 @@ MESSAGES = {
     "wrong_venue_session": _l("Địa điểm không thuộc hội nghị này."),
     "bad_nonce": _l("Thiếu mã lượt quét (nonce)."),
     "bad_batch": _l("Cần danh sách items (1 đến 500 lượt quét)."),
+    "bad_citizen_card": _l("Không đọc được mã QR trên căn cước công dân."),
+    "ambiguous_citizen": _l("Có nhiều người trùng họ tên và ngày sinh trên căn cước: hãy tìm "
+                            "theo tên hoặc số điện thoại."),
     "presence_required": _l("Mã tại chỗ không đúng hoặc đã hết hạn; hãy quét mã trên màn hình."),
     # Self check-in
     "bad_digits": _l("Nhập đúng 4 chữ số cuối của số điện thoại."),
@@ -116,6 +124,8 @@ MESSAGES = {
     "category_not_for_venue": _l("Thành phần này không dự tại loại địa điểm đó."),
     "duplicate_person": _l("Trùng người đã có."),
     "bad_phone": _l("Số điện thoại không hợp lệ."),
+    "bad_cccd": _l("Số CCCD phải gồm đúng 12 chữ số."),
+    "duplicate_cccd": _l("Số CCCD này đã có trong danh sách (hoặc lặp lại trong tệp)."),
     "bad_party_member": _l("Cột Đảng viên phải là có/không."),
     "missing_columns": _l("Thiếu cột bắt buộc."),
     "too_many_columns": _l("Tệp có quá nhiều cột (tối đa %(limit)s cột). Hãy chỉ giữ các cột của mẫu."),
@@ -200,7 +210,7 @@ MESSAGES = {
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
           "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503,
-          "session_not_ended": 409}
+          "session_not_ended": 409, "signer_missing": 409}
 
 
 def message(code: str, **params) -> str:

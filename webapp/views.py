@@ -25,6 +25,7 @@ def home():
         "report": lambda: url_for("outcomes.report", session_id=to.session_id,
                                   unit_id=to.unit_id),
         "session": lambda: url_for("sessions.show", session_id=to.session_id),
+        "classes": lambda: url_for("classes.index"),
     }
     return redirect(targets.get(to.task, lambda: url_for("sessions.index"))())
 

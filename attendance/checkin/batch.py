@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Text, any_, bindparam, cast, column, func, li
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from attendance.checkin import rule, store, tokens
+from attendance.checkin import citizen, rule, store, tokens
 from attendance.checkin.rule import CheckInError
 from attendance.checkin.scan import REJECTED, ScanResult, answer, record_scan, refused
 from attendance.ids import is_nonce, row_id
@@ -45,6 +45,9 @@ def record_scans(db: Session | Connection, *, key: bytes, session: StudySession,
     judged = {}  # item -> (person id, card version, venue, scan time, attempt row)
     for i in fresh:
         item = items[i]
+        if item.token is not None and citizen.SEPARATOR in item.token:
+            one_by_one.append(i)  # a citizen ID card: its holder is looked up on its own
+            continue
         venue = venues.get(row_id(item.venue_id))
         time = rule.scan_time(now, item.scanned_at, item.last_contact)
         attempt = store.attempt_row(session=session, venue=venue, nonce=item.nonce,

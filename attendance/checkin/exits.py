@@ -61,6 +61,13 @@ def undo_exit(db: Session, *, session: StudySession, attendance: Attendance, now
     return attendance
 
 
+def present_at(db: Session, session: StudySession, venue: Venue) -> list[Attendance]:
+    """Who came to this venue (in person or online), for its exit list: arrival order."""
+    return list(db.scalars(select(Attendance).where(
+        Attendance.session_id == session.id, Attendance.venue_id == venue.id,
+        Attendance.status.in_(rule.ATTENDED)).order_by(Attendance.at, Attendance.id)))
+
+
 def minutes_present(session: StudySession, attendance: Attendance) -> int | None:
     """Minutes from arrival to exit (or to the session's end when they stayed)."""
     if attendance.status not in rule.ATTENDED:

@@ -34,12 +34,13 @@ from attendance.models import (
 REFUSALS = ("malformed", "bad_signature", "revoked", "wrong_session", "unknown_person",
             "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce",
             "presence_required", "not_on_venue_roster", "not_attended", "exit_before_arrival",
-            "exit_in_future", "too_short", "session_not_ended", "roll_closed")
+            "exit_in_future", "too_short", "session_not_ended", "roll_closed",
+            "bad_citizen_card", "ambiguous_citizen")
 # Refusals whose cause can go away (the window reopened, the user moved to this venue, the
 # person put on this venue's roster): they are answered and logged, but not kept as the
 # nonce's answer, so the same scan sent again is judged again.
 PASSING_REFUSALS = frozenset({"window_closed", "not_allowed_here", "not_on_venue_roster",
-                              "unknown_person", "presence_required",
+                              "unknown_person", "ambiguous_citizen", "presence_required",
                               "checked_in_elsewhere", "signed_off",  # these two: the roll's
                               "too_short", "roll_closed"})
 # Without the device's last contact, a device time further back than this is not believed.
@@ -129,6 +130,19 @@ def judge(key: bytes, session, venue, actor, token: str | None,
         return person_id, None
     card = read_card(key, session, token)
     return card.person_id, card.version
+
+
+def citizen_holder(by_number: list, by_name: list):
+    """Whom a citizen ID card names (checkin.citizen): the one person on the roster with its ID
+    number; else, among those the roster has no ID number for, the one with its full name and
+    birth date. Two alike cannot be told apart by the staff's word for them: refused, as is
+    no one (the scanner then offers the walk-in form)."""
+    found = by_number or by_name
+    if not found:
+        raise CheckInError("unknown_person")
+    if len(found) > 1:
+        raise CheckInError("ambiguous_citizen")
+    return found[0]
 
 
 def picks_from_venue_roster(actor) -> bool:

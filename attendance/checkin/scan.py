@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from attendance.checkin import rule, store, tokens
+from attendance.checkin import citizen, rule, store, tokens
 from attendance.checkin.rule import REFUSALS, CheckInError  # noqa: F401 (re-exported)
 from attendance.checkin.store import connection
 from attendance.ids import is_nonce, row_id
@@ -58,14 +58,17 @@ def record_scan(db: Session | Connection, *, key: bytes, session: StudySession,
         return ScanResult(nonce=nonce[:64], outcome=REJECTED, code="bad_nonce")
     db = connection(db)
     time = rule.scan_time(now, scanned_at, last_contact)
-    attempt = store.attempt_row(session=session, venue=venue, nonce=nonce, method=method,
-                                actor=actor, device=device, now=now, scanned_at=scanned_at,
-                                time=time)
     refusal = version = None
     try:
+        if token is not None and citizen.SEPARATOR in token:  # a citizen ID card, not ours:
+            rule.check_venue(session, venue, actor)  # its holder's card stands in for it
+            method, token = citizen.METHOD, citizen.holder_card(db, key, session, token)
         person_id, version = rule.judge(key, session, venue, actor, token, person_id)
     except (CheckInError, tokens.TokenError) as error:
         refusal, person_id = error, None
+    attempt = store.attempt_row(session=session, venue=venue, nonce=nonce, method=method,
+                                actor=actor, device=device, now=now, scanned_at=scanned_at,
+                                time=time)
     was_open = rule.window_open(session, time.at)
     if refusal is None and was_open and db.dialect.name == "postgresql" and row_id(person_id):
         status = rule.status_at(session, time.at)

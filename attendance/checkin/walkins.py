@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import audit
-from attendance.checkin import rule
+from attendance.checkin import citizen, rule
 from attendance.checkin.scan import ScanResult, record_scan
 from attendance.errors import ValidationError
 from attendance.ids import is_nonce, row_id
 from attendance.models import Category, Person, ScanAttempt, StudySession, User, Venue
+from attendance.members.fields import parse_birth_date
 from attendance.text import clean, fold, normalize_phone
 
 NAME_MAX, TEXT_MAX = 200, 300
@@ -23,8 +24,11 @@ NAME_MAX, TEXT_MAX = 200, 300
 
 def register_walk_in(db: Session, *, session: StudySession, venue: Venue, full_name: str,
                      position: str = "", unit_name: str = "", category_id, phone: str = "",
-                     party_member: bool = True, now: datetime, actor: User | None) -> Person:
-    """Validate and add a walk-in to the roster of ``venue``; audited; flushes."""
+                     party_member: bool = True, now: datetime, actor: User | None,
+                     birth_date: str = "", cccd: str = "", key: bytes | None = None) -> Person:
+    """Validate and add a walk-in to the roster of ``venue``; audited; flushes. ``birth_date``
+    (dd/mm/yyyy) and ``cccd`` come from a citizen ID card that matched no one (the number is
+    kept as its hash under the cards' ``key``, checkin.citizen)."""
     # A walk-in is registered to be checked in: by the check-in rule's venue, scanner and
     # window (outside the window a registration would only be noise).
     rule.check_venue(session, venue, actor)
@@ -32,7 +36,7 @@ def register_walk_in(db: Session, *, session: StudySession, venue: Venue, full_n
         raise rule.CheckInError("window_closed")
     fields = _validated(db, session=session, venue=venue, full_name=full_name,
                         position=position, unit_name=unit_name, category_id=category_id,
-                        phone=phone)
+                        phone=phone, birth_date=birth_date, cccd=cccd, key=key)
     person = Person(session_id=session.id, venue_id=venue.id, walk_in=True,
                     party_member=bool(party_member), created_at=now,
                     search_name=fold(fields["full_name"]), **fields)
@@ -47,7 +51,7 @@ def register_walk_in(db: Session, *, session: StudySession, venue: Venue, full_n
 def check_in_walk_in(db: Session, *, key: bytes, session: StudySession, venue: Venue,
                      nonce: str, now: datetime, actor: User | None,
                      scanned_at: datetime | None = None, device: str = "",
-                     **fields) -> tuple[Person, ScanResult]:
+                     last_contact: datetime | None = None, **fields) -> tuple[Person, ScanResult]:
     """Register a walk-in and check them in (method ``walk_in``); idempotent per nonce."""
     nonce = (nonce or "").strip()
     if not is_nonce(nonce):
@@ -57,16 +61,27 @@ def check_in_walk_in(db: Session, *, key: bytes, session: StudySession, venue: V
         .where(ScanAttempt.session_id == session.id, ScanAttempt.nonce == nonce)
     ).scalar_one_or_none()
     person = earlier or register_walk_in(db, session=session, venue=venue, now=now, actor=actor,
-                                         **fields)
+                                         key=key, **fields)
     result = record_scan(db, key=key, session=session, venue=venue, nonce=nonce,
                          method="walk_in", now=now, actor=actor, person_id=person.id,
-                         scanned_at=scanned_at, device=device)
+                         scanned_at=scanned_at, last_contact=last_contact, device=device)
     return person, result
 
 
 def _validated(db: Session, *, session: StudySession, venue: Venue, full_name, position,
-               unit_name, category_id, phone) -> dict:
+               unit_name, category_id, phone, birth_date="", cccd="", key=None) -> dict:
     errors = {}
+    born = parse_birth_date(birth_date, today=None)
+    if born == "bad":
+        errors["birth_date"] = "bad_birth_date"
+    number = citizen.parse_number(cccd)
+    if number is None or (number and key is None):
+        errors["cccd"] = "bad_cccd"
+    elif number:
+        values_hash = citizen.number_hash(key, number)
+        if db.scalar(select(Person.id).where(Person.session_id == session.id,
+                                             Person.cccd_hash == values_hash)) is not None:
+            errors["cccd"] = "duplicate_cccd"
     values = {"full_name": clean(full_name), "position": clean(position),
               "unit_name": clean(unit_name)}
     if not values["full_name"]:
@@ -89,4 +104,7 @@ def _validated(db: Session, *, session: StudySession, venue: Venue, full_name, p
     if errors:
         raise ValidationError(errors)
     values["category_id"] = category.id
+    values["birth_date"] = born
+    if number:
+        values["cccd_hash"] = values_hash
     return values

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from attendance.figures import summary
 from attendance.figures.summary import Figures, counts, lagging, roster_status
 from attendance.checkin.rule import session_end
-from attendance.models import BRIDGE_POINT, ExpectedCount, Person, StudySession, Venue
+from attendance.models import (BRIDGE_POINT, ExpectedCount, OutcomeSettings, Person, StudySession,
+                               Venue)
+from attendance.models.outcomes import DEFAULT_THRESHOLD
 from attendance.text import fold
 
 CONNECTED = "connected"
@@ -26,6 +28,15 @@ class Overview:
     lagging: int  # venues under the threshold
     not_ready: int  # bridge points not connected
     not_signed: int  # bridge points not signed off
+
+
+def warning_threshold(db: Session, session_id: int) -> float:
+    """The session's own warning threshold, in percent: the one its organizer sets with the
+    result reports (outcomes.reports.update_settings), the default until then. Only read: a
+    dashboard refresh writes nothing."""
+    value = db.scalar(select(OutcomeSettings.threshold)
+                      .where(OutcomeSettings.session_id == session_id))
+    return DEFAULT_THRESHOLD if value is None else float(value)
 
 
 def _per_venue(session_id: int, venue_ids: list[int] | None, end=None):

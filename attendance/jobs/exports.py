@@ -86,7 +86,8 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
     if what == "outcomes":
         from ..reports.outcomes_export import export_outcomes
 
-        export_outcomes(db, session, fmt, out, now=now, progress=progress)
+        export_outcomes(db, session, fmt, out, now=now, progress=progress,
+                        dialect=_dialect(job))
         return {}
     from ..reports.letterhead import letterhead_for
     from ..reports.summary_export import export
@@ -97,8 +98,15 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
         signer = job_params(job).get("signer", "")
         if signer:  # else the session's own signer
             letterhead.signer_name = signer
-    export(db, session, what, fmt, out, now=now, letterhead=letterhead, progress=progress)
+    export(db, session, what, fmt, out, now=now, letterhead=letterhead, progress=progress,
+           dialect=_dialect(job))
     return {}
+
+
+def _dialect(job: Job) -> str:
+    from ..reports.csv import DEFAULT_DIALECT
+
+    return job_params(job).get("dialect") or DEFAULT_DIALECT  # jobs made before it: default
 
 
 def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetime,

@@ -15,12 +15,12 @@ SHOWN_BAD_ROWS = 200  # a file with more bad rows says how many, and shows the f
 
 
 def run(db: Session, job: Job, data: bytes, filename: str, *, now: datetime,
-        progress: Callable[[int], None]) -> dict:
+        progress: Callable[[int], None], key: bytes | None = None) -> dict:
     """``check``: the preview's figures and bad rows. ``import``: every row or, with any bad
     row, none (DomainError "bad_rows" carrying the same figures)."""
     progress(5)
     mode = params(job).get("mode") or "add"
-    preview = roster_import.build_preview(db, job.session, data, filename, mode=mode)
+    preview = roster_import.build_preview(db, job.session, data, filename, mode=mode, key=key)
     progress(60)
     summary = _summary(preview)
     if job.format == "check":

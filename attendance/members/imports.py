@@ -6,7 +6,6 @@ the member of the same unit, full name and birth date; any other row adds a memb
 columns present in the file are changed, so a file of names and phones never clears positions.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,8 @@ from attendance.models import ACTIVE, EXEMPT, MOVED, Member, Unit, User
 from attendance.permissions import can_manage_unit
 from attendance.reports import cells
 from attendance.roster.unit_lookup import UnitLookup, describe
-from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
+from attendance.tables import (MAX_FILE_BYTES, MAX_ROWS, RowsPreview, csv_bytes, find_header,
+                               read_table)
 
 HEADERS = {
     "full_name": "Họ và tên", "unit": "Mã đơn vị", "position": "Chức vụ",
@@ -221,11 +221,7 @@ def template_rows() -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    """CSV for Excel; text typed by people never becomes a formula (reports.cells)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(
-        [[cells.csv_text(value) for value in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:

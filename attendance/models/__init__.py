@@ -45,9 +45,10 @@ from .outcomes import (
 from .people import Person
 from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGANIZATION,
                        UNIT_KINDS, VENUE_KINDS, WINDOW_AUTO, WINDOW_CLOSED, WINDOW_OPEN, Category, Document,
-                       ExpectedCount, StudySession, Unit, Venue)
+                       ExpectedCount, LinkCheck, StudySession, Unit, Venue)
 
 __all__ = [
+    "LinkCheck",
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "IN_PERSON", "MODES", "ONLINE", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",
     "LATE", "METHODS", "ORGANIZER", "PRESENT", "REPORTER", "ROLES", "SCOPED_ROLES", "STAFF",

@@ -23,8 +23,10 @@ MODES = (IN_PERSON, ONLINE)
 
 # How an attendance was taken.
 # "join": the person's own join link; "online_import": a video platform's report; "closed":
-# the organizer closed the roll (an unmarked person became absent without reason).
-METHODS = ("card", "self", "manual", "walk_in", "roll", "join", "online_import", "closed")
+# the organizer closed the roll (an unmarked person became absent without reason);
+# "citizen_card": a citizen ID card (CCCD) at the door.
+METHODS = ("card", "self", "manual", "walk_in", "roll", "join", "online_import", "closed",
+           "citizen_card")
 
 
 # Foreign keys of the two tables every scan writes to. Each foreign key makes PostgreSQL lock the

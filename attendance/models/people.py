@@ -14,7 +14,9 @@ class Person(Base):
     __tablename__ = "people"
     # (session, id): what an attendance refers to, so that it can only name someone on its own
     # session's roster; also the index of a session's people.
-    __table_args__ = (UniqueConstraint("session_id", "id"),)
+    # A citizen ID number (checkin.citizen) is on one roster line of a session at most.
+    __table_args__ = (UniqueConstraint("session_id", "id"),
+                      UniqueConstraint("session_id", "cccd_hash"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"))
@@ -31,6 +33,9 @@ class Person(Base):
     # Bumped to reissue a card: tokens of older versions are refused as revoked.
     card_version: Mapped[int] = mapped_column(Integer, default=1)
     birth_date: Mapped[date | None] = mapped_column(Date)
+    # The citizen ID card's number (số CCCD) only as its keyed hash (checkin.citizen.number_hash,
+    # Nghị định 13/2023): enough to find its holder at the door, never the number itself.
+    cccd_hash: Mapped[str | None] = mapped_column(String(64))
     # The registry member this roster line is (by member number, or name + unit + birth date).
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
                                                   index=True)

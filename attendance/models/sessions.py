@@ -78,6 +78,9 @@ class StudySession(Base):
     # "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ": the lines above the signature
     signer_title: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
+    # Where participants' phones reach the app for this session (its posters', screens' and
+    # sign-in links' address, e.g. "https://diemcau.example.vn"); empty: PUBLIC_BASE_URL.
+    public_base_url: Mapped[str] = mapped_column(String(200), default="", server_default="")
     recipients: Mapped[str] = mapped_column(Text, default="")  # Nơi nhận, one per line
     # A follow-on class (lớp ở cơ sở) of the same plan and document, held by a sub-unit.
     parent_session_id: Mapped[int | None] = mapped_column(
@@ -93,6 +96,8 @@ class StudySession(Base):
     checkin_opens_minutes: Mapped[int] = mapped_column(Integer, default=90)  # before the start
     checkin_closes_minutes: Mapped[int] = mapped_column(Integer, default=240)  # after the start
     checkin_window: Mapped[str] = mapped_column(String(10), default=WINDOW_AUTO)
+    # The bridge points' connection rehearsal (tổng duyệt kỹ thuật), this long before the start.
+    rehearsal_minutes: Mapped[int] = mapped_column(Integer, default=60)
     # When the organizer last opened or closed check-in by hand: scans made before it are
     # judged by the clock's window (see checkin.rule.window_open).
     checkin_window_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -126,6 +131,10 @@ class StudySession(Base):
         return self.starts_at.astimezone(self.zone)
 
     @property
+    def rehearsal_at(self) -> datetime:
+        return self.starts_at - timedelta(minutes=self.rehearsal_minutes or 0)
+
+    @property
     def late_after(self) -> datetime:
         """The end of the grace minutes (checkin.rule.status_at: late is after it)."""
         return self.starts_at + timedelta(minutes=self.late_grace_minutes)
@@ -152,12 +161,16 @@ class Venue(Base):
     coordinator_phone: Mapped[str] = mapped_column(String(20), default="")
     # Secret part of the venue's self check-in link printed on its poster.
     code: Mapped[str] = mapped_column(String(40), unique=True)
+    # Follows from the point's link checklist (roll.link): not_ready, connected or problem.
     readiness: Mapped[str] = mapped_column(String(20), default="not_ready")
     readiness_note: Mapped[str] = mapped_column(Text, default="")
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A plain id, not a foreign key: users already refer to venues, and a cycle would break
     # table creation on PostgreSQL. The audit trail holds the full record.
     signed_off_by_id: Mapped[int | None] = mapped_column(Integer)
+    # Who runs the point's picture and sound (kỹ thuật viên), named on its link checklist.
+    technician_name: Mapped[str] = mapped_column(String(200), default="")
+    technician_phone: Mapped[str] = mapped_column(String(20), default="")
     video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # When the organizer closed the roll (the unmarked became absent); None: open.
     roll_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -170,6 +183,26 @@ class Venue(Base):
     @property
     def is_hall(self) -> bool:
         return self.kind == HALL
+
+
+class LinkCheck(Base):
+    """One mark of a bridge point's link checklist (kiểm tra đường truyền): an item tested
+    (picture, sound, link, backup link) or the technician named, as of ``at`` (when the
+    coordinator marked it, by a trusted device clock). Rows, not a state: what a point's
+    checklist said at the rehearsal or at the start is the last row of each item by then."""
+
+    __tablename__ = "link_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"),
+                                            index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"),
+                                          index=True)
+    item: Mapped[str] = mapped_column(String(20))  # roll.link.ITEMS or "technician"
+    state: Mapped[str] = mapped_column(String(10), default="")  # ok | fail | "" (not tested)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Category(Base):

@@ -16,7 +16,7 @@ from attendance import audit
 from attendance.errors import DomainError, ValidationError
 from attendance.models import Essay, Person, StudySession, User
 from attendance.outcomes.reports import settings_for
-from attendance.tables import read_table
+from attendance.tables import csv_bytes, read_table
 from attendance.text import clean, fold, normalize_phone
 
 NOT_SUBMITTED = None  # a person without an essay row
@@ -191,5 +191,4 @@ def _columns(cells: list[str]) -> dict[str, int]:
 
 
 def template_csv(session: StudySession) -> bytes:
-    header = ",".join(HEADERS.values())
-    return ("\ufeff" + header + "\r\nNguyễn Văn A,0912345678,Tốt\r\n").encode("utf-8")
+    return csv_bytes([list(HEADERS.values()), ["Nguyễn Văn A", "0912345678", "Tốt"]])

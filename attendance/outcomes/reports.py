@@ -330,13 +330,8 @@ def plan_download_name(filename: str | None, kind: str) -> str:
     return f"{stem}.{kind}"
 
 
-def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *,
-                folder: Path, now: datetime, actor: User | None) -> str:
-    """Store the action plan under ``folder`` (the instance's upload folder). Returns the
-    replaced file's stored name ("" if none): the caller discards it once the change is
-    committed, so a rolled-back request still finds its old file."""
-    if report.status not in EDITABLE:
-        raise DomainError("report_accepted")
+def checked_plan(data: bytes) -> str:
+    """The action plan file's kind ("pdf" or "docx"); ValidationError on ``plan_file``."""
     if not data:
         raise ValidationError({"plan_file": "required"})
     if len(data) > MAX_PLAN_BYTES:
@@ -347,6 +342,17 @@ def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *
         raise ValidationError({"plan_file": error.code}) from error
     if kind is None:
         raise ValidationError({"plan_file": "bad_file_type"})
+    return kind
+
+
+def attach_plan(db: Session, report: ResultReport, data: bytes, filename: str, *,
+                folder: Path, now: datetime, actor: User | None) -> str:
+    """Store the action plan under ``folder`` (the instance's upload folder). Returns the
+    replaced file's stored name ("" if none): the caller discards it once the change is
+    committed, so a rolled-back request still finds its old file."""
+    if report.status not in EDITABLE:
+        raise DomainError("report_accepted")
+    kind = checked_plan(data)
     target_dir = folder / str(report.session_id)
     target_dir.mkdir(parents=True, exist_ok=True)
     stored = f"{uuid.uuid4().hex}.{kind}"

@@ -115,6 +115,7 @@ def build_invitations(out: BinaryIO, session: StudySession, infos: list[Invitati
     """Write the letters to ``out`` (a unit's letter first when ``unit`` is given); returns
     what each letter's QR encodes and its page."""
     letterhead = letterhead_for(session, on=on, kind="GM")
+    letterhead.require_signature()  # each letter signs itself (_signed)
     doc = document.PartyDocument(letterhead, "GIẤY MỜI", "", signed=False)
     doc.page_numbers = False  # each letter is one page; a unit's long letter is stapled
     when = spoken_time(session.local_start)

@@ -38,6 +38,7 @@ from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, Si
                                 Spacer, Table, TableStyle)
 
 from .. import numbers
+from ..errors import DomainError
 from ..printing import fonts
 from ..text import clean
 from .table import INT, PUBLISHED, RATE, TEXT, Column, Strong
@@ -119,6 +120,12 @@ class Letterhead:
     def speaker(self) -> str:
         return self.issuer or self.committee
 
+    def require_signature(self) -> None:
+        """A signed document needs its signer's title (36-HD's thể thức đề ký): without one it
+        is refused, never printed with a blank signature block."""
+        if not clean(self.signer_title):
+            raise DomainError("signer_missing")
+
 
 def number_format(value: int) -> str:
     """1234567 -> 1.234.567 (Vietnamese thousands separator)."""
@@ -176,6 +183,8 @@ class PartyDocument:
         """``attached_to`` makes this an annex (danh sách kèm theo): no number, no date line,
         no signature; the note "(Kèm theo ...)" under its title. ``signed=False`` leaves the
         signature to the caller (letters that sign each page themselves)."""
+        if signed and not attached_to:
+            letterhead.require_signature()
         register_fonts()
         self.letterhead = letterhead
         self.title = title

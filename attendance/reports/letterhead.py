@@ -8,7 +8,7 @@ Layout (where these go on the page) is attendance/reports/document.py's.
 
 from datetime import date
 
-from ..models import CELL, FRONT, ORGANIZATION, StudySession, Unit
+from ..models import CELL, COMMITTEE, FRONT, ORGANIZATION, StudySession, Unit
 from ..text import clean
 from .document import Letterhead
 
@@ -93,6 +93,29 @@ def signature(title: str) -> tuple[str, str]:
     return " ".join(lines[:-1]), lines[-1]
 
 
+# Hướng dẫn 36-HD/VPTW (thể thức đề ký): a collective body signs "T/M" (thay mặt) its name, over
+# the signer's function. Without a title on the session, the organizer unit's kind says which:
+# a committee with a standing committee (tỉnh, thành, thị, huyện, quận ủy) signs for it, a base
+# committee (đảng ủy) and a cell (chi bộ) for themselves, by their secretary.
+_STANDING = ("TỈNH ỦY", "THÀNH ỦY", "THỊ ỦY", "HUYỆN ỦY", "QUẬN ỦY")
+
+
+def default_signature(session: StudySession) -> tuple[str, str] | None:
+    """(on behalf, title) for a session without a signer title, or None when nothing says who
+    signs (a unit outside the party's committees, or no unit and no plan issuer)."""
+    unit = session.organizer_unit
+    if unit is None:
+        issuer = clean(session.plan_issuer).upper()
+        return ("T/M BAN THƯỜNG VỤ", "BÍ THƯ") if issuer.startswith("BAN THƯỜNG VỤ") else None
+    if unit.kind == CELL:
+        return "T/M CHI BỘ", "BÍ THƯ"
+    if unit.kind != COMMITTEE:
+        return None
+    if committee_line(unit).startswith(_STANDING):
+        return "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
+    return "T/M ĐẢNG ỦY", "BÍ THƯ"
+
+
 def plan_issuer(session: StudySession) -> str:
     """Who issued the session's plan and holds the session, as the text names it: "Ban Thường
     vụ Thị ủy Đức Phổ" (the plan's issuer, else the organizer unit's standing committee)."""
@@ -104,10 +127,14 @@ def plan_issuer(session: StudySession) -> str:
 
 def letterhead_for(session: StudySession, *, on: date, kind: str = "BC") -> Letterhead:
     """The letterhead, numbering, place, signature and recipients of a report (kind "BC",
-    báo cáo) of ``session``."""
+    báo cáo) of ``session``. A session without a signer title signs as its unit's kind says
+    (default_signature); where nothing says it, the title stays empty and a signed document
+    is refused (Letterhead.require_signature) rather than printed with a blank block."""
     unit = session.organizer_unit
     committee = clean(unit.name) if unit is not None else clean(session.plan_issuer)
     on_behalf, title = signature(session.signer_title)
+    if not title:  # left empty when nothing says who signs: signed documents refuse it
+        on_behalf, title = default_signature(session) or ("", "")
     recipients = [clean(line) for line in (session.recipients or "").splitlines()
                   if clean(line)] or default_recipients(unit)
     return Letterhead(

@@ -22,7 +22,7 @@ from attendance.outcomes.cascade import Cascade, cascade_outcomes
 
 from ..models import ResultReport, StudySession
 from . import outcomes_units
-from .csv import write_csv
+from .csv import DEFAULT_DIALECT, write_csv
 from .progress import Steps
 from .table import INT, RATE, TEXT, Column, Strong, rate
 from .xlsx import XlsxBook
@@ -209,11 +209,12 @@ def attention_rows(rows: list[UnitRow]) -> Iterator[tuple]:
 
 # Formats --------------------------------------------------------------------------------------
 
-def export_cascade_csv(db: Session, session: StudySession, out: BinaryIO) -> None:
+def export_cascade_csv(db: Session, session: StudySession, out: BinaryIO, *,
+                       dialect: str = DEFAULT_DIALECT) -> None:
     """The computed table by unit alone as CSV (one table per CSV file, for Excel and scripts;
     the XLSX and PDF carry it beside the units' reports)."""
     write_csv(out, outcomes_units.COLUMNS,
-              outcomes_units.rows(cascade_outcomes(db, session), indent=False))
+              outcomes_units.rows(cascade_outcomes(db, session), indent=False), dialect=dialect)
 
 
 def write_xlsx(outcomes: Outcomes, out: BinaryIO, *, letterhead=None) -> None:

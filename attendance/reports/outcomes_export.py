@@ -7,12 +7,12 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from ..models import StudySession
-from .csv import write_csv
+from .csv import DEFAULT_DIALECT, write_csv
 from .outcomes import FORMATS, build_outcomes, unit_columns, unit_rows, write_xlsx
 
 
 def export_outcomes(db: Session, session: StudySession, fmt: str, out: BinaryIO, *,
-                    now: datetime, letterhead=None, dialect: str = "excel",
+                    now: datetime, letterhead=None, dialect: str = DEFAULT_DIALECT,
                     progress=None) -> None:
     """Write the consolidated report in ``fmt`` to the binary file ``out`` (``dialect``: of a
     CSV, reports.csv; ``progress(percent)``: the figures up to 80 %, then the file)."""

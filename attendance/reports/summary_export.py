@@ -15,7 +15,7 @@ from attendance.figures.summary import Summary, summarize
 
 from ..models import StudySession
 from . import lists
-from .csv import write_csv
+from .csv import DEFAULT_DIALECT, write_csv
 from .progress import Phase, Steps
 from .summary_cells import figure_columns, figures, final, local_time
 from .table import INT, TEXT, Column, Strong
@@ -89,7 +89,8 @@ def left_rows(leavers, session: StudySession, *, venue: bool = True) -> Iterator
 
 
 def export(db: Session, session: StudySession, what: str, fmt: str, out: BinaryIO, *,
-           now: datetime, letterhead=None, dialect: str = "excel", progress=None) -> None:
+           now: datetime, letterhead=None, dialect: str = DEFAULT_DIALECT,
+           progress=None) -> None:
     """Write one report to the binary file ``out`` (``dialect``: of a CSV, reports.csv;
     ``progress(percent)``: told as the work advances, reports.progress)."""
     if what not in WHATS or fmt not in FORMATS:

@@ -21,6 +21,7 @@ from attendance.checkin.scan import REJECTED, PersonInfo, own_nonce, replay
 from attendance.errors import DomainError, ValidationError
 from attendance.ids import is_nonce, row_id
 from attendance.models import Person, StudySession, User, Venue
+from attendance.roll import link
 from attendance.roll import marks as roll
 
 ACCEPTED = "accepted"
@@ -39,7 +40,8 @@ class MarkResult:
 
 def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonce: str,
                 person_id, status, reason, now: datetime, actor: User,
-                recorded_at: datetime | None = None, device: str = "") -> MarkResult:
+                recorded_at: datetime | None = None, device: str = "",
+                last_contact: datetime | None = None) -> MarkResult:
     """Apply one queued mark; never raises for a refused one. Flushes."""
     nonce = (nonce or "").strip() if isinstance(nonce, str) else ""
     if not is_nonce(nonce):
@@ -57,7 +59,7 @@ def record_mark(db: Session, *, session: StudySession, venue: Venue | None, nonc
         id=person.id, full_name=person.full_name, position=person.position,
         category=person.category.name)
     result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", person=info)
-    time = rule.scan_time(now, recorded_at)
+    time = rule.scan_time(now, recorded_at, last_contact)
     try:
         if venue is None or venue.session_id != session.id:
             raise DomainError("wrong_venue_session")
@@ -114,6 +116,13 @@ def _readiness(db, *, venue, fields, now, actor):
                        note=_text(fields.get("note")), now=now, actor=actor)
 
 
+@register("link_check")
+def _link_check(db, *, venue, fields, now, actor):
+    """The point's link checklist (roll.link), as of when it was filled in; answered with the
+    readiness that follows from it."""
+    return link.save_checklist(db, venue=venue, fields=fields, now=now, actor=actor).readiness
+
+
 @register("sign_off")
 def _sign_off(db, *, venue, fields, now, actor):
     roll.sign_off(db, venue=venue, now=now, actor=actor)
@@ -125,6 +134,7 @@ def _text(value) -> str:
 
 def record_item(db: Session, *, session: StudySession, venue: Venue | None, item: dict,
                 now: datetime, actor: User, recorded_at: datetime | None = None,
+                last_contact: datetime | None = None,
                 device: str = "") -> MarkResult:
     """Apply one queued item of any kind (a mark when it names none); never raises for a
     refused one. Flushes."""
@@ -134,7 +144,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
         return record_mark(db, session=session, venue=venue, nonce=item.get("nonce"),
                            person_id=item.get("person_id"), status=item.get("status"),
                            reason=item.get("reason") or "", now=now, actor=actor,
-                           recorded_at=recorded_at, device=device)
+                           recorded_at=recorded_at, device=device, last_contact=last_contact)
     nonce = item.get("nonce")
     nonce = nonce.strip() if isinstance(nonce, str) else ""
     if not is_nonce(nonce):
@@ -143,7 +153,7 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
     if previous is not None:
         return MarkResult(nonce=nonce, outcome=previous.outcome, code=previous.code, kind=kind)
     result = MarkResult(nonce=nonce, outcome=ACCEPTED, code="ok", kind=kind)
-    time = rule.scan_time(now, recorded_at)
+    time = rule.scan_time(now, recorded_at, last_contact)
     fields = item.get("fields")
     try:
         handler = VENUE_ACTIONS.get(kind)
@@ -151,8 +161,10 @@ def record_item(db: Session, *, session: StudySession, venue: Venue | None, item
             raise DomainError("bad_kind")
         if venue is None or venue.session_id != session.id:
             raise DomainError("wrong_venue_session")
-        handler(db, venue=venue, fields=fields if isinstance(fields, dict) else {},
-                now=time.at, actor=actor)
+        state = handler(db, venue=venue, fields=fields if isinstance(fields, dict) else {},
+                        now=time.at, actor=actor)
+        if isinstance(state, str):  # a handler may answer the point's state after it
+            result.status = state
     except ValidationError as error:
         result.outcome, result.code = REJECTED, next(iter(error.errors.values()), error.code)
     except DomainError as error:

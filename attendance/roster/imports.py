@@ -4,7 +4,6 @@ The file is read by ``attendance.tables`` (headers in any order, English or Viet
 numbers as Excel shows them).
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,8 @@ from attendance.models import Person, StudySession, User
 from attendance.roster import reimport
 from attendance.roster.people import RowChecker
 from attendance.roster.unit_lookup import describe
-from attendance.tables import MAX_FILE_BYTES, MAX_ROWS, RowsPreview, find_header, read_table
+from attendance.tables import (MAX_FILE_BYTES, MAX_ROWS, RowsPreview, csv_bytes, find_header,
+                               read_table)
 from attendance.text import clean
 
 # Field -> header text of the template; aliases below are compared after _header_key().
@@ -29,6 +29,7 @@ HEADERS = {
     "category": "Thành phần", "venue": "Địa điểm", "phone": "Số điện thoại",
     "party_member": "Đảng viên", "member_no": "Số thẻ đảng viên", "birth_date": "Ngày sinh",
     "unit_code": "Mã đơn vị",
+    "cccd": "Số CCCD",
 }
 ALIASES = {
     "full_name": {"fullname", "name", "hovaten", "hoten"},
@@ -41,6 +42,8 @@ ALIASES = {
     "party_member": {"partymember", "dangvien"},
     "member_no": {"memberno", "membernumber", "sothedangvien", "sothe"},
     "birth_date": {"birthdate", "dateofbirth", "ngaysinh"},
+    "cccd": {"cccd", "socccd", "cancuoc", "socancuoc", "cancuoccongdan", "socancuoccongdan",
+             "citizenid", "idnumber"},
 }
 REQUIRED = ("full_name", "category", "venue")
 
@@ -76,9 +79,10 @@ MODES = ("add", "update")
 
 
 def build_preview(db: Session, session: StudySession, data: bytes, filename: str, *,
-                  mode: str = "add") -> Preview:
+                  mode: str = "add", key: bytes | None = None) -> Preview:
     """Read and check every row; raises DomainError for a file that cannot be used at all.
-    ``mode`` "update" matches rows to people already on the roster (``roster.reimport``)."""
+    ``mode`` "update" matches rows to people already on the roster (``roster.reimport``).
+    ``key``: the cards' key, which a ``cccd`` column needs (its numbers are kept as HMACs)."""
     if mode not in MODES:
         raise DomainError("bad_request")
     if len(data) > MAX_FILE_BYTES:
@@ -86,7 +90,7 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
     table = read_table(data, filename)
     header_index, columns = find_header(table, ALIASES, REQUIRED, HEADERS)
     preview = Preview(filename=filename, columns=list(columns), mode=mode)
-    checker = RowChecker(db, session)
+    checker = RowChecker(db, session, key=key)
     matcher = reimport.Matcher(db, session, preview.columns) if mode == "update" else None
     for number, cells in table[header_index + 1:]:
         values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
@@ -97,7 +101,7 @@ def build_preview(db: Session, session: StudySession, data: bytes, filename: str
         data_row = dict(full_name=values["full_name"], position=values.get("position", ""),
                         unit_name=values.get("unit", ""), phone=values.get("phone", ""),
                         category=values["category"], venue=values["venue"])
-        for name in ("party_member", "member_no", "birth_date", "unit_code"):
+        for name in ("party_member", "member_no", "birth_date", "unit_code", "cccd"):
             if name in values:
                 data_row[name] = values[name]
         person, errors = checker.check(data_row)
@@ -152,14 +156,12 @@ def template_rows(session: StudySession) -> list[list[str]]:
                "unit": "Chi bộ Cơ quan Thị ủy", "unit_code": "",
                "category": categories[0].name if categories else "",
                "venue": venue.name if venue else "", "phone": "0912345678",
-               "party_member": "có", "member_no": "", "birth_date": ""}
+               "party_member": "có", "member_no": "", "birth_date": "", "cccd": ""}
     return [list(HEADERS.values()), [example[name] for name in HEADERS]]
 
 
 def template_csv(session: StudySession) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(template_rows(session))
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(template_rows(session))
 
 
 def template_xlsx(session: StudySession) -> bytes:

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from attendance import audit
+from attendance.checkin import citizen
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import (
     Attendance,
@@ -80,9 +81,12 @@ class RowChecker:
     matched after folding case and accents)."""
 
     def __init__(self, db: Session, session: StudySession, *, exclude_id: int | None = None,
-                 only_name: str | None = None):
+                 only_name: str | None = None, key: bytes | None = None):
         self.db = db
         self.session = session
+        self.key = key  # the cards' key: citizen ID numbers are kept as its HMAC
+        self._cccd_hashes: set[str] | None = None  # the roster's, read when a row has one
+        self._exclude_id = exclude_id
         self.venues = {v.id: v for v in session.venues}
         self.categories = {c.id: c for c in session.categories}
         self._venues_by_name = {fold(v.name): v for v in session.venues}
@@ -130,6 +134,8 @@ class RowChecker:
                       category_id=category.id if category else None,
                       venue_id=venue.id if venue else None)
         self._member(data, values, errors)
+        if "cccd" in data:
+            self._citizen(data["cccd"], values, errors)
         if "full_name" not in errors and phone is not None and self.known.clashes(
                 values["search_name"], values["phone"], unit_name, values["venue_id"]):
             errors["full_name"] = "duplicate_person"
@@ -152,8 +158,31 @@ class RowChecker:
         if member_id is not None:  # never unlinks: a link made from the registry stays
             values["member_id"] = member_id
 
+    def _citizen(self, value, values: dict, errors: dict) -> None:
+        """The citizen ID number (số CCCD): 12 digits, kept only as its keyed hash, on one
+        roster line at most. An empty cell keeps the person's own."""
+        number = citizen.parse_number(value)
+        if number is None:
+            errors["cccd"] = "bad_cccd"
+            return
+        if not number:
+            return
+        if self.key is None:
+            raise ValueError("a citizen ID number needs the cards' key")
+        values["cccd_hash"] = citizen.number_hash(self.key, number)
+        if self._cccd_hashes is None:
+            query = select(Person.cccd_hash).where(Person.session_id == self.session.id,
+                                                   Person.cccd_hash.is_not(None))
+            if self._exclude_id is not None:
+                query = query.where(Person.id != self._exclude_id)
+            self._cccd_hashes = set(self.db.scalars(query))
+        if values["cccd_hash"] in self._cccd_hashes:
+            errors["cccd"] = "duplicate_cccd"
+
     def remember(self, values: dict) -> None:
         """Count a checked row as present, so a later row of the same file clashes with it."""
+        if values.get("cccd_hash") and self._cccd_hashes is not None:
+            self._cccd_hashes.add(values["cccd_hash"])
         if values["full_name"]:
             self.known.add(values["search_name"], values["phone"], values["unit_name"],
                            values["venue_id"])

@@ -15,7 +15,7 @@ FIELD_COLUMNS = {"full_name": "full_name", "position": "position",
                  "unit_name": ("unit", "unit_code"), "unit_id": ("unit", "unit_code"),
                  "phone": "phone", "party_member": "party_member",
                  "category_id": "category", "venue_id": "venue", "birth_date": "birth_date",
-                 "member_id": "member_no"}
+                 "member_id": "member_no", "cccd_hash": "cccd"}
 SHOWN = ("full_name", "position", "unit_name", "phone", "party_member", "category_id",
          "venue_id", "birth_date", "member_id")
 
@@ -49,6 +49,9 @@ class Matcher:
         self.seen.add(existing.id)
         if errors.get("full_name") == "duplicate_person":  # it clashed with itself
             del errors["full_name"]
+        if errors.get("cccd") == "duplicate_cccd" and existing.cccd_hash == values.get(
+                "cccd_hash"):
+            del errors["cccd"]  # its own number
         changes = self.changes(existing, values)
         return (UPDATE if changes else UNCHANGED), existing, changes
 

@@ -1,6 +1,7 @@
 """A session's own facts: title, plan, document studied, times, check-in window, deadline."""
 
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -20,12 +21,13 @@ SESSION_TIMEZONE = "Asia/Ho_Chi_Minh"  # of new sessions (a column, so a later o
 SESSION_DEFAULTS = dict(
     title="", plan_number="", document=None, starts_at=None, ends_at=None,
     late_grace_minutes=15, checkin_opens_minutes=90, checkin_closes_minutes=240,
+    rehearsal_minutes=60,  # the bridge points' connection rehearsal, before the start
     report_deadline=None, presenter="", mode="", require_presence=True, video_url="",
     # Its identity: who organises it, under which plan, who signs, who receives (Nơi nhận,
     # one per line; empty: derived from the unit tree when printed), and the main session a
     # follow-on class (lớp ở cơ sở) belongs to.
     organizer_unit_id=None, plan_date=None, plan_issuer="", signer_title="", signer_name="",
-    recipients="", parent_session_id=None)
+    recipients="", parent_session_id=None, public_base_url="")
 # ``document`` is None or dict(number, issuer, issued_on, title); its errors are keyed
 # document_number, document_issuer, document_issued_on, document_title.
 
@@ -109,8 +111,10 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
         recipients=_lines(check, "recipients", values["recipients"], 4000),
         organizer_unit_id=_an_id(check, "organizer_unit_id", values["organizer_unit_id"]),
         parent_session_id=_an_id(check, "parent_session_id", values["parent_session_id"]),
+        public_base_url=_base_url(check, "public_base_url", values["public_base_url"]),
     )
-    for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes"):
+    for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes",
+                 "rehearsal_minutes"):
         out[name] = check.number(name, values[name], MAX_MINUTES, blank=SESSION_DEFAULTS[name])
     for name in ("starts_at", "ends_at"):
         # Far-off years are typing slips (and before 1970 the zone's offsets are not whole
@@ -126,6 +130,25 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
         check.errors["report_deadline"] = "deadline_before_start"
     check.done()
     return out
+
+
+def _base_url(check: Checks, field: str, value) -> str:
+    """An address phones open: http(s)://host[:port][/path], without query, fragment or
+    credentials; kept without its trailing "/" (links are appended to it). Empty: none."""
+    text = clean(value)
+    if not text:
+        return ""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
+            or parts.query or parts.fragment or parts.username or parts.password
+            or len(text) > 200 or any(c.isspace() for c in text)):
+        check.errors[field] = "bad_base_url"
+        return ""
+    return text.rstrip("/")
 
 
 def _lines(check: Checks, field: str, value, limit: int) -> str:

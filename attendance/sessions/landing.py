@@ -2,7 +2,7 @@
 
 Entrance staff on their venue's scanner, a coordinator on their point's roll, a reporter on
 their unit's report, an organizer or viewer on today's session (the one under way or next,
-else the latest). Read only.
+else the latest), a cell secretary without one on their follow-on classes. Read only.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts import scope as scopes
-from ..models import COORDINATOR, REPORTER, STAFF, ResultReport, StudySession, User
+from ..models import COORDINATOR, ORGANIZER, REPORTER, STAFF, ResultReport, StudySession, User
 from .overview import scoped
 
 # A session still counts as "today's" this long after its end (the roll is signed off later).
@@ -21,7 +21,7 @@ STILL_CURRENT = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class Landing:
-    task: str  # scan | roll | report | session | sessions
+    task: str  # scan | roll | report | session | classes | sessions
     session_id: int | None = None
     venue_id: int | None = None
     unit_id: int | None = None
@@ -56,4 +56,8 @@ def landing(db: Session, user: User, *, now: datetime) -> Landing:
         if session is not None:
             return Landing("report", session.id, unit_id=user.unit_id)
     session = _current(db, main, now)
-    return Landing("sessions") if session is None else Landing("session", session.id)
+    if session is not None:
+        return Landing("session", session.id)
+    # A cell secretary (an organizer scoped to a cell) holds follow-on classes, not sessions.
+    return Landing("classes" if user.role == ORGANIZER and user.unit_id is not None
+                   else "sessions")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .. import audit, permissions
 from ..errors import DomainError, Forbidden
 from ..models import BRIDGE_POINT, StudySession, Unit, User, Venue
-from ..tables import read_table
+from ..tables import csv_bytes, read_table
 from ..text import clean, fold, normalize_phone
 
 COLUMNS = {"name": {"name", "tendiemcau", "diemcau", "ten"},
@@ -100,6 +100,5 @@ def _check(row: PointRow, units: dict, names: set, actor: User | None) -> None:
 
 
 def template_csv() -> bytes:
-    header = ",".join(HEADERS.values())
-    example = "Điểm cầu xã Phổ An,PA,Hội trường UBND xã Phổ An,Nguyễn Văn A,0912345678"
-    return ("\ufeff" + header + "\r\n" + example + "\r\n").encode("utf-8")
+    return csv_bytes([list(HEADERS.values()), ["Điểm cầu xã Phổ An", "PA",
+                      "Hội trường UBND xã Phổ An", "Nguyễn Văn A", "0912345678"]])

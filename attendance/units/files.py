@@ -7,7 +7,6 @@ siblings the file leaves. Reading the file is ``attendance.tables`` (same header
 same row numbers as Excel shows, as every import).
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..errors import DomainError
 from ..models import UNIT_KINDS, Unit, User
-from ..tables import MAX_FILE_BYTES, RowsPreview, find_header, read_table
+from ..tables import MAX_FILE_BYTES, RowsPreview, csv_bytes, find_header, read_table
 from ..text import fold
 from .tree import MAX_MEMBERS, unit_tree
 
@@ -245,9 +244,7 @@ def export_rows(db: Session, *, root_id: int | None = None) -> list[list]:
 
 
 def _csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(rows)
 
 
 def _xlsx(rows: list[list]) -> bytes:

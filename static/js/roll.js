@@ -94,6 +94,7 @@
     item.session_id = config.sessionId;
     item.venue_id = config.venueId;
     item.recorded_at = at;
+    item.last_contact = Sync.lastContact(); // the server's time this device last heard
     item.scanned_at = at; // the queue sends in this order: marks before the sign-off after them
     Store.enqueue(item).then(function () {
       if (isMark) {
@@ -126,6 +127,8 @@
       Object.keys(item.fields || {}).forEach(function (name) {
         var input = root.querySelector('form[data-queue="' + item.kind + '"] [name="' + name + '"]');
         if (input && input.type !== "radio" && input.type !== "checkbox") input.value = item.fields[name];
+        var choice = root.querySelector('form[data-queue="' + item.kind + '"] input[type="radio"][name="' + name + '"][value="' + item.fields[name] + '"]');
+        if (choice) choice.checked = true; // a choice (the link checklist's items)
         if (input && item.kind === "headcount") input.dataset.pendingCount = "1";
       });
       counts.recount();
@@ -169,7 +172,7 @@
     lineId: "net-status",
     toWire: function (item) {
       var wire = { nonce: item.nonce, kind: item.kind || "mark", venue_id: item.venue_id,
-                   recorded_at: item.recorded_at };
+                   recorded_at: item.recorded_at, last_contact: item.last_contact };
       if (wire.kind === "mark") {
         wire.person_id = item.person_id;
         wire.status = item.status;
@@ -213,6 +216,8 @@
     } else if (config.messages["saved_" + result.kind]) {
       notice(t("saved_" + result.kind));
     }
+    var label = result.kind === "link_check" && result.status && root.querySelector("#link-check [data-readiness-label]");
+    if (label) label.textContent = t("readiness_" + result.status); // follows from the checklist
     if (result.kind === "headcount") {
       // the server has it now: the next figures count it (until then, the page still does)
       Array.prototype.forEach.call(root.querySelectorAll("input[data-pending-count]"), function (input) {

@@ -201,10 +201,12 @@
     walkInMessage("");
     var button = form.querySelector("button[type=submit]");
     var body = { nonce: S.newNonce(), venue_id: S.config.venueId, scanned_at: new Date().toISOString(),
-                 full_name: form.full_name.value, position: form.position.value,
+                 last_contact: window.DiemCauSync.lastContact(), full_name: form.full_name.value, position: form.position.value,
                  unit: form.unit.value, phone: form.phone.value,
                  category_id: Number(form.category_id.value),
                  party_member: form.party_member.checked };
+    var citizen = window.DiemCauCitizen; // birth date and ID number of a card that matched no one
+    if (citizen) Object.assign(body, citizen.walkInFields());
     button.setAttribute("aria-busy", "true");
     button.disabled = true;
     fetch(S.config.walkinsUrl, {
@@ -225,6 +227,7 @@
         return;
       }
       form.reset();
+      if (citizen) citizen.walkInDone();
       $("walkin-panel").open = false;
       return addToRoster(reply.data.person).then(function () {
         S.show({ nonce: reply.data.result.nonce, kind: "info", title: "", pending: true }, false);

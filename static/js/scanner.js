@@ -5,7 +5,7 @@
  * until the server's answer replaces it. A card shows green only once the device verified it
  * (scanner-verify.js); what it cannot verify is amber "chưa xác minh", and a scan the server
  * refuses later is raised on the panel with the person's name. Search and walk-ins live in
- * scanner-people.js. The panel #scan-result always carries data-outcome (the contract):
+ * scanner-people.js, citizen ID cards (CCCD) in scanner-citizen.js. The panel #scan-result always carries data-outcome (the contract):
  * ready | accepted | duplicate | rejected | unverified. A result stays a few seconds, then the
  * panel is back to "Sẵn sàng quét", so nobody reads one person's green as the next one's.
  */
@@ -191,6 +191,7 @@
     }
     state.lastCode = text;
     state.lastCodeAt = now;
+    if (window.DiemCauCitizen && window.DiemCauCitizen.take(text)) return; // a CCCD's QR
     var token = String(text).trim().toUpperCase();
     var match = TOKEN.exec(token);
     if (!match) {
@@ -209,6 +210,7 @@
 
   /* The server's answer to one queued scan (from scanner-sync.js or the walk-in form). */
   function answer(result) {
+    if (window.DiemCauCitizen && window.DiemCauCitizen.answered(result)) return;
     var kind = { accepted: "ok", duplicate: "dup", rejected: "err" }[result.outcome] || "err";
     var person = result.person;
     if (result.outcome === "accepted" && result.venue && result.venue.id === config.venueId) {

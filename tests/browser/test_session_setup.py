@@ -44,7 +44,26 @@ def test_organizer_sets_up_a_session_and_imports_its_roster(live, page, sign_in,
     page.fill("#name", "Báo cáo viên Thị ủy")
     _submit(page)
     assert "Hội trường A" in page.content() and "Báo cáo viên Thị ủy" in page.content()
-    screenshot(page, "session-setup-overview")
+    page.goto(f"{live.url}/sessions/{session_id}/categories/new")
+    page.select_option("#venue_kind", "hall")
+    page.fill("#name", "Thường trực Thị ủy")
+    _submit(page)
+    screenshot(page, "organizer-session-overview-desktop")
+
+    # The expected-count grid: "Cộng" follows the typing, and the typed figures' after an error.
+    page.goto(f"{live.url}/sessions/{session_id}/expected")
+    cells = page.locator("table.expected-grid tbody input")
+    cells.nth(0).fill("12")
+    cells.nth(1).fill("3")
+    row_total = page.locator("table.expected-grid tbody [data-row-total]")
+    assert row_total.inner_text() == "15"
+    cells.nth(1).fill("ba")  # not a number: refused, nothing saved
+    assert row_total.inner_text() == "12"
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".cell-error").count() == 1
+    assert cells.nth(0).input_value() == "12" and row_total.inner_text() == "12"
+    screenshot(page, "organizer-expected-grid-error-desktop")
 
     broken = tmp_path / "roster.csv"
     broken.write_text(HEADER + ROW_1 + BAD + ROW_2, encoding="utf-8-sig")  # as Excel saves it

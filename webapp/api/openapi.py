@@ -223,7 +223,11 @@ OTHER_SCHEMAS = {
         ["nonce", "venue_id"],
         nonce={"type": "string", "minLength": 1, "maxLength": 64,
                "description": "unique per scan; replaying a nonce changes nothing"},
-        token={"type": "string", "description": "the QR card token (DC1:...)"},
+        token={"type": "string", "description": "the QR card token (DC1:...), or the text "
+                                                "of a citizen ID card's QR (seven "
+                                                "|-separated fields): its holder is found "
+                                                "by the ID number, else by name and birth "
+                                                "date"},
         person_id={"type": "integer", "description": "manual pick, when there is no token"},
         method={"type": "string", "enum": ["manual", "walk_in"]},
         venue_id=ID,
@@ -269,10 +273,12 @@ OTHER_SCHEMAS = {
                "description": "unique per item; replaying a nonce changes nothing"},
         kind={"type": "string", "default": "mark",
               "description": "mark (a person's status), or a point's action: headcount, "
-                             "readiness, sign_off"},
+                             "readiness, link_check, sign_off"},
         fields={"type": "object", "additionalProperties": {"type": "string"},
                 "description": "a point action's form fields: count_<category id> for "
-                               "headcount; readiness and note for readiness"},
+                               "headcount; readiness and note for readiness; picture, sound, "
+                               "link, backup_link (ok, fail or empty), technician_name, "
+                               "technician_phone and note for link_check"},
         venue_id=ID, person_id={"type": "integer", "description": "a mark: on this venue's "
                                                                   "roster"},
         status={"type": "string",
@@ -289,7 +295,8 @@ OTHER_SCHEMAS = {
                                                "forbidden, other_venue, required, ...)"},
         message=STRING,
         person=_nullable(_object(["id", "full_name"], id=INTEGER, full_name=STRING)),
-        status=_nullable({"type": "string", "description": "the person's status now"})),
+        status=_nullable({"type": "string", "description": "the person's status now; for "
+                                                           "link_check the point's readiness"})),
     "RollResponse": _object(["results"], results={
         "type": "array", "items": _ref("RollResult")}),
     "Figures": FIGURES,
@@ -306,7 +313,9 @@ OTHER_SCHEMAS = {
         what={"type": "string", "enum": ["cards", "invitations", "posters", "summary",
                                          "absentees", "late", "outcomes"]},
         format={"type": "string", "enum": ["pdf", "xlsx", "csv"]},
-        venue_id=_nullable(ID)),
+        venue_id=_nullable(ID),
+        # of a CSV: ";" and decimal commas for Excel set to Vietnamese (default), or ","
+        dialect={"type": "string", "enum": ["excel-vn", "excel"]}),
     "JobState": _object(["id", "state", "progress"], id=STRING,
                         state={"type": "string", "enum": ["queued", "running", "done", "failed"]},
                         progress={**INTEGER, "minimum": 0, "maximum": 100}),

@@ -3,16 +3,16 @@
 from .openapi import BOOLEAN, INTEGER, SESSION_ID, STRING, _errors, _nullable, _object, _ok, _ref
 
 PRESENCE_SCHEMAS = {
-    "CloseRequest": _object([], venue_id={**INTEGER, "description": "one venue; absent: "
-                                                                   "every venue"}),
+    "CloseRequest": _object([], venue_id=_nullable({**INTEGER, "description": "one venue; "
+                                                    "absent or null: every venue"})),
     "CloseResponse": _object(["closed"], closed={
         **INTEGER, "description": "people not yet marked who became absent without reason"}),
     "ExitRequest": _object(
-        [], token={**STRING, "description": "the person's card (an exit scan)"},
-        person_id={**INTEGER, "description": "or the person picked by id"},
-        venue_id={**INTEGER, "description": "where the exit is recorded (staff, "
-                                            "coordinators: their venue)"},
-        left_at={**STRING, "format": "date-time", "description": "default: now"}),
+        [], token=_nullable({**STRING, "description": "the person's card (an exit scan)"}),
+        person_id=_nullable({**INTEGER, "description": "or the person picked by id"}),
+        venue_id=_nullable({**INTEGER, "description": "where the exit is recorded (staff, "
+                                                      "coordinators: their venue)"}),
+        left_at=_nullable({**STRING, "format": "date-time", "description": "default: now"})),
     "ExitResponse": _object(
         ["person", "left_at", "left_early"],
         person=_object(["id", "full_name"], id=INTEGER, full_name=STRING),

@@ -14,6 +14,7 @@ from attendance.models import ORGANIZER, VIEWER, Unit
 from attendance.permissions import can_manage
 from attendance.roster import imports as roster_import
 
+from ..checkin import card_key
 from ..errors import json_error, message
 from ..extensions import db
 from ..imports import row_problems
@@ -214,7 +215,7 @@ def import_roster(session_id: int):
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     try:
         preview = roster_import.build_preview(db.session, session, data, file.filename or "",
-                                              mode=mode)
+                                              mode=mode, key=card_key())
         if preview.bad_rows:
             return json_error("bad_rows", 422, text=message("bad_rows", count=len(
                 preview.bad_rows)), rows=[{"row": row.number, "errors": row_problems(

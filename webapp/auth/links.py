@@ -13,6 +13,7 @@ from attendance.errors import DomainError, ValidationError
 
 from ..errors import message, put_form_errors
 from ..extensions import db
+from ..public_links import public_url
 from ..users.forms import PasswordForm
 
 
@@ -20,9 +21,10 @@ def link_key() -> bytes:
     return derive_key(current_app.config["SECRET_KEY"], "sign-in-link")
 
 
-def link_url(user) -> str:
+def link_url(user, session=None) -> str:
+    """A fresh one-time sign-in link, on ``session``'s public address (webapp.public_links)."""
     token = links.issue_link(link_key(), user, now=datetime.now(UTC))
-    return url_for("auth.sign_in_link", token=token, _external=True)
+    return public_url(session, "auth.sign_in_link", token=token)
 
 
 def sign_in_link(token: str):

@@ -3,18 +3,14 @@
 import io
 from datetime import datetime, timezone
 
-from urllib.parse import urlsplit
-
-from flask import current_app, request, url_for
+from flask import url_for
 
 from attendance.jobs.exports import write_cards
 from attendance.models import StudySession
 from attendance.printing import cards, invitations, posters
 
 from ..checkin import card_key
-
-
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+from ..public_links import is_local_address, public_base, public_url
 
 
 def init_app(app) -> None:
@@ -23,19 +19,12 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["poster_base_url"] = poster_base_url
     app.jinja_env.globals["is_local_address"] = is_local_address
+    app.jinja_env.globals["public_url"] = public_url
 
 
-def poster_base_url() -> str:
-    """The address the posters' QR codes start with: PUBLIC_BASE_URL when it is set, else the
-    address this page was asked on (which, behind a proxy, PROXY_FIX makes the public one)."""
-    configured = current_app.config.get("PUBLIC_BASE_URL", "")
-    return (configured or request.host_url).rstrip("/")
-
-
-def is_local_address(base_url: str) -> bool:
-    """A base a participant's phone cannot reach: this machine's own loopback name."""
-    host = (urlsplit(base_url).hostname or "").lower()
-    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+def poster_base_url(session: StudySession | None = None) -> str:
+    """The address the posters' QR codes start with (webapp.public_links)."""
+    return public_base(session)
 
 
 def now() -> datetime:
@@ -55,14 +44,14 @@ def posters_pdf(session: StudySession, url_for_venue=None) -> bytes:
     """One poster per venue; the QR links to the venue's self check-in page, on
     poster_base_url()."""
     out = io.BytesIO()
-    base = poster_base_url()
+    base = poster_base_url(session)
     posters.build_posters(out, session, list(session.venues), url_for_venue or (
         lambda venue: base + url_for("selfcheckin.start", code=venue.code)))
     return out.getvalue()
 
 
 def self_checkin_url(venue) -> str:
-    return url_for("selfcheckin.start", code=venue.code, _external=True)
+    return public_url(venue.session, "selfcheckin.start", code=venue.code)
 
 
 def pdf_name(prefix: str, session: StudySession) -> str:

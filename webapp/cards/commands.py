@@ -4,7 +4,7 @@ COMMANDS)."""
 import sys
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 
 from attendance.jobs.exports import write_cards
 from attendance.models import StudySession, Unit
@@ -12,7 +12,7 @@ from attendance.printing import cards, invitations, posters
 
 from ..checkin import card_key
 from ..extensions import db
-from . import invitations_pdf, is_local_address, self_checkin_url
+from . import invitations_pdf, is_local_address
 
 
 def _session(session_id: int) -> StudySession:
@@ -77,17 +77,19 @@ def print_invitations_command(session_id, venue_id, unit_id, output):
               help="The PDF file to write.")
 @click.option("--base-url", default=None,
               help="Where participants reach the app: the posters' QR links start with it "
-                   "(default: the PUBLIC_BASE_URL setting, else http://127.0.0.1:5000).")
+                   "(default: the session's public address, else the PUBLIC_BASE_URL setting, "
+                   "else http://127.0.0.1:5000).")
 def print_posters_command(session_id, output, base_url):
     """Print one self check-in poster per venue (the hall and every bridge point)."""
     session = _session(session_id)
-    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    base_url = (base_url or session.public_base_url or current_app.config.get("PUBLIC_BASE_URL")
+                or "http://127.0.0.1:5000")
     if is_local_address(base_url):
         click.echo(f"Warning: the posters' QR codes point at {base_url}, which participants' "
                    "phones cannot reach. Pass --base-url or set PUBLIC_BASE_URL to the "
                    "address they use.", err=True)
-    with current_app.test_request_context(base_url=base_url.rstrip("/")):
-        with open(output, "wb") as out:
-            drawn = posters.build_posters(out, session, list(session.venues),
-                                          self_checkin_url)
+    base_url = base_url.rstrip("/")
+    with current_app.test_request_context(base_url=base_url), open(output, "wb") as out:
+        drawn = posters.build_posters(out, session, list(session.venues), lambda venue:
+                                      base_url + url_for("selfcheckin.start", code=venue.code))
     click.echo(f"{len(drawn)} posters written to {output}.")

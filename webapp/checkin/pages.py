@@ -20,7 +20,7 @@ from ..loading import session_or_404
 SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
                 "js/offline-queue.js", "js/sync.js", "js/scanner.js", "js/scanner-sync.js",
                 "js/scanner-people.js", "js/roll.js", "js/roll-counts.js", "js/roll-search.js",
-                "js/confirm.js")
+                "js/confirm.js", "js/scanner-citizen.js")
 
 
 @login_required
@@ -89,6 +89,13 @@ def scanner_messages() -> dict:
         "required": message("required"),
         "choose_category": _("Chọn thành phần."),
         "walkin_offline": _("Đăng ký người mới cần kết nối mạng. Hãy thử lại khi có mạng."),
+        # a citizen ID card (static/js/scanner-citizen.js)
+        "citizen_checking": _("Căn cước công dân: đang tìm trong danh sách"),
+        "citizen_detail": _("Ngày sinh %(date)s; máy chủ sẽ kiểm tra."),
+        "bad_citizen_card": message("bad_citizen_card"),
+        "citizen_unknown": _("Không có trong danh sách: đăng ký người đến theo căn cước bên dưới."),
+        "citizen_from": _("Theo căn cước công dân: ngày sinh %(date)s, số CCCD …%(last)s "
+                          "(chỉ lưu dạng mã hóa)."),
     }
 
 

@@ -23,10 +23,12 @@ def post_walkin(session, actor, body: dict):
         db.session, key=card_key(), session=session, venue=venue,
         nonce=str(body.get("nonce") or ""), now=datetime.now(timezone.utc),
         actor=actor, scanned_at=_parse_time(body.get("scanned_at")),
+        last_contact=_parse_time(body.get("last_contact")),
         device=(request.headers.get("X-Device") or request.user_agent.string or "")[:100],
         full_name=_text(body, "full_name"), position=_text(body, "position"),
         unit_name=_text(body, "unit"), category_id=body.get("category_id"),
-        phone=_text(body, "phone"), party_member=body.get("party_member") is not False)
+        phone=_text(body, "phone"), party_member=body.get("party_member") is not False,
+        birth_date=_text(body, "birth_date"), cccd=_text(body, "cccd"))
     db.session.commit()
     return {"person": person_json(person), "result": scan_json(result)}, 201
 

@@ -9,6 +9,7 @@ from attendance import jobs, permissions
 from attendance.errors import ValidationError
 from attendance.ids import row_id
 from attendance.models import DONE, Job, StudySession
+from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 
 from ..extensions import db
 from ..loading import session_or_404
@@ -17,11 +18,15 @@ from .serialize import job_json
 
 
 def start_export(session: StudySession, *, what: str, fmt: str, venue_id: int | None,
-                 signer: str = "") -> Job:
-    """Create the job (the caller's rights checked by the service), commit, enqueue."""
+                 signer: str = "", dialect: str = DEFAULT_DIALECT) -> Job:
+    """Create the job (the caller's rights checked by the service), commit, enqueue.
+    ``dialect``: of a CSV (attendance.reports.csv)."""
+    if dialect not in DIALECTS:
+        raise ValidationError({"dialect": "bad_choice"})
     job = jobs.create_export(db.session, session, what=what, fmt=fmt, venue_id=venue_id,
                              actor=current_user, now=datetime.now(timezone.utc),
-                             params={"base_url": request.host_url, "signer": signer[:200]})
+                             params={"base_url": request.host_url, "signer": signer[:200],
+                                     "dialect": dialect})
     db.session.commit()
     queue.enqueue(current_app, job.id)
     db.session.expire_all()  # in immediate mode (tests) the job has run by now
@@ -54,7 +59,8 @@ def post_export(session_id: int):
     if raw_venue is not None and venue_id is None:
         raise ValidationError({"venue_id": "bad_choice"})
     job = start_export(session, what=str(body.get("what") or ""),
-                       fmt=str(body.get("format") or ""), venue_id=venue_id)
+                       fmt=str(body.get("format") or ""), venue_id=venue_id,
+                       dialect=str(body.get("dialect") or DEFAULT_DIALECT))
     answer = job_json(job)
     return {"job": {k: answer[k] for k in ("id", "state", "progress")}}, 202, {
         "Location": f"/api/v1/jobs/{job.id}"}

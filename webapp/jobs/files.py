@@ -12,7 +12,7 @@ PREFIXES = {
     "late": "danh-sach-di-muon", "outcomes": "ket-qua-hoc-tap",
 }
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }

@@ -69,7 +69,7 @@ def _work(app, job: Job) -> tuple[str, dict]:
         if data is None:
             raise DomainError("upload_gone")
         result = imports.run(db.session, job, data, params["filename"], now=_now(),
-                             progress=progress)
+                             progress=progress, key=_card_key(app))
         db.session.commit()
         if job.format == "import":
             files.discard_upload(app, job.session_id, params["upload"])

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from attendance import jobs
 from attendance.errors import DomainError
 from attendance.models import DONE, StudySession
+from attendance.reports.csv import DEFAULT_DIALECT
 
 from ..errors import flash_error, message
 from ..loading import session_or_404
@@ -32,7 +33,8 @@ def start(session_id: int):
         job = start_export(session, what=request.form.get("what", ""),
                            fmt=request.form.get("format", ""),
                            venue_id=int(venue) if venue else None,
-                           signer=request.form.get("signer", ""))
+                           signer=request.form.get("signer", ""),
+                           dialect=request.form.get("dialect") or DEFAULT_DIALECT)
     except DomainError as error:
         if error.code == "forbidden":
             abort(403)
@@ -66,10 +68,11 @@ def import_confirm(session_id: int, job_id: str):
     return redirect(url_for("jobs.show", session_id=session_id, job_id=second.id), 303)
 
 
-def offer(session: StudySession, what: str, fmt: str, venue_id: int | None = None):
+def offer(session: StudySession, what: str, fmt: str, venue_id: int | None = None,
+          dialect: str | None = None):
     """The page a direct download link shows when the file is too big to make in a request."""
     return render_template("jobs/offer.html", session=session, what=what, fmt=fmt,
-                           venue_id=venue_id, labels=LABELS)
+                           venue_id=venue_id, labels=LABELS, dialect=dialect)
 
 
 LABELS = {

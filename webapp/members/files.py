@@ -21,7 +21,7 @@ from .forms import STATUS_LABELS
 # Uploaded member files are kept beside roster files, under session id 0 (no session).
 NO_SESSION = 0
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "csv": "text/csv; charset=utf-8"}
+             "csv": "text/csv"}
 
 
 def _now() -> datetime:

@@ -17,6 +17,7 @@ from attendance.units.tree import unit_tree
 from ..auth import role_required
 from ..errors import message
 from ..extensions import db
+from ..saving import saved
 from .forms import STATUS_LABELS, MemberForm, MoveForm
 
 PER_PAGE = 50
@@ -68,17 +69,12 @@ def add():
     form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)]
     if request.method == "GET" and _int_arg("unit_id"):
         form.unit_id.data = _int_arg("unit_id")
-    if form.validate_on_submit():
-        try:
-            member = registry.add_member(db.session, form.values(with_unit=True), now=_now(),
-                                         actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            _put_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm %(name)s.", name=member.full_name), "success")
-            return redirect(url_for("members.index", unit_id=member.unit_id))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: registry.add_member(db.session, form.values(with_unit=True),
+                                              now=_now(), actor=current_user),
+            _put_errors, lambda member: _back(member, _("Đã thêm %(name)s.",
+                                                         name=member.full_name)))):
+        return done
     return render_template("members/form.html", form=form, member=None)
 
 
@@ -88,17 +84,13 @@ def edit(member_id: int):
     form = MemberForm(obj=member)
     if request.method == "GET" and member.birth_date:
         form.birth_date.data = member.birth_date.strftime("%d/%m/%Y")
-    if form.validate_on_submit():
-        try:
-            registry.update_member(db.session, member, form.values(with_unit=False), now=_now(),
-                                   actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            _put_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu %(name)s.", name=member.full_name), "success")
-            return redirect(url_for("members.index", unit_id=member.unit_id))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: registry.update_member(db.session, member,
+                                                 form.values(with_unit=False), now=_now(),
+                                                 actor=current_user),
+            _put_errors, lambda _result: _back(member, _("Đã lưu %(name)s.",
+                                                          name=member.full_name)))):
+        return done
     return render_template("members/form.html", form=form, member=member)
 
 
@@ -108,23 +100,23 @@ def move(member_id: int):
     form = MoveForm()
     form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)
                             if u.id != member.unit_id]
-    if form.validate_on_submit():
-        try:
-            registry.move_member(db.session, member, form.unit_id.data, now=_now(),
-                                 actor=current_user, note=form.note.data or "")
-        except ValidationError as error:
-            db.session.rollback()
-            _put_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã chuyển %(name)s sang %(unit)s.", name=member.full_name,
-                    unit=member.unit.name), "success")
-            return redirect(url_for("members.index", unit_id=member.unit_id))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: registry.move_member(db.session, member, form.unit_id.data, now=_now(),
+                                               actor=current_user, note=form.note.data or ""),
+            _put_errors, lambda _result: _back(member, _(
+                "Đã chuyển %(name)s sang %(unit)s.", name=member.full_name,
+                unit=member.unit.name)))):
+        return done
     moves = registry.moves_of(db.session, member)
     names = {u.id: u.name for u in db.session.scalars(select(Unit).where(Unit.id.in_(
         {m.from_unit_id for m in moves} | {m.to_unit_id for m in moves})))}
     return render_template("members/move.html", form=form, member=member, moves=moves,
                            names=names)
+
+
+def _back(member: Member, text: str):
+    flash(text, "success")
+    return redirect(url_for("members.index", unit_id=member.unit_id))
 
 
 def _put_errors(form, error: ValidationError) -> None:

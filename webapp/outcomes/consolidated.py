@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import abort, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from attendance.reports.csv import DIALECTS
+from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
 from attendance.reports.outcomes_export import export_outcomes
 from attendance.reports.outcomes_units import cascade_view
@@ -14,7 +14,7 @@ from attendance.reports.outcomes_units import cascade_view
 from ..extensions import db
 from ..loading import session_or_404
 
-_MIMETYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
+_MIMETYPES = {"csv": "text/csv", "pdf": "application/pdf",  # Werkzeug adds the charset
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -38,7 +38,7 @@ def download(session_id: int, fmt: str):
     session = session_or_404(current_user, session_id, read_all=True)
     if fmt not in FORMATS:
         abort(404)
-    dialect = request.args.get("dialect", "excel")
+    dialect = request.args.get("dialect", DEFAULT_DIALECT)
     if dialect not in DIALECTS:
         abort(404)
     out = io.BytesIO()
@@ -51,8 +51,11 @@ def download(session_id: int, fmt: str):
 @login_required
 def units_csv(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
+    dialect = request.args.get("dialect", DEFAULT_DIALECT)
+    if dialect not in DIALECTS:
+        abort(404)
     out = io.BytesIO()
-    export_cascade_csv(db.session, session, out)
+    export_cascade_csv(db.session, session, out, dialect=dialect)
     out.seek(0)
     return send_file(out, mimetype=_MIMETYPES["csv"], as_attachment=True,
                      download_name=f"ket-qua-hoc-tap-theo-don-vi-{session.id}.csv")

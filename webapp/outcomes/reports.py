@@ -12,7 +12,7 @@ from attendance import permissions
 from attendance.accounts import scope as scopes
 from attendance.errors import DomainError, ValidationError
 from attendance.models import REPORT_COUNTS, StudySession
-from attendance.outcomes import reports as rr
+from attendance.outcomes import report_send, reports as rr
 
 from ..auth import role_required
 from ..errors import flash_error, message, put_form_errors
@@ -108,24 +108,30 @@ def report(session_id: int, unit_id: int):
                 plan_date=parse_date(form.plan_date.data))
     upload = request.files.get("plan_file")
     submit = request.form.get("action") == "submit"
+    token = request.form.get("plan_token", "")
+    if upload is not None and upload.filename:
+        plan = (upload.read(), upload.filename)
+    else:  # the file chosen before an error, kept on the server for this try
+        plan = report_send.held(plans_folder(), result_report, token)
     try:
-        rr.save_report(db.session, result_report, data, submit=submit, now=_now(),
-                       actor=current_user)
-        replaced = ""
-        if upload is not None and upload.filename:
-            replaced = rr.attach_plan(db.session, result_report, upload.read(), upload.filename,
-                                      folder=plans_folder(), now=_now(), actor=current_user)
+        replaced = report_send.save(db.session, result_report, data, submit=submit, now=_now(),
+                                    actor=current_user, folder=plans_folder(), plan=plan)
     except ValidationError as error:
         db.session.rollback()
         _put_errors(form, error)
         flash(message("validation"), "error")
-        return _report_page(session, result_report, form, may_edit), 422
+        kept = None
+        if plan is not None and "plan_file" not in error.errors:
+            kept = (token if upload is None or not upload.filename
+                    else report_send.hold(plans_folder(), result_report, *plan), plan[1])
+        return _report_page(session, result_report, form, may_edit, kept=kept), 422
     except DomainError as error:
         db.session.rollback()
         flash_error(error)
         return _report_page(session, result_report, form, may_edit), 422
     db.session.commit()
     rr.discard_plan_file(plans_folder(), session.id, replaced)
+    report_send.release(plans_folder(), result_report, token)
     flash(_("Đã gửi báo cáo.") if submit else _("Đã lưu báo cáo (chưa gửi)."), "success")
     return redirect(url_for(".report", session_id=session.id, unit_id=unit_id))
 
@@ -143,14 +149,15 @@ def _form_data(values: dict, grades: list[str]) -> dict:
     return data
 
 
-def _report_page(session, result_report, form, may_edit, facts=None):
+def _report_page(session, result_report, form, may_edit, facts=None, kept=None):
     editable = may_edit and result_report.status in rr.EDITABLE
     facts = facts or rr.unit_facts(db.session, session, result_report.unit_id)
     return render_template("outcomes/report.html", session=session, report=result_report,
                            facts=facts, outcome=facts["outcome"],
                            form=form, editable=editable, review_form=ReviewForm(formdata=None),
                            can_review=permissions.can_manage_session(current_user, session),
-                           can_download=may_edit, late=rr.is_late(session, _now()))
+                           can_download=may_edit, late=rr.is_late(session, _now()),
+                           kept=kept)
 
 
 def _put_errors(form, error: ValidationError) -> None:

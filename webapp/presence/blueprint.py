@@ -17,5 +17,7 @@ bp.add_url_rule(f"{_S}/join-links.csv", "join_links", join.links_csv)
 bp.add_url_rule("/j/<token>", "join", join.open_link)
 bp.add_url_rule(f"{_S}/attendance/<int:attendance_id>/exit", "exit", exits.mark_exit,
                 methods=["POST"])
+bp.add_url_rule(f"{_S}/venues/<int:venue_id>/exits", "venue_exits", exits.venue_exits,
+                methods=["GET", "POST"])
 bp.add_url_rule("/api/v1/sessions/<int:session_id>/exits", "api_exit", exits.api_exit,
                 methods=["POST"])

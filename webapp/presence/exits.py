@@ -3,10 +3,11 @@ scanner posts to (a card, or a pick by person id)."""
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from attendance import permissions
 from attendance.checkin import exits, rule
 from attendance.checkin.tokens import TokenError
 from attendance.errors import DomainError, ValidationError
@@ -16,11 +17,47 @@ from attendance.models import Attendance, Person
 from ..checkin import card_key
 from ..errors import flash_error, json_error, message
 from ..extensions import db
-from ..loading import api_view, session_or_404
+from ..i18n import format_time
+from ..loading import api_view, session_or_404, venue_or_404
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _venue_for_exits(session_id: int, venue_id: int):
+    session = session_or_404(current_user, session_id)
+    venue = venue_or_404(session, venue_id)
+    if not permissions.can_check_in_at(current_user, venue, session):
+        abort(403)
+    return session, venue
+
+
+@login_required
+def venue_exits(session_id: int, venue_id: int):
+    """A venue's exit list (ra về): who came, each with a button that records them leaving
+    now; for its staff or coordinator, on a phone."""
+    session, venue = _venue_for_exits(session_id, venue_id)
+    if request.method == "POST":
+        person = db.session.get(Person, request.form.get("person_id", type=int) or 0)
+        try:
+            if person is None or person.session_id != session.id:
+                raise rule.CheckInError("unknown_person")
+            now = _now()
+            exits.record_exit(db.session, session=session, person=person, venue=venue,
+                              left_at=now, now=now, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Đã ghi %(name)s ra về lúc %(time)s.", name=person.full_name,
+                    time=format_time(now)), "success")
+        return redirect(url_for("presence.venue_exits", session_id=session.id,
+                                venue_id=venue.id), 303)
+    rows = exits.present_at(db.session, session, venue)
+    return render_template("presence/exits.html", session=session, venue=venue, rows=rows,
+                           left_early=lambda at: rule.left_early(session, at))
 
 
 @login_required
@@ -65,8 +102,10 @@ def _local_time(session, raw: str, now: datetime) -> datetime | None:
 
 
 def _when(raw, now):
-    if raw in (None, ""):
+    if raw is None:
         return now
+    if not isinstance(raw, str):
+        return None
     try:
         at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     except ValueError:
@@ -82,8 +121,14 @@ def api_exit(session, actor, body):
     left_at = _when(body.get("left_at"), now)
     if left_at is None:
         return json_error("bad_request", 400, field="left_at")
+    for name, kind in (("token", str), ("person_id", int), ("venue_id", int)):
+        value = body.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            return json_error("bad_request", 400, field=name)
     venue_id = row_id(body.get("venue_id"))
     venue = next((v for v in session.venues if v.id == venue_id), None)
+    if body.get("venue_id") is not None and venue is None:
+        return json_error("bad_choice", 400, field="venue_id")
     try:
         if isinstance(body.get("token"), str):
             person_id = exits.person_of_card(card_key(), session, body["token"])

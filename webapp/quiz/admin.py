@@ -17,6 +17,7 @@ from ..auth import role_required
 from ..errors import flash_error, put_form_errors
 from ..extensions import db
 from ..loading import session_or_404, venue_or_404
+from ..public_links import public_url
 from .forms import QuizForm
 
 EXAMPLE = ("Kết luận 57-KL/TW được ban hành năm nào?\n- 2021\n* 2023\n- 2024\n\n"
@@ -101,11 +102,11 @@ def screen(session_id: int, venue_id: int):
     venue = _venue(session_id, venue_id)
     quiz = quiz_service.quiz_for(db.session, venue.session)
     return render_template("quiz/screen.html", venue=venue, session=venue.session, quiz=quiz,
-                           url=url_for(".start", code=venue.code, _external=True))
+                           url=public_url(venue.session, ".start", code=venue.code))
 
 
 @login_required
 def screen_png(session_id: int, venue_id: int):
     venue = _venue(session_id, venue_id)
-    return Response(qr.png(url_for(".start", code=venue.code, _external=True), box_size=12),
+    return Response(qr.png(public_url(venue.session, ".start", code=venue.code), box_size=12),
                     mimetype="image/png")

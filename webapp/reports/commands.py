@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import click
 
 from attendance.models import StudySession
-from attendance.reports.csv import DIALECTS
+from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.letterhead import letterhead_for
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
@@ -25,10 +25,10 @@ from ..extensions import db
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 @click.option("--signer", default="", help="Name under the signature block of a PDF "
               "(default: the session's signer).")
-@click.option("--csv-dialect", "dialect", type=click.Choice(DIALECTS), default="excel",
+@click.option("--csv-dialect", "dialect", type=click.Choice(DIALECTS), default=DEFAULT_DIALECT,
               show_default=True,
-              help='CSV: "excel" (",", 95.56) or "excel-vn" (";", 95,56) for Excel set to '
-                   "Vietnamese.")
+              help='CSV: "excel-vn" (";", 95,56) for Excel set to Vietnamese, or "excel" '
+                   '(",", 95.56) for English-set Excel and scripts.')
 def export_command(session_id, what, fmt, output, signer, dialect):
     """Export a session's attendance summary, lists or learning-outcome report."""
     session = db.session.get(StudySession, session_id)

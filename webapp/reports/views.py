@@ -11,7 +11,7 @@ from attendance import jobs
 from attendance.figures import live
 from attendance.figures.summary import summarize
 from attendance.reports import lists
-from attendance.reports.csv import DIALECTS
+from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.summary_cells import final
 from attendance.reports.summary_export import FORMATS, WHATS, export
 
@@ -23,7 +23,7 @@ from ..summary.dashboard import cached_overview
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -73,14 +73,20 @@ def download(session_id: int, what: str, fmt: str):
     session = session_or_404(current_user, session_id, read_all=True)
     if what not in WHATS or fmt not in FORMATS:
         abort(404)
-    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
-        return job_views.offer(session, what, fmt)  # made in the background, with progress
-    # On disk beyond a few MB: a national summary must not sit in the worker's memory.
-    dialect = request.args.get("dialect", "excel")  # of a CSV: "excel-vn" for Vietnamese Excel
+    dialect = request.args.get("dialect", DEFAULT_DIALECT)  # of a CSV; "excel": ","
     if dialect not in DIALECTS:
         abort(404)
+    if jobs.size(db.session, session, what) > current_app.config["JOBS_DIRECT_PEOPLE"]:
+        # made in the background, with progress
+        return job_views.offer(session, what, fmt, dialect=dialect)
+    # On disk beyond a few MB: a national summary must not sit in the worker's memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc), dialect=dialect)
+    try:
+        export(db.session, session, what, fmt, out, now=datetime.now(timezone.utc),
+               dialect=dialect)
+    except BaseException:  # refused (a document nobody can sign) or failed: no file left open
+        out.close()
+        raise
     out.seek(0)
     return send_file(out, mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{FILE_NAMES[what]}-{session.id}.{fmt}")

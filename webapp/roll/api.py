@@ -33,7 +33,8 @@ def post_roll(session, actor):
     device = (request.headers.get("X-Device") or request.user_agent.string or "")[:100]
     results = [record_item(
         db.session, session=session, venue=venues.get(row_id(item.get("venue_id"))), item=item,
-        now=now, actor=actor, recorded_at=_parse_time(item.get("recorded_at")), device=device)
+        now=now, actor=actor, recorded_at=_parse_time(item.get("recorded_at")), device=device,
+        last_contact=_parse_time(item.get("last_contact")))
         for item in items]
     db.session.commit()
     return {"results": [mark_json(r) for r in results]}

@@ -19,6 +19,11 @@ from ..sessions.forms import LocalDateField
 
 READINESS_LABELS = {"not_ready": _l("Chưa sẵn sàng"), "connected": _l("Đã kết nối"),
                     "problem": _l("Sự cố")}
+# The bridge points' link checklist (roll.link), on the roll page and the dashboard.
+LINK_ITEM_LABELS = {"picture": _l("Hình ảnh"), "sound": _l("Âm thanh"),
+                    "link": _l("Đường truyền chính"), "backup_link": _l("Đường truyền dự phòng"),
+                    "technician": _l("Kỹ thuật viên")}
+LINK_STATE_LABELS = {"ok": _l("Đạt"), "fail": _l("Lỗi"), "": _l("Chưa thử")}
 STATUS_LABELS = {"present": _l("Có mặt"), "late": _l("Đi muộn"),
                  "absent_excused": _l("Vắng có lý do"),
                  "absent_unexcused": _l("Vắng không lý do")}

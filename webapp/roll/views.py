@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from attendance import permissions
 from attendance.errors import DomainError
 from attendance.models import Venue
+from attendance.roll import link
 from attendance.roll import marks as roll
 from attendance.roll.batch import record_mark
 from attendance.roll.sheet import roll_sheet
@@ -20,7 +21,7 @@ from ..errors import flash_error, message
 from ..i18n import format_decimal
 from ..extensions import db
 from ..loading import session_or_404, venue_or_404
-from .forms import READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
+from .forms import LINK_ITEM_LABELS, LINK_STATE_LABELS, READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
 
 
 def _now() -> datetime:
@@ -74,7 +75,9 @@ def page(session_id: int, venue_id: int):
         readiness_labels=READINESS_LABELS, mark_form=MarkForm(), plain_form=PlainForm(),
         readiness_form=ReadinessForm(data={"readiness": venue.readiness,
                                            "note": venue.readiness_note}),
-        reopen_form=ReasonForm(), messages=roll_messages())
+        reopen_form=ReasonForm(), messages=roll_messages(),
+        link_states=link.current_states(db.session, venue) if not venue.is_hall else {},
+        link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS)
 
 
 @login_required
@@ -196,6 +199,9 @@ def roll_messages() -> dict:
         "kind_headcount": _("số người"),
         "kind_readiness": _("tình trạng điểm cầu"),
         "kind_sign_off": _("ký xác nhận"),
+        "kind_link_check": _("kiểm tra đường truyền"),
+        "saved_link_check": _("Đã lưu kiểm tra đường truyền."),
+        **{f"readiness_{key}": str(label) for key, label in READINESS_LABELS.items()},
         "kind_other": _("%(n)s thao tác khác"),
         "saved_headcount": _("Đã lưu số người."),
         "saved_readiness": _("Đã cập nhật tình trạng điểm cầu."),

@@ -13,6 +13,7 @@ from attendance.roster import imports as roster_import
 
 from .. import imports
 from ..auth import role_required
+from ..checkin import card_key
 from ..extensions import db
 from ..imports import row_problems
 from ..jobs import api as job_api
@@ -74,7 +75,8 @@ def confirm(session_id: int):
 
 def _builder(session, mode: str):
     return lambda data, filename: roster_import.build_preview(db.session, session, data,
-                                                              filename, mode=mode)
+                                                              filename, mode=mode,
+                                                              key=card_key())
 
 
 def _imported(session, count: int):
@@ -90,6 +92,6 @@ def template(session_id: int, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         body = roster_import.template_csv(session)
-        mimetype = "text/csv; charset=utf-8"
+        mimetype = "text/csv"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=danh-sach-mau.{fmt}"})

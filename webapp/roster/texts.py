@@ -9,7 +9,7 @@ CHANGE_LABELS = {
     "unit": _l("đơn vị"), "phone": _l("số điện thoại"), "party_member": _l("đảng viên"),
     "category_id": _l("thành phần"), "venue_id": _l("địa điểm"), "birth_date": _l("ngày sinh"),
     "member_id": _l("gắn đảng viên"), "member_no": _l("số thẻ"), "status": _l("tình trạng"),
-    "key_cadre": _l("cán bộ chủ chốt"),
+    "key_cadre": _l("cán bộ chủ chốt"), "cccd_hash": _l("số CCCD"),
 }
 
 

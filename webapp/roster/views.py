@@ -16,6 +16,7 @@ from ..auth import role_required
 from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import person_or_404, session_or_404
+from ..saving import saved
 from .forms import PersonForm, RemoveForm
 
 PER_PAGE = 50
@@ -58,17 +59,12 @@ def add(session_id: int):
     session = load_session(session_id)
     form = PersonForm()
     form.set_choices(session)
-    if form.validate_on_submit():
-        try:
-            person = roster.add_person(db.session, session, form.values(), now=_now(),
-                                       actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            _put_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm %(name)s.", name=person.full_name), "success")
-            return redirect(url_for("roster.index", session_id=session.id))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: roster.add_person(db.session, session, form.values(), now=_now(),
+                                            actor=current_user),
+            _put_errors, lambda person: _back(session, _("Đã thêm %(name)s.",
+                                                          name=person.full_name)))):
+        return done
     return render_template("roster/form.html", session=session, form=form, person=None)
 
 
@@ -78,17 +74,12 @@ def edit(session_id: int, person_id: int):
     person = person_or_404(session, person_id)
     form = PersonForm(obj=person)
     form.set_choices(session)
-    if form.validate_on_submit():
-        try:
-            roster.update_person(db.session, person, form.values(), now=_now(),
-                                 actor=current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            _put_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu %(name)s.", name=person.full_name), "success")
-            return redirect(url_for("roster.index", session_id=session.id))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: roster.update_person(db.session, person, form.values(), now=_now(),
+                                               actor=current_user),
+            _put_errors, lambda _result: _back(session, _("Đã lưu %(name)s.",
+                                                           name=person.full_name)))):
+        return done
     return render_template("roster/form.html", session=session, form=form, person=person,
                            remove_form=RemoveForm())
 
@@ -108,6 +99,11 @@ def remove(session_id: int, person_id: int):
     db.session.commit()
     flash(_("Đã xóa %(name)s khỏi danh sách.", name=name), "success")
     return redirect(url_for("roster.index", session_id=session_id))
+
+
+def _back(session: StudySession, text: str):
+    flash(text, "success")
+    return redirect(url_for("roster.index", session_id=session.id))
 
 
 def _put_errors(form: PersonForm, error: ValidationError) -> None:

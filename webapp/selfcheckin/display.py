@@ -3,7 +3,7 @@ presence, the rotating 6-character code (a new one every 30 s), refreshed by pre
 
 from datetime import datetime, timezone
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
 from attendance.checkin import tokens
@@ -13,6 +13,7 @@ from attendance.printing import qr
 
 from ..checkin import presence_key
 from ..loading import session_or_404, venue_or_404
+from ..public_links import public_url
 
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -27,7 +28,7 @@ def _venue(session_id: int, venue_id: int) -> Venue:
 def _state(venue: Venue) -> dict:
     """What the screen shows now: the link its QR encodes, the code and its seconds left."""
     session: StudySession = venue.session
-    url = url_for("selfcheckin.start", code=venue.code, _external=True)
+    url = public_url(session, "selfcheckin.start", code=venue.code)
     if not session.require_presence:
         return {"url": url, "code": None, "seconds_left": None}
     now = datetime.now(timezone.utc)

@@ -19,6 +19,14 @@ def new_nonce() -> str:
     return uuid.uuid4().hex
 
 
+def _category_id(value):
+    """The chosen category's id; None for the empty first choice (then "required")."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class PresenceMixin:
     presence = StringField(_l("Mã tại chỗ (6 ký tự trên màn hình)"),
                            validators=[Optional(), Length(max=6, message=_LONG)],
@@ -44,5 +52,6 @@ class WalkInForm(PresenceMixin, FlaskForm):
     phone = StringField(_l("Số điện thoại"),
                         validators=[_REQUIRED, Length(max=30, message=MESSAGES["bad_phone"])],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    category_id = SelectField(_l("Thành phần"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Thành phần"), coerce=_category_id, validate_choice=False,
+                              validators=[_REQUIRED])
     nonce = HiddenField(validators=[DataRequired()])

@@ -6,6 +6,7 @@ the door")."""
 from datetime import datetime, timezone
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
@@ -98,14 +99,15 @@ def walk_in(code: str):
     venue = _venue(code)
     session = venue.session
     form = WalkInForm()
-    form.category_id.choices = [(c.id, c.name) for c in session.categories_for(venue.kind)
-                                if not c.headcount_only]
+    # No category chosen for them: the first would quietly make everyone the most senior one.
+    form.category_id.choices = [("", _("— Chọn thành phần —"))] + [
+        (c.id, c.name) for c in session.categories_for(venue.kind) if not c.headcount_only]
     if request.method == "GET":
         form.presence.data = request.args.get("p", "")[:6].upper()
     if request.method == "GET" or not form.validate():
         form.nonce.data = form.nonce.data or new_nonce()
         return _walk_in_page(venue, form), 200 if request.method == "GET" else 422
-    if form.category_id.data not in {value for value, _ in form.category_id.choices}:
+    if form.category_id.data not in {value for value, _ in form.category_id.choices[1:]}:
         form.category_id.errors = [message("bad_choice")]
         return _walk_in_page(venue, form), 422
     try:

@@ -93,7 +93,8 @@ class SessionForm(FlaskForm):
     plan_issuer = StringField(_l("Cơ quan ban hành kế hoạch"),
                               description=_l("Ví dụ: Ban Thường vụ Thị ủy"))
     signer_title = TextAreaField(_l("Chức danh người ký"), description=_l(
-        "Mỗi dòng một dòng in trên văn bản, ví dụ: T/M BAN THƯỜNG VỤ rồi PHÓ BÍ THƯ"))
+        "Mỗi dòng một dòng in trên văn bản, ví dụ: T/M BAN THƯỜNG VỤ rồi PHÓ BÍ THƯ. Để "
+        "trống: theo đơn vị tổ chức (T/M BAN THƯỜNG VỤ, T/M ĐẢNG ỦY hoặc T/M CHI BỘ; BÍ THƯ)"))
     signer_name = StringField(_l("Họ tên người ký"))
     recipients = TextAreaField(_l("Nơi nhận"), description=_l(
         "Mỗi dòng một nơi nhận; để trống thì lấy theo cây đơn vị"))
@@ -112,7 +113,16 @@ class SessionForm(FlaskForm):
     late_grace_minutes = StringField(_l("Tính đi muộn sau giờ bắt đầu (phút)"))
     checkin_opens_minutes = StringField(_l("Mở điểm danh trước giờ bắt đầu (phút)"))
     checkin_closes_minutes = StringField(_l("Đóng điểm danh sau giờ bắt đầu (phút)"))
+    rehearsal_minutes = StringField(_l("Tổng duyệt kỹ thuật các điểm cầu trước giờ bắt đầu (phút)"))
     report_deadline = LocalDateField(_l("Hạn gửi báo cáo kết quả"), description=_l("dd/mm/yyyy"))
+    public_base_url = StringField(
+        _l("Địa chỉ công khai của hội nghị"),
+        description=_l("Địa chỉ điện thoại của đại biểu mở được, in trên mã QR của áp phích, "
+                       "màn hình mã điểm danh và đường link đăng nhập của người điều phối, ví "
+                       "dụ https://diemcau.example.vn. Để trống: theo cài đặt máy chủ "
+                       "(PUBLIC_BASE_URL)."),
+        render_kw={"inputmode": "url", "autocomplete": "url",
+                   "placeholder": "https://diemcau.example.vn"})
     require_presence = BooleanField(
         _l("Tự điểm danh phải nhập mã đang hiện trên màn hình tại địa điểm"),
         description=_l("Nên để bật. Nếu tắt, ai có đường link hoặc ảnh chụp áp phích cũng "
@@ -148,10 +158,12 @@ class SessionForm(FlaskForm):
             late_grace_minutes=self.late_grace_minutes.data,
             checkin_opens_minutes=self.checkin_opens_minutes.data,
             checkin_closes_minutes=self.checkin_closes_minutes.data,
+            rehearsal_minutes=self.rehearsal_minutes.data,
             report_deadline=self.report_deadline.value, document=document,
             organizer_unit_id=self.organizer_unit_id.data, plan_date=self.plan_date.value,
             plan_issuer=self.plan_issuer.data, signer_title=self.signer_title.data,
             signer_name=self.signer_name.data, recipients=self.recipients.data,
+            public_base_url=self.public_base_url.data,
             parent_session_id=self.parent_session_id.data)
 
     def offer_units(self, rows) -> "SessionForm":

@@ -110,7 +110,7 @@ def coordinators(session_id: int):
     db.session.commit()
     lines = [CredentialLine(point=c.venue.name, unit=c.venue.unit.name if c.venue.unit else "",
                             full_name=c.user.full_name, username=c.user.username,
-                            url=link_url(c.user), new=c.created) for c in found]
+                            url=link_url(c.user, session), new=c.created) for c in found]
     out = io.BytesIO()
     build_credentials(out, session, lines, expires=link_expires(now))
     return Response(out.getvalue(), mimetype="application/pdf", headers={

@@ -5,6 +5,7 @@ At national size (7,400 points, 960,000 people) the venues are filtered and page
 """
 
 import time
+from datetime import datetime, timezone
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
@@ -12,13 +13,15 @@ from flask_login import current_user, login_required
 from attendance import permissions
 from attendance.figures import live
 from attendance.figures.summary import summarize
+from attendance.roll import link
 from attendance.models import StudySession
 
 from ..extensions import db
 from ..loading import session_or_404
+from ..roll.forms import LINK_ITEM_LABELS, READINESS_LABELS
 
+READINESS_SHOWN = 30  # points named per list; the rest are counted
 PER_PAGE = 50
-THRESHOLD = 95.0  # percent; below it a venue is highlighted
 # The session's totals are one aggregate over every person (about 1 s on SQLite at national
 # size). Each open dashboard asks every 5 s, so each process keeps the last answer for 3 s:
 # figures may be up to 3 s old (shorter than the refresh, and the page says when it was
@@ -35,20 +38,28 @@ def dashboard(session_id: int):
     query, kind = request.args.get("q", "").strip(), request.args.get("kind", "")
     kind = kind if kind in ("hall", "bridge_point") else ""
     lagging = request.args.get("lagging") == "1"
+    threshold = live.warning_threshold(db.session, session.id)  # percent; below it: marked
     venue_ids = scope
     if query:
         venue_ids = live.matching_venue_ids(db.session, session.id, query, scope)
     page = max(request.args.get("page", 1, type=int), 1)
     venues, count = live.venue_page(
         db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
-        venue_ids=venue_ids, kind=kind or None, lagging_below=THRESHOLD if lagging else None)
-    overview = cached_overview(session.id, scope)
+        venue_ids=venue_ids, kind=kind or None, lagging_below=threshold if lagging else None)
+    overview = cached_overview(session.id, scope, threshold)
+    has_points = kind != "hall" and any(not v.is_hall for v in session.venues)
+    readiness = _cached(("rehearsal", session.id, tuple(scope) if scope else None),
+                        lambda: link.rehearsal(db.session, session, datetime.now(timezone.utc),
+                                               scope)) if has_points else None
     context = dict(session=session, totals=overview.totals,
                    rows=summarize(db.session, session, venues).venues if venues else [],
-                   threshold=THRESHOLD, lagging_count=overview.lagging,
+                   threshold=threshold, lagging_count=overview.lagging,
+                   may_manage=permissions.can_manage_session(current_user, session),
                    not_ready_count=overview.not_ready, not_signed_count=overview.not_signed,
                    page=_Page(page, max((count + PER_PAGE - 1) // PER_PAGE, 1)),
-                   q=query, kind=kind, lagging=lagging)
+                   q=query, kind=kind, lagging=lagging, readiness=readiness,
+                   link_labels=LINK_ITEM_LABELS, readiness_labels=READINESS_LABELS,
+                   readiness_shown=READINESS_SHOWN)
     template = "summary/_live.html" if request.args.get("partial") else "summary/dashboard.html"
     return render_template(template, **context)
 
@@ -63,17 +74,25 @@ def _scope(session: StudySession) -> list[int] | None:
     return [own]
 
 
-def cached_overview(session_id: int, scope: list[int] | None = None) -> live.Overview:
+def cached_overview(session_id: int, scope: list[int] | None = None,
+                    threshold: float | None = None) -> live.Overview:
     """The session's (or a point's) overview, kept CACHE_SECONDS by this process; the summary
-    page shares it."""
+    page shares it. ``threshold``: the session's own (``live.warning_threshold``) when None."""
+    if threshold is None:
+        threshold = live.warning_threshold(db.session, session_id)
+    return _cached((session_id, tuple(scope) if scope else None, threshold),
+                   lambda: live.overview(db.session, session_id, threshold, scope))
+
+
+def _cached(key, compute):
+    """``compute()``, kept CACHE_SECONDS per process under ``key`` (see CACHE_SECONDS)."""
     seconds = current_app.config.get("DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
     cache = current_app.extensions.setdefault("dashboard_overview", {})
-    key = (session_id, tuple(scope) if scope else None)
     now = time.monotonic()
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    value = live.overview(db.session, session_id, THRESHOLD, scope)
+    value = compute()
     if seconds > 0:
         if len(cache) > 1000:  # one entry per session and coordinator: drop the stale ones
             for stale in [k for k, (until, _) in cache.items() if until <= now]:

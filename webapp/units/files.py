@@ -66,7 +66,7 @@ def _imported(preview, result):
 
 
 def _download(body: bytes, name: str, fmt: str) -> Response:
-    mimetype = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    mimetype = XLSX if fmt == "xlsx" else "text/csv"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
 
