@@ -116,6 +116,10 @@ def test_summary_export_for_a_viewer_and_bad_requests(client, bearer, make_sessi
     assert bad.status_code == 400 and set(bad.get_json()["error"]["fields"]) == {"format"}
     assert client.post(url, json={"what": "summary", "format": "csv", "venue_id": "x"},
                        headers=viewer).status_code == 400
+    for dialect in ({}, "semicolon"):  # a dialect is one of the names (fuzzing sent {})
+        bad = client.post(url, json={"what": "summary", "format": "csv", "dialect": dialect},
+                          headers=viewer)
+        assert bad.status_code == 400 and set(bad.get_json()["error"]["fields"]) == {"dialect"}
     assert client.post("/api/v1/sessions/999999/exports", json={"what": "summary"},
                        headers=viewer).status_code == 404
     assert client.get("/api/v1/jobs/nope", headers=viewer).status_code == 404

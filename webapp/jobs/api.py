@@ -58,9 +58,10 @@ def post_export(session_id: int):
     venue_id = row_id(raw_venue)
     if raw_venue is not None and venue_id is None:
         raise ValidationError({"venue_id": "bad_choice"})
+    dialect = body.get("dialect", DEFAULT_DIALECT)
     job = start_export(session, what=str(body.get("what") or ""),
                        fmt=str(body.get("format") or ""), venue_id=venue_id,
-                       dialect=str(body.get("dialect") or DEFAULT_DIALECT))
+                       dialect=dialect if isinstance(dialect, str) else "")  # {} is no name
     answer = job_json(job)
     return {"job": {k: answer[k] for k in ("id", "state", "progress")}}, 202, {
         "Location": f"/api/v1/jobs/{job.id}"}
