@@ -32,6 +32,7 @@ def test_steps_report_whole_percentages_forward_only():
 def filled(db, make_session, make_person):
     """12 bridge points, 5 people each: present, late, absent with a reason, two not come."""
     session = make_session(bridge_points=12)
+    session.signer_title = "T/M BAN THƯỜNG VỤ\nBÍ THƯ"  # a signed PDF needs who signs
     for venue in session.venues:
         category = session.categories_for(venue.kind)[0]
         for n, status in enumerate((PRESENT, LATE, ABSENT_EXCUSED, None, None)):

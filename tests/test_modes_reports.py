@@ -19,6 +19,7 @@ from .factories import NOW
 
 def _build(db, make_session, make_person, make_user):
     session = make_session()
+    session.signer_title = "T/M BAN THƯỜNG VỤ\nBÍ THƯ"  # a signed PDF needs who signs
     hall, point = session.venues[0], session.venues[1]
     organizer = make_user(role="organizer")
     at = session.starts_at
@@ -55,7 +56,8 @@ def _pdf_text(raw, tmp_path):
 def test_exports_split_online_and_list_early_leavers(db, make_session, make_person, make_user,
                                                      tmp_path):
     session, _ = _build(db, make_session, make_person, make_user)
-    header, *rows = list(csv.reader(io.StringIO(_render(db, session, "csv").decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(_render(db, session, "csv").decode("utf-8-sig")),
+                                   delimiter=";"))  # the excel-vn default
     total = dict(zip(header, rows[-1]))
     assert (total["Có mặt"], total["Trực tiếp"], total["Trực tuyến"]) == ("5", "4", "1")
     assert (total["Đi muộn"], total["Ra về sớm"], total["Chưa điểm danh"]) == ("1", "1", "1")
@@ -74,7 +76,8 @@ def test_a_closed_roll_leaves_no_unmarked_in_the_final_files(db, make_session, m
     session, organizer = _build(db, make_session, make_person, make_user)
     close.close_roll(db, session=session, venue=None, now=session.ends_at, actor=organizer)
     db.commit()
-    header, *rows = list(csv.reader(io.StringIO(_render(db, session, "csv").decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(_render(db, session, "csv").decode("utf-8-sig")),
+                                   delimiter=";"))  # the excel-vn default
     assert "Chưa điểm danh" not in header
     assert dict(zip(header, rows[-1]))["Vắng không lý do"] == "1"
     book = load_workbook(io.BytesIO(_render(db, session, "xlsx")))
