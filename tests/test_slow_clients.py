@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from .deploy import NGINX_CONF  # the same nginx as the two-node test, one upstream here
 from .test_durability import _free_port, _item, _post, served  # noqa: F401 (fixture)
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -24,32 +25,6 @@ DRIP_FOR = 4.0  # seconds a check-in waits for gunicorn's answer in the control 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(NGINX) and os.environ.get("CI") != "true",
     reason="needs Debian's nginx (apt-get install nginx)")
-
-CONF = """
-{user}
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        client_max_body_size 10m;
-        location / {{
-            proxy_pass http://127.0.0.1:{upstream};
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        }}
-    }}
-}}
-"""
 
 
 @pytest.fixture
@@ -62,8 +37,8 @@ def nginx(tmp_path):
         folder.mkdir()
         port = _free_port()
         user = "user root;" if os.geteuid() == 0 else ""  # temp files in a root-only folder
-        (folder / "nginx.conf").write_text(CONF.format(user=user, dir=folder, port=port,
-                                                       upstream=upstream))
+        (folder / "nginx.conf").write_text(NGINX_CONF.format(
+            user=user, dir=folder, port=port, servers=f"        server 127.0.0.1:{upstream};"))
         process = subprocess.Popen([NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)],
                                    stderr=subprocess.DEVNULL, start_new_session=True)
         processes.append(process)

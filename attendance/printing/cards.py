@@ -80,9 +80,18 @@ def stream_card_infos(db: Session, session: StudySession, *,
 
 
 def _card_query(session: StudySession, venue_id: int | None, person_id: int | None):
+    query = card_people(session, Person.id, Person.full_name, Person.position, Category.name,
+                        Venue.name, Person.card_version, venue_id=venue_id)
+    if person_id is not None:
+        query = query.where(Person.id == person_id)
+    return query
+
+
+def card_people(session: StudySession, *columns, venue_id: int | None = None):
+    """These columns of the named people of a session (headcount-only categories have no
+    cards), in the order cards and invitation letters are printed: venue, category, name."""
     query = (
-        select(Person.id, Person.full_name, Person.position, Category.name, Venue.name,
-               Person.card_version)
+        select(*columns)
         .join(Category, Category.id == Person.category_id)
         .join(Venue, Venue.id == Person.venue_id)
         .where(Person.session_id == session.id, Category.headcount_only.is_(False))
@@ -90,8 +99,6 @@ def _card_query(session: StudySession, venue_id: int | None, person_id: int | No
                   Person.search_name, Person.id))
     if venue_id is not None:
         query = query.where(Person.venue_id == venue_id)
-    if person_id is not None:
-        query = query.where(Person.id == person_id)
     return query
 
 

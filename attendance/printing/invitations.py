@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance.checkin import tokens
@@ -29,6 +28,7 @@ from ..reports.letterhead import letterhead_for
 from ..reports.table import INT, TEXT, Column
 from ..reports.wording import session_name
 from . import fonts, qr
+from .cards import card_people
 
 QR_SIZE = 38 * mm  # with its quiet zone: the code itself is about 3 cm, as on the cards
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -58,16 +58,8 @@ def invitation_infos(db: Session, session: StudySession, *, venue_id: int | None
                      unit_id: int | None = None) -> list[InvitationInfo]:
     """The named people of a session (headcount-only categories are not invited by name), in
     the order of the cards: venue, category, name."""
-    query = (
-        select(Person.id, Person.full_name, Person.position, Category.name, Venue.name,
-               Venue.address, Person.card_version)
-        .join(Category, Category.id == Person.category_id)
-        .join(Venue, Venue.id == Person.venue_id)
-        .where(Person.session_id == session.id, Category.headcount_only.is_(False))
-        .order_by(Venue.position, Venue.id, Category.position, Category.id,
-                  Person.search_name, Person.id))
-    if venue_id is not None:
-        query = query.where(Person.venue_id == venue_id)
+    query = card_people(session, Person.id, Person.full_name, Person.position, Category.name,
+                        Venue.name, Venue.address, Person.card_version, venue_id=venue_id)
     if unit_id is not None:
         query = query.where(Person.unit_id == unit_id)
     return [InvitationInfo(*(value or "" if i in (2, 5) else value for i, value in
