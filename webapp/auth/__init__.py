@@ -85,12 +85,12 @@ def init_app(app) -> None:
             # A Bearer header is either a live token or a refusal: it never falls back to the
             # browser's cookie, and only a token that authenticated skips CSRF (a browser does
             # not send one on its own).
-            g.token_user = token_user(token)
+            g.token_digest = accounts.token_digest(token)  # once: the limiter keys on it too
+            g.token_user = token_user(g.token_digest)
             if g.token_user is None:
                 return json_error("unauthorized", 401) if request.path.startswith("/api/") \
                     else abort(401)
             g.bearer = True
-            g.token_digest = accounts.token_digest(token)
             return None
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return None
@@ -101,8 +101,8 @@ def init_app(app) -> None:
         return None
 
 
-def token_user(token: str) -> User | None:
-    """The active user of a live API token: a read-only copy shared by this process's requests
+def token_user(digest: str) -> User | None:
+    """The active user of the live API token of this digest: a read-only copy shared by this process's requests
     until the auth generation changes (any revocation, lock, sign-out everywhere, password,
     role or scope change, in any process: see .generation) or the copy is MAX_AGE old. The
     copy carries the user's scope (units, venue assignments), so permission checks need no
@@ -112,7 +112,6 @@ def token_user(token: str) -> User | None:
     if copies.get(_GENERATION, seen) != seen:
         copies.clear()
     copies[_GENERATION] = seen
-    digest = accounts.token_digest(token)
     now = datetime.now(UTC)
     found = copies.get(digest)
     if found is None or (now - found.loaded_at).total_seconds() > generation.MAX_AGE:
