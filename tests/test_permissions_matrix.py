@@ -124,7 +124,7 @@ POST = {
     "sessions.expected": MANAGE, "users.create": MANAGE, "roster.add": MANAGE,
     "roll.makeup": MANAGE, "units.add": MANAGE, "units.edit": MANAGE,
     "units.import_file": MANAGE,
-    "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE, "roll.readiness": VENUE_WRITE,
+    "roll.mark": VENUE_WRITE, "roll.headcount": VENUE_WRITE,
     "roll.link_check": VENUE_WRITE,
     "roll.reopen": VENUE_MANAGE,
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.figures.summary import summarize
 from attendance.models import Attendance, AuditEntry
+from attendance.roll import link
 from attendance.roll import marks as roll
 from attendance.roll.batch import record_mark
 
@@ -44,8 +45,8 @@ def test_coordinator_cannot_touch_another_point(db, make_session, make_person, m
     with pytest.raises(Forbidden):
         roll.mark(db, venue=other, person=person, status="present", now=NOW, actor=coordinator)
     with pytest.raises(Forbidden):
-        roll.set_readiness(db, venue=other, readiness="connected", note="", now=NOW,
-                           actor=coordinator)
+        link.save_checklist(db, venue=other, fields={"picture": "ok"}, now=NOW,
+                            actor=coordinator)
 
 
 def test_excused_absence_needs_a_reason_and_headcount_no_negatives(db, make_session,

@@ -100,7 +100,9 @@ def test_form_marks_headcount_readiness_sign_off_and_reopen(db, make_session, ma
     client.post(f"{base}/headcount", data={f"count_{headcount_category.id}": "12"})
     db.expire_all()
     assert db.get(ExpectedCount, (point.id, headcount_category.id)).headcount == 12
-    client.post(f"{base}/readiness", data={"readiness": "problem", "note": "mất tiếng"})
+    # Readiness follows from the link checklist; the manual form is gone.
+    assert client.post(f"{base}/readiness", data={"readiness": "connected"}).status_code == 404
+    client.post(f"{base}/link-check", data={"sound": "fail", "note": "mất tiếng"})
     db.expire_all()
     assert (db.get(Venue, point.id).readiness, db.get(Venue, point.id).readiness_note) == (
         "problem", "mất tiếng")

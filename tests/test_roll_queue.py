@@ -36,17 +36,20 @@ def test_point_actions_queue_like_marks_and_a_replay_changes_nothing(db, point):
     for _ in range(2):  # the phone lost the first answer and sends everything again
         assert _item(db, session, venue, coordinator, "h1", "headcount",
                      **{f"count_{counted.id}": "12"}).outcome == "accepted"
-        assert _item(db, session, venue, coordinator, "r1", "readiness",
-                     readiness="problem", note="mất tiếng").outcome == "accepted"
+        assert _item(db, session, venue, coordinator, "r1", "link_check",
+                     sound="fail", note="mất tiếng").outcome == "accepted"
+        # A phone queued before the manual readiness was removed: refused, not applied.
+        old = _item(db, session, venue, coordinator, "r0", "readiness", readiness="connected")
+        assert (old.outcome, old.code) == ("rejected", "bad_kind")
         result = _item(db, session, venue, coordinator, "s1", "sign_off")
         assert (result.outcome, result.kind) == ("accepted", "sign_off")
     assert db.get(ExpectedCount, (venue.id, counted.id)).headcount == 12
     assert (venue.readiness, venue.readiness_note) == ("problem", "mất tiếng")
     assert venue.signed_off_at == NOW
-    assert [_audits(db, a) for a in ("venue.headcount", "venue.readiness", "venue.sign_off")
+    assert [_audits(db, a) for a in ("venue.headcount", "venue.link_check", "venue.sign_off")
             ] == [1, 1, 1]
     methods = db.scalars(select(ScanAttempt.method).where(ScanAttempt.session_id == session.id))
-    assert list(methods) == ["roll"] * 3
+    assert list(methods) == ["roll"] * 4  # the refused old item is kept as an attempt, once
     # Queued after the sign-off (it was sent first): refused, nothing written.
     later = _item(db, session, venue, coordinator, "h2", "headcount",
                   **{f"count_{counted.id}": "15"})

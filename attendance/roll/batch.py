@@ -1,5 +1,5 @@
 """Queued roll items as a phone sends them after being offline: marks (điểm danh từ danh
-sách) and the point's own actions (headcounts, readiness, sign-off).
+sách) and the point's own actions (headcounts, the link checklist, sign-off).
 
 ``record_mark`` wraps ``roll.mark`` the way ``checkin.record_scan`` wraps the check-in rule: a
 nonce makes a resent mark change nothing (the nonce is kept in ``scan_attempts`` with method
@@ -110,12 +110,6 @@ def _headcounts(db, *, venue, fields, now, actor):
     roll.set_headcounts(db, venue=venue, counts=counts, now=now, actor=actor)
 
 
-@register("readiness")
-def _readiness(db, *, venue, fields, now, actor):
-    roll.set_readiness(db, venue=venue, readiness=_text(fields.get("readiness")),
-                       note=_text(fields.get("note")), now=now, actor=actor)
-
-
 @register("link_check")
 def _link_check(db, *, venue, fields, now, actor):
     """The point's link checklist (roll.link), as of when it was filled in; answered with the
@@ -126,10 +120,6 @@ def _link_check(db, *, venue, fields, now, actor):
 @register("sign_off")
 def _sign_off(db, *, venue, fields, now, actor):
     roll.sign_off(db, venue=venue, now=now, actor=actor)
-
-
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def record_item(db: Session, *, session: StudySession, venue: Venue | None, item: dict,

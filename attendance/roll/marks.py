@@ -1,5 +1,5 @@
 """A bridge point's own roll (điểm danh tại điểm cầu) and the hall's absences: marking people
-present, late or absent with a reason, headcounts, readiness and sign-off.
+present, late or absent with a reason, headcounts and sign-off.
 
 Every change is audited. A signed-off point is locked until the organizer reopens it.
 """
@@ -24,7 +24,6 @@ from attendance.models import (
 )
 from attendance.text import clean
 
-READINESS = ("not_ready", "connected", "problem")  # chưa sẵn sàng, đã kết nối, sự cố
 ABSENCE_REASONS = ("ốm", "đi công tác", "việc gia đình")  # the pick list; free text allowed
 
 
@@ -157,22 +156,6 @@ def _write_headcount(db: Session, venue: Venue, row: ExpectedCount, count: int, 
     audit.record(db, now=now, actor=actor, action="venue.headcount",
                  session_id=venue.session_id, target=venue, category_id=category_id,
                  before=before, after=count)
-
-
-def set_readiness(db: Session, *, venue: Venue, readiness: str, note: str, now: datetime,
-                  actor: User) -> Venue:
-    if not permissions.can_check_in_at(actor, venue):
-        raise Forbidden()
-    if readiness not in READINESS:
-        raise ValidationError({"readiness": "bad_choice"})
-    note = clean(note)
-    if len(note) > 500:
-        raise ValidationError({"note": "too_long"})
-    venue.readiness, venue.readiness_note = readiness, note
-    db.flush()
-    audit.record(db, now=now, actor=actor, action="venue.readiness",
-                 session_id=venue.session_id, target=venue, readiness=readiness, note=note)
-    return venue
 
 
 def sign_off(db: Session, *, venue: Venue, now: datetime, actor: User) -> Venue:

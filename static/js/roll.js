@@ -116,13 +116,6 @@
       config.mayMark = false;
       root.classList.add("roll-locked");
       notice(t("queued_sign_off"));
-    } else if (item.kind === "readiness") {
-      var choice = root.querySelector('input[name="readiness"][value="' + item.fields.readiness + '"]');
-      if (choice) {
-        choice.checked = true;
-        root.querySelector("[data-readiness-label]").textContent = choice.dataset.label;
-      }
-      if ($("readiness-note")) $("readiness-note").value = item.fields.note || "";
     } else {
       Object.keys(item.fields || {}).forEach(function (name) {
         var input = root.querySelector('form[data-queue="' + item.kind + '"] [name="' + name + '"]');

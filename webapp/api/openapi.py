@@ -273,10 +273,10 @@ OTHER_SCHEMAS = {
                "description": "unique per item; replaying a nonce changes nothing"},
         kind={"type": "string", "default": "mark",
               "description": "mark (a person's status), or a point's action: headcount, "
-                             "readiness, link_check, sign_off"},
+                             "link_check (the readiness follows from it), sign_off"},
         fields={"type": "object", "additionalProperties": {"type": "string"},
                 "description": "a point action's form fields: count_<category id> for "
-                               "headcount; readiness and note for readiness; picture, sound, "
+                               "headcount; picture, sound, "
                                "link, backup_link (ok, fail or empty), technician_name, "
                                "technician_phone and note for link_check"},
         venue_id=ID, person_id={"type": "integer", "description": "a mark: on this venue's "
@@ -352,7 +352,7 @@ OTHER_PATHS = {
         "operationId": "postRoll", "tags": ["check-in"],
         "summary": "Record a batch of roll items at the caller's venue, as a phone's offline "
                    "queue sends them: marks (present, late, absent with or without reason), "
-                   "headcounts, readiness and sign-off, in order",
+                   "headcounts, the link checklist and sign-off, in order",
         "parameters": [SESSION_ID],
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("RollRequest")}}},

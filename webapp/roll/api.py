@@ -1,5 +1,5 @@
 """POST /api/v1/sessions/{id}/roll: a batch of roll items from a phone's offline queue: marks,
-and the point's headcounts, readiness and sign-off (``kind`` with the form's ``fields``)."""
+and the point's headcounts, the link checklist and sign-off (``kind`` with the form's ``fields``)."""
 
 from datetime import datetime, timezone
 

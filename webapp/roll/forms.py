@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,7 +12,6 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from attendance.roll.marks import READINESS
 
 from ..sessions.forms import LocalDateField
 
@@ -37,12 +35,6 @@ class MarkForm(FlaskForm):
     reason = StringField(_l("Lý do"))
     pick = HiddenField()  # a common reason's button (the typed one is ``reason``)
     nonce = HiddenField()
-
-
-class ReadinessForm(FlaskForm):
-    readiness = SelectField(_l("Tình trạng"), choices=[
-        SelectChoice(key, READINESS_LABELS[key]) for key in READINESS])
-    note = StringField(_l("Ghi chú"))
 
 
 class ReasonForm(FlaskForm):

@@ -1,5 +1,5 @@
 """A venue's roll page: the coordinator's (or, for the hall, the organizer's) one-tap marks,
-headcounts, readiness, sign-off and reopening. Thin: load or 404/403, call one service,
+headcounts, the link checklist, sign-off and reopening. Thin: load or 404/403, call one service,
 redirect. With JavaScript the marks go through the offline queue and the batch API instead."""
 
 import uuid
@@ -21,7 +21,7 @@ from ..errors import flash_error, message
 from ..i18n import format_decimal
 from ..extensions import db
 from ..loading import session_or_404, venue_or_404
-from .forms import LINK_ITEM_LABELS, LINK_STATE_LABELS, READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReadinessForm, ReasonForm
+from .forms import LINK_ITEM_LABELS, LINK_STATE_LABELS, READINESS_LABELS, STATUS_LABELS, MarkForm, PlainForm, ReasonForm
 
 
 def _now() -> datetime:
@@ -73,8 +73,6 @@ def page(session_id: int, venue_id: int):
         locked=venue.signed_off_at is not None, may_reopen=permissions.can_manage_session(current_user, venue.session),
         reasons=roll.ABSENCE_REASONS, status_labels=STATUS_LABELS,
         readiness_labels=READINESS_LABELS, mark_form=MarkForm(), plain_form=PlainForm(),
-        readiness_form=ReadinessForm(data={"readiness": venue.readiness,
-                                           "note": venue.readiness_note}),
         reopen_form=ReasonForm(), messages=roll_messages(),
         link_states=link.current_states(db.session, venue) if not venue.is_hall else {},
         link_items=link.ITEMS, link_labels=LINK_ITEM_LABELS, link_state_labels=LINK_STATE_LABELS)
@@ -117,26 +115,6 @@ def headcount(session_id: int, venue_id: int):
     db.session.commit()
     flash(_("Đã lưu số người."), "success")
     return _back(venue, "#headcount")
-
-
-@login_required
-def readiness(session_id: int, venue_id: int):
-    venue = _markable(session_id, venue_id)
-    form = ReadinessForm()
-    if not form.validate_on_submit():
-        flash(message("bad_choice"), "error")
-        return _back(venue, "#readiness")
-    try:
-        roll.set_readiness(db.session, venue=venue, readiness=form.readiness.data,
-                           note=form.note.data or "", now=_now(),
-                           actor=current_user._get_current_object())
-    except DomainError as error:
-        db.session.rollback()
-        flash(_field_text(error), "error")
-        return _back(venue, "#readiness")
-    db.session.commit()
-    flash(_("Đã cập nhật tình trạng điểm cầu."), "success")
-    return _back(venue, "#readiness")
 
 
 @login_required
@@ -197,14 +175,12 @@ def roll_messages() -> dict:
         "waiting": _("Đang chờ gửi:"),
         "kind_mark": _("%(n)s điểm danh"),
         "kind_headcount": _("số người"),
-        "kind_readiness": _("tình trạng điểm cầu"),
         "kind_sign_off": _("ký xác nhận"),
         "kind_link_check": _("kiểm tra đường truyền"),
         "saved_link_check": _("Đã lưu kiểm tra đường truyền."),
         **{f"readiness_{key}": str(label) for key, label in READINESS_LABELS.items()},
         "kind_other": _("%(n)s thao tác khác"),
         "saved_headcount": _("Đã lưu số người."),
-        "saved_readiness": _("Đã cập nhật tình trạng điểm cầu."),
         "queued_sign_off": _("Ký xác nhận đang chờ gửi: danh sách sẽ khóa khi máy chủ nhận."),
         "signed_off": _("Đã ký xác nhận. Danh sách đã khóa."),
         "no_match": _("Không tìm thấy ai."),
