@@ -12,7 +12,6 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-
 from ..sessions.forms import LocalDateField
 
 READINESS_LABELS = {"not_ready": _l("Chưa sẵn sàng"), "connected": _l("Đã kết nối"),
