@@ -16,6 +16,7 @@ attendance.online.join) also finds their personal join link among the facts, wit
 second QR captioned apart from the door's, so that one is never shown at the door instead.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -43,7 +44,8 @@ QR_SIZE = 38 * mm  # with its quiet zone: the code itself is about 3 cm, as on t
 # not the door's. Its column is as wide as its caption.
 JOIN_QR_SIZE, JOIN_COLUMN = 25 * mm, 42 * mm
 JOIN_CAPTION = "Quét để tham dự trực tuyến"
-URL_SIZES = (13, 12, 11, 10, 9)  # the link on one line if it fits at one of these
+URL_SIZES = (13, 12, 11, 10)  # the link on one line if it fits at one of these, else at the
+# smallest broken after a "/" (never at a "-", which would read as part of it)
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 UNIT_TABLE = [Column("STT", INT, 7), Column("Họ và tên", TEXT, 30),
               Column("Chức vụ", TEXT, 42), Column("Địa điểm", TEXT, 28)]
@@ -227,25 +229,43 @@ def _facts(doc, session: StudySession, venue: str, address: str, when: str) -> N
 
 
 def _online(url: str) -> Table:
-    """The fact "Tham dự trực tuyến": the link on a line of its own (never cut: at the
-    smallest size a very long one wraps), what opening it does, and its QR to the right."""
+    """The fact "Tham dự trực tuyến": the link on a line of its own (never cut: a very long
+    one goes on over lines), what opening it does, and its QR to the right."""
     width = WIDTH - JOIN_COLUMN - 4 * mm
     size = next((s for s in URL_SIZES if stringWidth(url, fonts.SERIF, s) <= width),
                 URL_SIZES[-1])
     link = ParagraphStyle("join_url", parent=STYLES["fact"], fontSize=size, leading=size + 4,
-                          firstLineIndent=0, alignment=0, splitLongWords=1)
+                          firstLineIndent=0, alignment=0)
     note = ParagraphStyle("join_note", parent=STYLES["fact"], fontName=fonts.SERIF_ITALIC,
                           fontSize=12, leading=15, firstLineIndent=0)
+    lines = _url_lines(url, size, width)
     text = [Paragraph("<b>Tham dự trực tuyến:</b>", STYLES["fact"]),
-            Paragraph(_esc(url), link),
-            Paragraph(_esc("Trong giờ điểm danh, mở đường dẫn này hoặc quét mã bên cạnh bằng "
-                           "điện thoại: đồng chí được ghi nhận có mặt trực tuyến, rồi vào "
-                           "phòng họp."), note)]
+            Paragraph("<br/>".join(_esc(line) for line in lines), link),
+            Paragraph(_esc("Trong giờ điểm danh, mở đường dẫn hoặc quét mã bên cạnh: đồng chí "
+                           "được ghi nhận có mặt trực tuyến rồi vào phòng họp."), note)]
     table = Table([[text, _JoinQR(url)]], colWidths=[WIDTH - JOIN_COLUMN, JOIN_COLUMN])
     table.setStyle(document.BLOCK)
-    table.setStyle([("VALIGN", (1, 0), (1, 0), "MIDDLE"), ("RIGHTPADDING", (0, 0), (0, 0),
-                                                           4 * mm)])
+    table.setStyle([("VALIGN", (1, 0), (1, 0), "MIDDLE"),
+                    ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)])
     return table
+
+
+def _url_lines(url: str, size: float, width: float) -> list[str]:
+    """``url`` in lines no wider than ``width``, each ending after a "/" where one fits (a
+    part longer than a line is split where the line ends)."""
+    parts = re.findall(r"[^/]+/*|/+", url)
+    if len(parts) > 1 and parts[0].endswith("://"):  # the scheme never ends a line
+        parts[:2] = [parts[0] + parts[1]]
+    lines = [""]
+    for part in parts:
+        if lines[-1] and stringWidth(lines[-1] + part, fonts.SERIF, size) > width:
+            lines.append("")
+        for char in part:
+            if lines[-1] and stringWidth(lines[-1] + char, fonts.SERIF, size) > width:
+                lines.append("")
+            lines[-1] += char
+    return lines
 
 
 def _signed(letterhead: Letterhead, code: _QR | None) -> KeepTogether:
