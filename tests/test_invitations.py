@@ -256,6 +256,7 @@ def test_a_long_public_address_still_fits_one_page_and_is_printed_whole(app, db,
         "/diem-cau/thi-xa-duc-pho"
     raw, drawn = online_build(db, session, base_url=base)
     assert len(PdfReader(io.BytesIO(raw)).pages) == 2
+    assert drawn[1].join_url.startswith(f"{base}/j/DJ1:")
     assert drawn[1].join_url in "".join(text_of(raw, 2).split())  # wrapped, never cut
 
 
