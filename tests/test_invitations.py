@@ -302,6 +302,10 @@ def test_cli_refuses_a_bad_base_url_and_warns_about_loopback(app, db, invited, r
                                  "diemcau.example.vn", "-o", str(target)])
     assert result.exit_code == 1 and "phải bắt đầu bằng https://" in result.output
     assert "Traceback" not in result.output and not target.exists()
+    result = runner.invoke(args=["print-posters", str(session.id), "--base-url",
+                                 "https://diemcau.example.vn?x=1", "-o", str(target)])
+    assert result.exit_code == 1 and "phải bắt đầu bằng https://" in result.output
+    assert not target.exists()  # the posters' address is checked the same way
     result = runner.invoke(args=["print-invitations", str(session.id), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert "Warning: the letters' join links point at http://127.0.0.1:5000" in result.output
