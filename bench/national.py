@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from attendance.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, BRIDGE_POINT, HALL, LATE,  # noqa: E402
                                PRESENT, Attendance, Base, Category, ExpectedCount, Person,
                                StudySession, Unit, Venue)
+from attendance.text import fold  # noqa: E402
 
 CHUNK = 20_000
 HALL_CATEGORIES = ["Ủy viên Bộ Chính trị, Ban Bí thư", "Ủy viên Trung ương Đảng",
@@ -45,12 +46,16 @@ def database_url(target: str) -> str:
     return f"sqlite:///{Path(target).resolve()}"
 
 
-def generate(url: str, *, points: int = 7400, people: int = 960_000, seed: int = 2021) -> int:
+def generate(url: str, *, points: int = 7400, people: int = 960_000, seed: int = 2021,
+             starts: datetime | None = None, attend: bool = True, phones: bool = False) -> int:
+    """The session's id. ``attend=False`` leaves everyone unmarked (a morning before the
+    doors open, with ``starts`` in the near future); ``phones`` gives everyone a mobile
+    number (self check-in asks for its last four digits)."""
     rng = random.Random(seed)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     now = datetime.now(timezone.utc)
-    starts = datetime(2021, 12, 17, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
+    starts = starts or datetime(2021, 12, 17, 1, 0, tzinfo=timezone.utc)  # 08:00 in Hà Nội
     stamp = f"{time.time_ns():x}"
     with engine.begin() as conn:
         unit_id = conn.execute(insert(Unit).values(
@@ -89,9 +94,10 @@ def generate(url: str, *, points: int = 7400, people: int = 960_000, seed: int =
                 expected.append(dict(venue_id=venue_id, category_id=cid, expected=share))
                 for _ in range(share):
                     name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                    phone = f"09{rng.randrange(10 ** 8):08d}" if phones else ""
                     batch.append(dict(session_id=session_id, full_name=name,
-                                      search_name=name.lower(), position="Đảng viên",
-                                      unit_name="Chi bộ", phone="", category_id=cid,
+                                      search_name=fold(name), position="Đảng viên",
+                                      unit_name="Chi bộ", phone=phone, category_id=cid,
                                       venue_id=venue_id, created_at=now))
                 if len(batch) >= CHUNK:
                     conn.execute(insert(Person), batch)
@@ -102,7 +108,7 @@ def generate(url: str, *, points: int = 7400, people: int = 960_000, seed: int =
 
         batch = []
         for person_id, venue_id in conn.execute(select(Person.id, Person.venue_id).where(
-                Person.session_id == session_id).order_by(Person.id)).all():
+                Person.session_id == session_id).order_by(Person.id)).all() if attend else ():
             draw = rng.random()
             if draw < 0.93:
                 status, at = PRESENT, starts - timedelta(minutes=rng.randint(0, 30))

@@ -32,6 +32,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 USER, PASSWORD = "bench-dashboard", "bench-dashboard-pw"
+# Flask-Login's strong session protection ties the cookie to the browser that signed in: the
+# loads send the same User-Agent as the sign-in (else every request is sent back to /login).
+AGENT = "diemcau-bench"
 SMALL = (1500, 200_000)
 NATIONAL = (7400, 960_000)
 
@@ -133,16 +136,17 @@ def measure(url: str, session_id: int) -> list[str]:
     return lines
 
 
-def sign_in(base_url: str) -> str:
+def sign_in(base_url: str, username: str = USER, password: str = PASSWORD) -> str:
     """The session cookie of a browser sign-in (CSRF token from the form), as a header."""
     assert base_url.startswith("http://127.0.0.1:")
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
     form = opener.open(base_url + "/login", timeout=10).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or \
         re.search(r'value="([^"]+)"[^>]*name="csrf_token"', form)
-    body = urllib.parse.urlencode({"csrf_token": token[1] if token else "", "username": USER,
-                                   "password": PASSWORD}).encode()
+    body = urllib.parse.urlencode({"csrf_token": token[1] if token else "", "username": username,
+                                   "password": password}).encode()
     opener.open(base_url + "/login", body, timeout=10).read()
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     assert "session=" in cookies, "sign-in gave no session cookie"
@@ -212,7 +216,7 @@ if scenario is not None:
         assert url.startswith("http://127.0.0.1:")
         done = subprocess.run(
             ["wrk", "-t2", f"-c{connections}", f"-d{bench.duration}s", "--timeout", "10s",
-             "--latency", "-H", header, url],
+             "--latency", "-H", header, "-H", f"User-Agent: {AGENT}", url],
             capture_output=True, text=True, check=True, timeout=bench.duration + 60)
         return parse_wrk(done.stdout)
 
