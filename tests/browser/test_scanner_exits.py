@@ -82,10 +82,20 @@ def test_exits_scanned_offline_wait_and_are_sent_with_their_scan_time(
         live, browser, sign_in, screenshot):
     session, hall, staff = open_session(live)
     person = live.make_person(session.id, full_name="Đinh Thị Ra Về")
+    absent = live.make_person(session.id, full_name="Mai Văn Chưa Đến")
     context, page = phone_page(browser)
     sign_in(page, staff)
     page.goto(f"{live.url}/sessions/{session.id}/scan")
-    expect(page.locator("#roster-info")).to_contain_text("1 người")
+    expect(page.locator("#roster-info")).to_contain_text("2 người")
+    # Online first: the exit of someone who never came in is refused, in words.
+    page.click("#scan-mode [data-mode=out]")
+    page.evaluate("token => DiemCauScanner.onCode(token)", card_of(live, session.id, absent))
+    expect(page.locator("#scan-result")).to_have_class("scan-result result-err")
+    expect(page.locator("#result-title")).to_have_text(
+        "Người này chưa điểm danh có mặt, không ghi ra về được.")
+    expect(page.locator("#result-name")).to_have_text("Mai Văn Chưa Đến")
+    expect(page.locator("#count-queue")).to_have_text("0")
+    page.click("#scan-mode [data-mode=in]")
     page.wait_for_function(
         "navigator.serviceWorker.ready.then(() => caches.keys())"
         ".then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match(location.href)))))"
