@@ -91,9 +91,15 @@ def test_exit_rules(db, make_session, make_person, make_user):
             exits.record_exit(db, session=session, person=person, venue=hall, left_at=left_at,
                               now=later, actor=organizer)
         assert error.value.code == code
-    with pytest.raises(Forbidden):  # not their point's attendance
-        exits.record_exit(db, session=session, person=came, venue=point, left_at=later,
+    with pytest.raises(Forbidden):  # not their point
+        exits.record_exit(db, session=session, person=came, venue=hall, left_at=later,
                           now=later, actor=coordinator)
+    # At their own point, staff are told why: came in elsewhere, or never came.
+    for person, code in ((came, "exit_other_venue"), (never, "not_attended")):
+        with pytest.raises(CheckInError) as error:
+            exits.record_exit(db, session=session, person=person, venue=point, left_at=later,
+                              now=later, actor=coordinator)
+        assert error.value.code == code
     assert db.scalar(select(Attendance.left_at)) is None
 
 

@@ -176,6 +176,45 @@ def test_exit_api_and_page_mark(db, make_session, make_person, make_user, login,
     assert row.left_at is None
 
 
+def test_a_scanners_exit_counts_at_its_scan_time_and_says_what_it_replaced(
+        db, make_session, make_person, make_user, login):
+    """The scanner's exit mode posts the card with the device's scan time (queued offline, it
+    arrives later); a clock ahead counts the exit when it arrives, as an arrival scan's does."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    session = make_session(now=now - timedelta(hours=1), checkin_window="open")  # began 30' ago
+    hall, point = session.venues[0], session.venues[1]
+    person, elsewhere, never = (make_person(session) for _ in range(3))
+    client = login(make_user(role="staff", venue=hall))
+    client.post(f"/api/v1/sessions/{session.id}/checkins", json={"items": [
+        {"nonce": "in-a", "venue_id": hall.id, "person_id": person.id,
+         "scanned_at": (now - timedelta(minutes=25)).isoformat()}]})
+    db.add(Attendance(session_id=session.id, person_id=elsewhere.id, venue_id=point.id,
+                      status="present", method="card", at=now - timedelta(minutes=20)))
+    db.commit()
+    url = f"/api/v1/sessions/{session.id}/exits"
+    scanned = now - timedelta(minutes=10)
+    exit_scan = {"person_id": person.id, "venue_id": hall.id, "scanned_at": scanned.isoformat(),
+                 "last_contact": (now - timedelta(minutes=15)).isoformat()}
+    first = client.post(url, json=exit_scan).get_json()
+    assert datetime.fromisoformat(first["left_at"]) == scanned
+    assert first["left_early"] is True and first["replaced"] is None
+    assert first["venue"] == {"id": hall.id, "name": hall.name}
+    assert first["minutes_present"] == 15
+    again = client.post(url, json=exit_scan).get_json()  # its answer was lost: sent again
+    assert again["replaced"] is None and again["left_at"] == first["left_at"]
+    ahead = client.post(url, json={**exit_scan, "scanned_at": (
+        now + timedelta(hours=2)).isoformat()}).get_json()
+    assert datetime.fromisoformat(ahead["left_at"]) >= now  # the device's clock: not believed
+    assert datetime.fromisoformat(ahead["replaced"]) == scanned
+    for who, code, text in ((elsewhere, "exit_other_venue", "điểm danh vào ở địa điểm khác"),
+                            (never, "not_attended", "chưa điểm danh có mặt")):
+        refused = client.post(url, json={"person_id": who.id, "venue_id": hall.id})
+        assert refused.status_code == 400 and refused.get_json()["error"]["code"] == code
+        assert text in refused.get_json()["error"]["message"]
+    assert db.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "attendance.exit")) == 3
+
+
 def test_a_coordinator_marks_exits_on_the_venue_page(db, make_session, make_person, make_user,
                                                       login):
     session = make_session(now=datetime.now(timezone.utc) - timedelta(minutes=40),

@@ -189,6 +189,7 @@ MESSAGES = {
     "not_attended": _l("Người này chưa điểm danh có mặt, không ghi ra về được."),
     "exit_before_arrival": _l("Giờ ra về không được trước giờ đến."),
     "exit_in_future": _l("Giờ ra về chưa tới."),
+    "exit_other_venue": _l("Người này điểm danh vào ở địa điểm khác; hãy ghi ra về tại đó."),
     "too_short": _l("Thời gian tham dự trực tuyến dưới mức tối thiểu."),
     "session_not_ended": _l("Hội nghị chưa kết thúc; chỉ khóa sổ điểm danh sau giờ kết thúc."),
     "roll_not_closed": _l("Sổ điểm danh chưa khóa."),

@@ -14,7 +14,8 @@ from attendance.errors import Forbidden
 from attendance.models import Attendance, Person, StudySession, User, Venue
 
 
-def _record(db: Session, session: StudySession, person_id: int | None) -> Attendance | None:
+def attendance_of(db: Session, session: StudySession, person_id: int | None) -> Attendance | None:
+    """The person's attendance record in this session, if any."""
     if person_id is None:
         return None
     return db.scalar(select(Attendance).where(Attendance.session_id == session.id,
@@ -30,14 +31,17 @@ def record_exit(db: Session, *, session: StudySession, person: Person, venue: Ve
                 left_at: datetime, now: datetime, actor: User) -> Attendance:
     """Record that ``person`` left at ``left_at``. Staff and coordinators record exits at
     their own venue (``venue``, where the person was checked in); organizers anywhere. A
-    second exit replaces the first (the last one counts)."""
+    second exit replaces the first (the last one counts). Staff told why a scan at their door
+    is refused: the person did not come (``not_attended``) or came in at another venue
+    (``exit_other_venue``, as an arrival scan there says where they were checked in)."""
     if person.session_id != session.id:
         raise rule.CheckInError("unknown_person")
-    row = _record(db, session, person.id)
+    row = attendance_of(db, session, person.id)
     if not permissions.can_manage_session(actor, session):
-        if venue is None or row is None or row.venue_id != venue.id \
-                or not permissions.can_check_in_at(actor, venue, session):
+        if venue is None or not permissions.can_check_in_at(actor, venue, session):
             raise Forbidden()
+        if row is not None and row.venue_id != venue.id:
+            raise rule.CheckInError("exit_other_venue")
     rule.check_exit(row.status if row else None, row.at if row else None, left_at, now)
     before = row.left_at
     row.left_at = left_at

@@ -34,7 +34,7 @@ from attendance.models import (
 REFUSALS = ("malformed", "bad_signature", "revoked", "wrong_session", "unknown_person",
             "window_closed", "not_allowed_here", "wrong_venue_session", "bad_nonce",
             "presence_required", "not_on_venue_roster", "not_attended", "exit_before_arrival",
-            "exit_in_future", "too_short", "session_not_ended", "roll_closed",
+            "exit_in_future", "exit_other_venue", "too_short", "session_not_ended", "roll_closed",
             "bad_citizen_card", "ambiguous_citizen")
 # Refusals whose cause can go away (the window reopened, the user moved to this venue, the
 # person put on this venue's roster): they are answered and logged, but not kept as the

@@ -127,12 +127,16 @@
   }
 
   /* A tap on a result asks first, in the list; only "Xác nhận điểm danh" checks the person in
-   * (a wrong tap among look-alike names costs nothing). */
+   * (a wrong tap among look-alike names costs nothing). In exit mode the same asks "Ghi ra
+   * về", and the pick is an exit (scanner-exits.js). */
+  function exiting() { return S.state.mode === "out" && window.DiemCauExits; }
+
   function pick(event) {
     var yes = event.target.closest("button[data-confirm-person]");
     if (yes) {
       var id = Number(yes.dataset.confirmPerson);
-      S.checkIn({ person_id: id, method: "manual" }, id);
+      if (exiting()) window.DiemCauExits.pick(id);
+      else S.checkIn({ person_id: id, method: "manual" }, id);
       $("search").value = "";
       search();
       return;
@@ -149,13 +153,14 @@
     ask.className = "pick-confirm";
     ask.setAttribute("role", "group");
     var question = document.createElement("p");
-    question.textContent = button.dataset.seenAt
+    if (exiting()) question.textContent = S.t("confirm_exit", { name: person.full_name });
+    else question.textContent = button.dataset.seenAt
       ? S.t("confirm_again", { name: person.full_name, time: button.dataset.seenAt })
       : S.t("confirm_pick", { name: person.full_name });
     var ok = document.createElement("button");
     ok.type = "button";
     ok.dataset.confirmPerson = button.dataset.personId;
-    ok.textContent = S.t("confirm_yes");
+    ok.textContent = exiting() ? S.t("confirm_exit_yes") : S.t("confirm_yes");
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "secondary outline";

@@ -12,6 +12,8 @@
     store: Store, sessionId: S.config.sessionId, url: S.config.checkinsUrl, csrf: S.config.csrf,
     t: S.t, lineId: "net-status", onAnswer: S.answer,
     onCount: function (n) { S.setCount("count-queue", n); },
+    // the exits waiting (scanner-exits.js) are counted and shown with the arrivals
+    alsoWaiting: function () { return window.DiemCauExits ? window.DiemCauExits.waiting() : 0; },
     toWire: function (item) {
       var copy = {};
       Object.keys(item).forEach(function (k) { if (k !== "session_id") copy[k] = item[k]; });

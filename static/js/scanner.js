@@ -5,8 +5,9 @@
  * until the server's answer replaces it. A card shows green only once the device verified it
  * (scanner-verify.js); what it cannot verify is amber "chưa xác minh", and a scan the server
  * refuses later is raised on the panel with the person's name. Search and walk-ins live in
- * scanner-people.js, citizen ID cards (CCCD) in scanner-citizen.js. The panel #scan-result always carries data-outcome (the contract):
- * ready | accepted | duplicate | rejected | unverified. A result stays a few seconds, then the
+ * scanner-people.js, citizen ID cards (CCCD) in scanner-citizen.js, the exit mode ("Ra về") in
+ * scanner-exits.js. The panel #scan-result always carries data-outcome (the contract):
+ * ready | accepted | duplicate | rejected | unverified (an exit recorded is "accepted", in indigo). A result stays a few seconds, then the
  * panel is back to "Sẵn sàng quét", so nobody reads one person's green as the next one's.
  */
 (function () {
@@ -27,6 +28,8 @@
     rosterUrl: root.dataset.rosterUrl,
     checkinsUrl: root.dataset.checkinsUrl,
     walkinsUrl: root.dataset.walkinsUrl,
+    exitsUrl: root.dataset.exitsUrl,
+    endsAt: Date.parse(root.dataset.endsAt),
     swUrl: root.dataset.swUrl,
     lateAfter: Date.parse(root.dataset.lateAfter),
     categories: JSON.parse(root.dataset.categories || "{}"),
@@ -35,10 +38,11 @@
     csrf: (document.querySelector("meta[name=csrf-token]") || {}).content || ""
   };
 
+  // mode: "in" (arrivals) or "out" (exits, scanner-exits.js)
   var state = { people: {}, countHere: Number(root.dataset.checkedIn) || 0, current: null,
-                lastCode: "", lastCodeAt: 0, shown: {} };
-  var OUTCOME = { ok: "accepted", dup: "duplicate", err: "rejected", unv: "unverified",
-                  idle: "ready" };
+                lastCode: "", lastCodeAt: 0, shown: {}, mode: "in" };
+  var OUTCOME = { ok: "accepted", out: "accepted", dup: "duplicate", err: "rejected",
+                  unv: "unverified", idle: "ready" };
 
   function $(id) { return document.getElementById(id); }
 
@@ -64,7 +68,7 @@
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
       if (audio.state === "suspended") audio.resume();
-      var tones = { ok: [880], dup: [660, 660], err: [220] }[kind] || [];
+      var tones = { ok: [880], out: [880, 520], dup: [660, 660], err: [220] }[kind] || [];
       tones.forEach(function (freq, i) {
         var osc = audio.createOscillator(), gain = audio.createGain();
         var start = audio.currentTime + i * 0.18, length = kind === "err" ? 0.35 : 0.12;
@@ -76,7 +80,7 @@
         osc.stop(start + length);
       });
     } catch (e) { /* no sound on this device */ }
-    if (navigator.vibrate) navigator.vibrate({ ok: 80, dup: [60, 60, 60], err: [300] }[kind] || 0);
+    if (navigator.vibrate) navigator.vibrate({ ok: 80, out: [80, 40, 80], dup: [60, 60, 60], err: [300] }[kind] || 0);
   }
 
   function personDetail(person) {
@@ -92,8 +96,10 @@
     return t("invited_at", { venue: config.venues[String(id)] || "?" });
   }
 
-  /* Show a verdict; ``view`` = {nonce, kind: ok|dup|err|unv|idle, title, name, detail, where,
-   * pending}; back to "ready" SHOW_FOR after. */
+  function readyTitle() { return state.mode === "out" ? t("ready_exit") : t("ready"); }
+
+  /* Show a verdict; ``view`` = {nonce, kind: ok|out|dup|err|unv|idle, title, name, detail,
+   * where, pending}; back to "ready" SHOW_FOR after. */
   var backToReady = null;
   function show(view, sound) {
     state.current = view.nonce || null;
@@ -110,7 +116,7 @@
     if (view.nonce) remember(view);
     clearTimeout(backToReady);
     if (view.kind !== "idle") {
-      backToReady = setTimeout(function () { show({ kind: "idle", title: t("ready") }); }, SHOW_FOR);
+      backToReady = setTimeout(function () { show({ kind: "idle", title: readyTitle() }); }, SHOW_FOR);
     }
   }
 
@@ -191,7 +197,12 @@
     }
     state.lastCode = text;
     state.lastCodeAt = now;
-    if (window.DiemCauCitizen && window.DiemCauCitizen.take(text)) return; // a CCCD's QR
+    var exits = state.mode === "out" && window.DiemCauExits;
+    if (exits && String(text).indexOf("|") >= 0) {
+      show({ kind: "err", title: t("exit_no_citizen") }, true); // exits go by the session's card
+      return;
+    }
+    if (!exits && window.DiemCauCitizen && window.DiemCauCitizen.take(text)) return; // a CCCD
     var token = String(text).trim().toUpperCase();
     var match = TOKEN.exec(token);
     if (!match) {
@@ -203,6 +214,10 @@
       return;
     }
     var personId = Number(match[2]);
+    if (exits) {
+      exits.card(token, personId);
+      return;
+    }
     window.DiemCauVerify.card(token, Number(match[3]), state.people[personId]).then(function (check) {
       checkIn({ token: token }, personId, check);
     });
@@ -290,7 +305,8 @@
 
   window.DiemCauScanner = { config: config, state: state, t: t, fold: fold, hhmm: hhmm,
                             newNonce: newNonce, show: show, answer: answer, checkIn: checkIn,
-                            setCount: setCount, onCode: onCode };
+                            setCount: setCount, onCode: onCode, remember: remember, raise: raise,
+                            readyTitle: readyTitle };
 
   document.addEventListener("DOMContentLoaded", function () {
     $("camera-start").addEventListener("click", startCamera);

@@ -68,7 +68,8 @@
   }
 
   /* options: store, sessionId, url, csrf, t, lineId (the status line's element id),
-   * toWire(item) (what of a queued item is sent), onAnswer(result), onCount(n), onLine(state). */
+   * toWire(item) (what of a queued item is sent), onAnswer(result), onCount(n), onLine(state),
+   * alsoWaiting() (a promise of how many more wait in another queue, counted with these). */
   function create(options) {
     var state = { sending: false, again: false, unreachable: false, waiting: 0, problem: "" };
     var t = options.t;
@@ -86,8 +87,9 @@
     }
 
     function refresh() {
-      return options.store.count(options.sessionId).then(function (n) {
-        state.waiting = n;
+      return Promise.all([options.store.count(options.sessionId),
+                          options.alsoWaiting ? options.alsoWaiting() : 0]).then(function (counts) {
+        var n = state.waiting = counts[0] + counts[1];
         if (options.onCount) options.onCount(n);
         line();
       });

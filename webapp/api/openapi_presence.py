@@ -12,12 +12,21 @@ PRESENCE_SCHEMAS = {
         person_id=_nullable({**INTEGER, "description": "or the person picked by id"}),
         venue_id=_nullable({**INTEGER, "description": "where the exit is recorded (staff, "
                                                       "coordinators: their venue)"}),
-        left_at=_nullable({**STRING, "format": "date-time", "description": "default: now"})),
+        left_at=_nullable({**STRING, "format": "date-time", "description": "the time stated; "
+                           "default: scanned_at as the device's clock is believed, else now"}),
+        scanned_at=_nullable({**STRING, "description": "a scanner's own clock when it "
+                              "read the card (believed as an arrival scan's: not in the "
+                              "future, not before last_contact)"}),
+        last_contact=_nullable({**STRING, "description": "the server's time the scanner "
+                                "last heard (server_time of a check-in answer)"})),
     "ExitResponse": _object(
         ["person", "left_at", "left_early"],
         person=_object(["id", "full_name"], id=INTEGER, full_name=STRING),
+        venue=_nullable(_object(["id", "name"], id=INTEGER, name=STRING)),
         left_at={**STRING, "format": "date-time"}, left_early=BOOLEAN,
-        minutes_present=_nullable(INTEGER)),
+        minutes_present=_nullable(INTEGER),
+        replaced=_nullable({**STRING, "format": "date-time",
+                            "description": "the earlier exit this one replaced"})),
 }
 
 PRESENCE_PATHS = {

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from attendance import permissions
+from attendance.checkin import rule
 from attendance.models import ATTENDED, Attendance
 
 from ..errors import message
@@ -20,7 +21,8 @@ from ..loading import session_or_404
 SHELL_ASSETS = ("vendor/pico/pico.red.min.css", "css/app.css", "vendor/jsqr/jsQR.js",
                 "js/offline-queue.js", "js/sync.js", "js/scanner.js", "js/scanner-sync.js",
                 "js/scanner-people.js", "js/roll.js", "js/roll-counts.js", "js/roll-search.js",
-                "js/confirm.js", "js/scanner-citizen.js")
+                "js/confirm.js", "js/scanner-citizen.js", "js/scanner-verify.js",
+                "js/scanner-exits.js")
 
 
 @login_required
@@ -49,6 +51,7 @@ def scan(session_id: int):
                            category_names={str(c.id): c.name for c in session.categories},
                            venue_names={str(v.id): v.name for v in session.venues},
                            checked_in=checked_in, may_pick=may_pick,
+                           ends_at=rule.session_end(session),
                            messages=scanner_messages())
 
 
@@ -96,6 +99,20 @@ def scanner_messages() -> dict:
         "citizen_unknown": _("Không có trong danh sách: đăng ký người đến theo căn cước bên dưới."),
         "citizen_from": _("Theo căn cước công dân: ngày sinh %(date)s, số CCCD …%(last)s "
                           "(chỉ lưu dạng mã hóa)."),
+        # the exit mode (static/js/scanner-exits.js)
+        "ready_exit": _("Sẵn sàng ghi ra về"),
+        "exit_done": _("Đã ghi ra về lúc %(time)s"),
+        "exit_early": _("(về sớm)"),
+        "exit_minutes": _("Có mặt %(n)s phút"),
+        "exit_unchecked": _("Máy này chưa thấy người này điểm danh vào"),
+        "exit_server_checks": _("Máy chủ sẽ kiểm tra khi nhận được."),
+        "exit_came_elsewhere": _("Điểm danh vào tại %(venue)s"),
+        "exit_replaced": _("Đã ra về lúc %(time)s trước đó: lượt này thay lượt trước"),
+        "exit_refused_later": _("Máy chủ từ chối lượt ra về của %(name)s: %(reason)s"),
+        "exit_no_citizen": _("Ghi ra về bằng thẻ dự hội nghị hoặc tìm theo tên, không bằng "
+                             "căn cước."),
+        "confirm_exit": _("Ghi %(name)s ra về?"),
+        "confirm_exit_yes": _("Xác nhận ra về"),
     }
 
 

@@ -15,6 +15,7 @@ from attendance.ids import row_id
 from attendance.models import Attendance, Person
 
 from ..checkin import card_key
+from ..checkin.api import _parse_time
 from ..errors import flash_error, json_error, message
 from ..extensions import db
 from ..i18n import format_time
@@ -113,12 +114,24 @@ def _when(raw, now):
     return at if at.tzinfo else None
 
 
+def _exit_time(body: dict, now: datetime) -> datetime | None:
+    """When the exit counts: ``left_at`` as stated (an organizer's time), else a scanner's
+    ``scanned_at`` judged by its clock as an arrival scan's is (``rule.scan_time`` with its
+    ``last_contact``: a clock ahead or set back counts the exit when it arrives), else now.
+    None: a ``left_at`` that is not a time with its zone."""
+    if "left_at" in body and body["left_at"] is not None:
+        return _when(body["left_at"], now)
+    scanned_at = _parse_time(body.get("scanned_at"))
+    return rule.scan_time(now, scanned_at, _parse_time(body.get("last_contact"))).at
+
+
 @api_view(body=True)
 def api_exit(session, actor, body):
-    """POST /api/v1/sessions/{id}/exits {"token" | "person_id", "venue_id", "left_at"?}:
-    the person's exit, at their venue (staff, coordinators) or anywhere (organizers)."""
+    """POST /api/v1/sessions/{id}/exits {"token" | "person_id", "venue_id", "left_at"? |
+    "scanned_at"? + "last_contact"?}: the person's exit, at their venue (staff, coordinators)
+    or anywhere (organizers). ``replaced``: the earlier exit this one replaced, if any."""
     now = _now()
-    left_at = _when(body.get("left_at"), now)
+    left_at = _exit_time(body, now)
     if left_at is None:
         return json_error("bad_request", 400, field="left_at")
     for name, kind in (("token", str), ("person_id", int), ("venue_id", int)):
@@ -137,6 +150,8 @@ def api_exit(session, actor, body):
         person = db.session.get(Person, person_id) if person_id else None
         if person is None or person.session_id != session.id:
             raise rule.CheckInError("unknown_person")
+        earlier = exits.attendance_of(db.session, session, person.id)
+        before = earlier.left_at if earlier else None
         row = exits.record_exit(db.session, session=session, person=person, venue=venue,
                                 left_at=left_at, now=now, actor=actor)
     except (DomainError, TokenError) as error:
@@ -144,6 +159,9 @@ def api_exit(session, actor, body):
         return json_error(error.code, text=message(error.code))
     db.session.commit()
     return {"person": {"id": person.id, "full_name": person.full_name},
+            "venue": {"id": row.venue_id, "name": row.venue.name} if row.venue else None,
             "left_at": row.left_at.isoformat(),
             "left_early": rule.left_early(session, row.left_at),
-            "minutes_present": exits.minutes_present(session, row)}
+            "minutes_present": exits.minutes_present(session, row),
+            # a resend of the same exit (its answer lost) is not a replacement
+            "replaced": before.isoformat() if before and before != row.left_at else None}
