@@ -5,8 +5,9 @@ của …", "Galaxy A52", "Đ/c", a unit before or after a dash such as "UBND x�
 leading or trailing numbers). What remains is compared, without diacritics, to each person's
 full name: difflib's ratio on the whole name (also read given name first, "An Nguyen Van"),
 the share of words alike on both sides (a typo such as "Ahn" for "Anh" is a word alike) and
-how well the given name is found. Only people whose given name is alike the platform name's
-last (or first) word and who share another word are scored, so a province's roster stays fast.
+how well the given name is found. Only names whose given name is alike the platform name's
+last (or first) word and that share two more words alike are scored (namesakes once), so a
+province's roster stays fast.
 """
 
 import re
@@ -90,21 +91,25 @@ def _transposed(a: str, b: str) -> bool:
 
 
 class Suggester:
-    """The roster's folded names indexed by their words, for ``suggest``."""
+    """The roster's folded names indexed by their words, for ``suggest``. Namesakes share
+    one entry: a name is scored once however many people bear it."""
 
     def __init__(self, people):
         """``people``: (id, full name) pairs."""
-        self.names: dict[int, tuple[str, list[str]]] = {}
-        self.by_word: dict[str, set[int]] = {}
-        self.by_given: dict[str, set[int]] = {}
+        self.people: dict[str, list[int]] = {}  # folded name -> its people's ids
+        self.by_word: dict[str, set[str]] = {}  # word -> folded names with it
+        self.by_given: dict[str, set[str]] = {}
         for pid, name in people:
             words = _words(fold(name))
             if not words:
                 continue
-            self.names[pid] = (" ".join(words), words)
-            for word in words:
-                self.by_word.setdefault(word, set()).add(pid)
-            self.by_given.setdefault(words[-1], set()).add(pid)
+            folded = " ".join(words)
+            if folded not in self.people:
+                self.people[folded] = []
+                for word in words:
+                    self.by_word.setdefault(word, set()).add(folded)
+                self.by_given.setdefault(words[-1], set()).add(folded)
+            self.people[folded].append(pid)
         self._alike: dict[str, list[str]] = {}
         self._sims: dict[tuple[str, str], float] = {}
 
@@ -115,7 +120,7 @@ class Suggester:
         key = (a, b) if a < b else (b, a)
         found = self._sims.get(key)
         if found is None:
-            found = 0.95 if _transposed(a, b) else SequenceMatcher(None, a, b).ratio()
+            found = 0.98 if _transposed(a, b) else SequenceMatcher(None, a, b).ratio()
             self._sims[key] = found
         return found
 
@@ -137,23 +142,28 @@ class Suggester:
             self._alike[word] = found
         return found
 
-    def _postings(self, word: str, index: dict[str, set[int]]) -> set[int]:
-        pool: set[int] = set()
+    def _postings(self, word: str, index: dict[str, set[str]]) -> set[str]:
+        pool: set[str] = set()
         for other in self.alike(word):
             pool |= index.get(other, set())
         return pool
 
-    def candidates(self, words: list[str]) -> set[int]:
-        """People whose given name is alike the name's last word (or its first: "An Nguyen
-        Van") and who share another word alike. Not the others: "Nguyen Van Binh" is not
-        "Nguyễn Văn An", however common their family and middle names."""
-        anywhere = [self._postings(word, self.by_word) for word in words]
+    def candidates(self, words: list[str]) -> set[str]:
+        """Names whose given name is alike the name's last word (or its first: "An Nguyen
+        Van") and that share two more words alike (one, for a name of two words). Not the
+        others: "Nguyen Van Binh" is not "Nguyễn Văn An", "Le Thi Lan" not "Hoàng Thị Lan"."""
         if len(words) == 1:
             return self._postings(words[0], self.by_given)
-        found: set[int] = set()
-        for at in (len(words) - 1, 0):
-            others = set().union(*(anywhere[j] for j in range(len(words)) if j != at))
-            found |= self._postings(words[at], self.by_given) & others
+        anywhere = [self._postings(word, self.by_word) for word in words]
+        found: set[str] = set()
+        for at in {len(words) - 1, 0}:
+            others = [anywhere[j] for j in range(len(words)) if j != at]
+            if len(others) == 1:
+                sharing = others[0]
+            else:  # in two of the other words' sets at least
+                sharing = set().union(*(others[i] & others[j] for i in range(len(others))
+                                        for j in range(i + 1, len(others))))
+            found |= self._postings(words[at], self.by_given) & sharing
         return found
 
     def _words_alike(self, words: list[str], theirs: list[str]) -> float:
@@ -179,7 +189,8 @@ class Suggester:
 
     def scored(self, names) -> list[tuple[int, float]]:
         """(id, score) of everyone at ``THRESHOLD`` or above, best first."""
-        scores: dict[int, float] = {}
+        scores: dict[str, float] = {}
+        w_ratio, w_words, w_given = WEIGHTS
         for words in name_forms(names):
             readings = {" ".join(words), " ".join(words[1:] + words[:1]),
                         " ".join(words[-1:] + words[:-1])}  # "An Nguyen Van", "Van An Nguyen"
@@ -188,12 +199,11 @@ class Suggester:
                 matcher = SequenceMatcher(None, autojunk=False)
                 matcher.set_seq2(text)
                 matchers.append(matcher)
-            w_ratio, w_words, w_given = WEIGHTS
-            for pid in self.candidates(words):
-                name, theirs = self.names[pid]
+            for name in self.candidates(words):
+                theirs = name.split()
                 partial = (w_words * self._words_alike(words, theirs)
                            + w_given * self._given(words, theirs))
-                if partial + w_ratio < max(THRESHOLD, scores.get(pid, 0)):
+                if partial + w_ratio < max(THRESHOLD, scores.get(name, 0)):
                     continue
                 ratio = 0.0
                 for matcher in matchers:
@@ -201,6 +211,7 @@ class Suggester:
                     if matcher.real_quick_ratio() > ratio and matcher.quick_ratio() > ratio:
                         ratio = max(ratio, matcher.ratio())
                 score = partial + w_ratio * ratio
-                if score >= THRESHOLD and score > scores.get(pid, 0):
-                    scores[pid] = score
-        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+                if score >= THRESHOLD and score > scores.get(name, 0):
+                    scores[name] = score
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [(pid, score) for name, score in best for pid in self.people[name]]
