@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attendance import demo_cascade, sessions, units
+from attendance import demo_cascade, demo_online, sessions, units
 from attendance.accounts import users as accounts
 from attendance.accounts.assignments import assign
 from attendance.errors import DomainError
@@ -108,7 +108,10 @@ class DemoResult:
     classes: int = 0  # follow-on classes held in the cells
 
 
-def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> DemoResult:
+def seed(db: Session, *, now: datetime, starts_at: datetime | None = None,
+         card_key: bytes | None = None, join_key: bytes | None = None) -> DemoResult:
+    """``card_key`` and ``join_key`` (the app's): citizen ID numbers and join links need
+    them; without, the demo has neither."""
     rng = random.Random(145)
     # Venue codes are unique across sessions: a second demo gets codes of its own.
     code_rng = random.Random(f"venue-codes-{db.scalar(select(func.count(StudySession.id)))}")
@@ -183,6 +186,8 @@ def seed(db: Session, *, now: datetime, starts_at: datetime | None = None) -> De
     cascade = demo_cascade.seed(db, rng, session=session, wards=[p.unit for p in points],
                                 organizer=organizer, name=_name, now=now)
     logins.append(_cell_secretary(db, now=now, ward=units["Đảng ủy phường Phổ Hòa"]))
+    demo_online.seed(db, random.Random("online"), session=session, venue=points[0], now=now,
+                     card_key=card_key, join_key=join_key)
     return DemoResult(session=session, people=len(people), logins=logins,
                       members=cascade.members, classes=cascade.classes)
 

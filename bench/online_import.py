@@ -5,7 +5,10 @@ roster of 32,000 people (bench/national.py's session), previewed and written.
                                             [--lines 3000]
 
 Prints the seconds (wall and CPU) of reading and matching the file (the preview, run twice
-per import: once to show, once to confirm) and of writing the records.
+per import: once to show, once to confirm) and of writing the records; then the suggestions
+for ``--typos`` names of roster people written as platforms show them wrong (two letters
+swapped, middle name left out, given name first, a phone's or a unit's name around them):
+the time per unmatched name and how often the person meant is suggested first.
 """
 
 import argparse
@@ -27,6 +30,7 @@ import national  # noqa: E402
 
 from attendance.models import Attendance, Person, StudySession  # noqa: E402
 from attendance.online import imports  # noqa: E402
+from attendance.online.reports import Participant  # noqa: E402
 from attendance.text import fold  # noqa: E402
 
 
@@ -57,6 +61,7 @@ def main(argv=None) -> None:
     parser.add_argument("target", nargs="?")
     parser.add_argument("--people", type=int, default=32_000)
     parser.add_argument("--lines", type=int, default=3_000)
+    parser.add_argument("--typos", type=int, default=300)
     args = parser.parse_args(argv)
     target = args.target or str(Path(tempfile.mkdtemp()) / "online.sqlite")
     url = national.database_url(target)
@@ -94,6 +99,65 @@ def main(argv=None) -> None:
         db.commit()
         print(f"confirm (preview again + write): {time.perf_counter() - wall:.2f} s wall, "
               f"{time.process_time() - cpu:.2f} s CPU; {counts}")
+        suggestions(db, session, args.typos)
+
+
+def _swap(word: str) -> str:
+    return word[0] + word[2] + word[1] + word[3:] if len(word) > 2 else word[::-1]
+
+
+KINDS = ("letters swapped", "family name misspelt", "given name first", "phone's name",
+         "unit's name")
+
+
+def misspelt(name: str, kind: int) -> str:
+    """``name`` as a platform may show it, wrong in the way KINDS[kind] says."""
+    words = fold(name).split()
+    if kind == 0:  # two letters of the given name swapped: "Nguyen Van Ahn"
+        return " ".join(words[:-1] + [_swap(words[-1])])
+    if kind == 1:  # a letter of the family name lost: "Ngyen Van An"
+        family = words[0][:2] + words[0][3:] if len(words[0]) > 3 else words[0] + "h"
+        return " ".join([family] + words[1:])
+    if kind == 2:  # given name first: "An Nguyen Van"
+        return " ".join(words[-1:] + words[:-1])
+    if kind == 3:  # a phone's name, two letters swapped
+        return f"iPhone của {' '.join(words[:-1])} {_swap(words[-1])}"
+    return f"UBND xã Phổ Hòa - {' '.join(words[:-1])} {_swap(words[-1])} 2"
+
+
+def suggestions(db, session, count: int) -> None:
+    rng = random.Random(2)
+    people = list(db.execute(select(Person.id, Person.full_name)
+                             .where(Person.session_id == session.id)))
+    namesakes: dict[str, set[int]] = {}  # the person meant: any of the same name
+    for pid, name in people:
+        namesakes.setdefault(fold(name), set()).add(pid)
+    roster = imports._Roster(db, session)
+    wall = time.perf_counter()
+    roster.suggest(Participant("x y", (), "", None, None, 0, [1]))
+    built = time.perf_counter() - wall
+    times, first, listed = [], [0] * len(KINDS), [0] * len(KINDS)
+    tried = [0] * len(KINDS)
+    for pid, name in rng.sample(people, count * 2):
+        kind = sum(tried) % len(KINDS)
+        participant = Participant(misspelt(name, kind), (), "", None, None, 0, [1])
+        if roster.find(participant) or sum(tried) >= count:
+            continue  # another person's name as it is: matched, not suggested
+        tried[kind] += 1
+        wall = time.perf_counter()
+        found = roster.suggest(participant)
+        times.append(time.perf_counter() - wall)
+        meant = namesakes[fold(name)]
+        first[kind] += bool(found) and found[0] in meant
+        listed[kind] += bool(meant & set(found))
+    times.sort()
+    print(f"suggestions against {len(people)} people: index built in {built:.2f} s; "
+          f"{len(times)} unmatched names, {sum(times) / len(times) * 1000:.1f} ms each on "
+          f"average (median {times[len(times) // 2] * 1000:.1f}, slowest "
+          f"{times[-1] * 1000:.1f})")
+    for kind, what in enumerate(KINDS):
+        print(f"  {what}: the person meant first {first[kind]}/{tried[kind]}, among the "
+              f"three {listed[kind]}/{tried[kind]}")
 
 
 if __name__ == "__main__":

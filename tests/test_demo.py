@@ -101,3 +101,21 @@ def _holds_the_cascade(result, db):
         Attendance.session_id.in_([c.id for c in classes]))))
     assert marked["present"] > 0.9 * sum(marked.values()) and marked["absent_excused"] > 0
     assert db.scalar(select(func.count()).select_from(MakeupAttendance)) > 0
+
+
+def test_demo_shows_citizen_ids_and_people_present_online(runner, db):
+    from attendance.models import Attendance, AuditEntry
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    session = db.scalar(select(StudySession).where(StudySession.parent_session_id.is_(None)))
+    citizens = db.scalars(select(Person).where(Person.session_id == session.id,
+                                               Person.cccd_hash.is_not(None))).all()
+    assert len(citizens) == 5 and all(p.birth_date for p in citizens)
+    assert all(len(p.cccd_hash) == 64 for p in citizens)  # a keyed hash, not the number
+    online = db.scalars(select(Attendance).where(Attendance.session_id == session.id,
+                                                 Attendance.mode == "online")).all()
+    # six on the report: one stayed too short, the misspelt one chosen by its suggestion
+    assert len(online) == 5 and {a.method for a in online} == {"online_import"}
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "roll.online_import"))
+    assert entry.detail["recorded"] == 5 and entry.detail["skipped"] == 1
+    assert entry.detail["not_counted"] == 1

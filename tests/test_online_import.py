@@ -183,3 +183,48 @@ def test_names_that_differ_by_diacritics_are_two_people(db, make_session, make_p
     bare = imports.build_preview(db, session, data.decode().replace("Ân", "An").replace(
         "Lê", "Le").replace("Văn", "Van").encode())
     assert len(bare.lines) == 1 and bare.lines[0].match == "ambiguous"
+
+
+SUGGESTED = ["Nguyễn Văn Anh", "Nguyễn Văn An", "Trần Thị Thu Hoa", "Trần Thị Thu Hà",
+             "Trần Văn Hoa", "Lê Văn Cường", "Hoàng Thị Lan", "Phạm Minh Tuấn"]
+
+
+def _meet(*names):
+    rows = "".join(f"{name},,3 hr 30 min,7:28 AM,11:00 AM\n" for name in names)
+    return ("Name,Email,Duration,Time joined,Time exited\n" + rows).encode()
+
+
+@pytest.mark.parametrize("shown,meant", [
+    ("Nguyen Van Ahn", "Nguyễn Văn Anh"),  # two letters swapped
+    ("Tran Thi Hoa", "Trần Thị Thu Hoa"),  # middle name left out
+    ("An Nguyen Van", "Nguyễn Văn An"),  # given name first
+    # What platforms and phones add is left out (exact names inside are matched already).
+    ("iPhone của Le Van Cuogn", "Lê Văn Cường"),
+    ("Galaxy A52s - Hoang Lan", "Hoàng Thị Lan"),
+    ("UBND xã Phổ Hòa - Hoàng Thi Lna", "Hoàng Thị Lan"),
+    ("UBND xa Pho Hoa Pham Tuan 2", "Phạm Minh Tuấn"),
+    ("02. Phạm Minh Tuna (khách)", "Phạm Minh Tuấn"),
+])
+def test_an_unmatched_name_suggests_the_person_meant_first(db, make_session, make_person,
+                                                           shown, meant):
+    session = make_session()
+    people = {name: make_person(session, full_name=name) for name in SUGGESTED}
+    line = imports.build_preview(db, session, _meet(shown)).lines[0]
+    assert line.match == "unmatched"
+    assert 1 <= len(line.candidates) <= 3
+    assert line.candidates[0].id == people[meant].id, [c.full_name for c in line.candidates]
+    assert line.candidates[0].venue == people[meant].venue.name
+
+
+def test_suggestions_are_scored_best_first_and_strangers_get_none(db, make_session,
+                                                                  make_person):
+    session = make_session()
+    for name in SUGGESTED:
+        make_person(session, full_name=name)
+    preview = imports.build_preview(db, session, _meet(
+        "Tran Thi Hoa", "Khach moi", "Nguyen Van Binh", "Hoa", "Galaxy A52s"))
+    hoa, guest, binh, bare, phone = preview.lines
+    assert [c.full_name for c in hoa.candidates] == ["Trần Thị Thu Hoa", "Trần Thị Thu Hà"]
+    # Sharing a family and middle name, or a given name alone, is no suggestion; nor is
+    # sharing the family and given names only ("Trần Văn Hoa").
+    assert guest.candidates == binh.candidates == bare.candidates == phone.candidates == []

@@ -18,7 +18,7 @@ from attendance.models import ROLES, StudySession, User
 from attendance.members import imports as member_import
 from attendance.roster import imports as roster_import
 
-from .checkin import card_key
+from .checkin import card_key, join_key
 from .cards.commands import (print_cards_command, print_invitations_command,
                              print_posters_command)
 from .errors import field_messages, message
@@ -55,7 +55,8 @@ def seed_demo_command(start, if_empty):
             raise click.BadParameter('use "YYYY-MM-DD HH:MM"', param_hint="--start")
         starts_at = local.replace(tzinfo=ZoneInfo(demo.TIMEZONE))
     try:
-        result = demo.seed(db.session, now=_now(), starts_at=starts_at)
+        result = demo.seed(db.session, now=_now(), starts_at=starts_at, card_key=card_key(),
+                           join_key=join_key())
     except ValidationError as error:  # e.g. a --start far outside the years sessions take
         for field, text in field_messages(error).items():
             click.echo(f"{'--start' if field.endswith('_at') else field}: {text}", err=True)

@@ -26,6 +26,7 @@ from attendance.checkin.rule import CheckInError
 from attendance.errors import DomainError, Forbidden, ValidationError
 from attendance.models import Attendance, Person, StudySession, User, Venue
 from attendance.online.reports import Participant, read_report
+from attendance.online.suggest import Suggester
 from attendance.text import clean, fold
 
 MATCHED, AMBIGUOUS, UNMATCHED, SKIPPED = "matched", "ambiguous", "unmatched", "skipped"
@@ -82,14 +83,14 @@ def _exact(name: str) -> str:
 
 
 class _Roster:
-    """The session's people by folded name (and by given name, for suggestions)."""
+    """The session's people by folded name (and by their words, for suggestions)."""
 
     def __init__(self, db: Session, session: StudySession):
         venues = {v.id: v.name for v in session.venues}
         self.people: dict[int, Candidate] = {}
         self.by_exact: dict[str, list[int]] = {}  # with diacritics, case ignored
         self.by_name: dict[str, list[int]] = {}  # folded
-        self.by_given: dict[str, list[int]] = {}
+        self._suggester: Suggester | None = None
         for pid, name, venue_id in db.execute(
                 select(Person.id, Person.full_name, Person.venue_id)
                 .where(Person.session_id == session.id).order_by(Person.id)):
@@ -97,8 +98,6 @@ class _Roster:
             words = fold(name).split()
             self.by_exact.setdefault(_exact(name), []).append(pid)
             self.by_name.setdefault(" ".join(words), []).append(pid)
-            if words:
-                self.by_given.setdefault(words[-1], []).append(pid)
 
     def find(self, participant: Participant) -> list[int]:
         names = (participant.name, *participant.other_names)
@@ -120,9 +119,11 @@ class _Roster:
                     return sorted(hits)
         return []
 
-    def suggest(self, participant: Participant, limit: int = 8) -> list[int]:
-        words = fold(participant.name).split()
-        return self.by_given.get(words[-1], [])[:limit] if words else []
+    def suggest(self, participant: Participant) -> list[int]:
+        """Up to three people an unmatched name may be, best first (``suggest.Suggester``)."""
+        if self._suggester is None:  # built on the first unmatched line only
+            self._suggester = Suggester((pid, c.full_name) for pid, c in self.people.items())
+        return self._suggester.suggest((participant.name, *participant.other_names))
 
 
 def _judge(session: StudySession, lines: list[Line], min_share: float) -> None:
