@@ -11,6 +11,7 @@ Ba, ngày 17/10/2023", the venue and its address, T/M and signature. The delegat
 đại biểu) is the smaller print in attendance.printing.cards.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -28,7 +29,7 @@ from ..reports.letterhead import letterhead_for
 from ..reports.table import INT, TEXT, Column
 from ..reports.wording import session_name
 from . import fonts, qr
-from .cards import card_people
+from .cards import card_people, stream
 
 QR_SIZE = 38 * mm  # with its quiet zone: the code itself is about 3 cm, as on the cards
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -47,6 +48,10 @@ class InvitationInfo:
     card_version: int
 
 
+COLUMNS = (Person.id, Person.full_name, Person.position, Category.name, Venue.name,
+           Venue.address, Person.card_version)  # invitation_info's arguments
+
+
 @dataclass(frozen=True)
 class DrawnInvitation:
     person_id: int
@@ -58,12 +63,23 @@ def invitation_infos(db: Session, session: StudySession, *, venue_id: int | None
                      unit_id: int | None = None) -> list[InvitationInfo]:
     """The named people of a session (headcount-only categories are not invited by name), in
     the order of the cards: venue, category, name."""
-    query = card_people(session, Person.id, Person.full_name, Person.position, Category.name,
-                        Venue.name, Venue.address, Person.card_version, venue_id=venue_id)
+    query = card_people(session, *COLUMNS, venue_id=venue_id)
     if unit_id is not None:
         query = query.where(Person.unit_id == unit_id)
-    return [InvitationInfo(*(value or "" if i in (2, 5) else value for i, value in
-                             enumerate(row))) for row in db.execute(query)]
+    return [invitation_info(*row) for row in db.execute(query)]
+
+
+def invitation_rows_by_venue(db: Session, session: StudySession) -> Iterator[tuple]:
+    """The same letters as rows (venue_id, *invitation_info's arguments), streamed: a whole
+    session cut into one file per venue (printing.per_venue)."""
+    return stream(db, card_people(session, Venue.id, *COLUMNS))
+
+
+def invitation_info(person_id, full_name, position, category, venue, address,
+                    card_version) -> InvitationInfo:
+    """One letter's facts from its row (no position, no address: empty)."""
+    return InvitationInfo(person_id, full_name, position or "", category, venue, address or "",
+                          card_version)
 
 
 def invites_for(session: StudySession, unit: Unit) -> bool:
