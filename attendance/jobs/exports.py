@@ -15,7 +15,6 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError
 from ..models import Job, StudySession
 from ..printing import chunked
 from . import params as job_params

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from attendance.checkin import tokens
 
 from ..models import Category, Person, StudySession, Venue
+from ..reports.lists import stream
 from . import fonts, qr
 from .layout import draw_lines, fit, fits, wrap
 
@@ -82,16 +83,6 @@ def card_rows_by_venue(db: Session, session: StudySession) -> Iterator[tuple]:
     """The same cards as rows (venue_id, *CardInfo fields), streamed: a whole session cut
     into one file per venue (printing.per_venue)."""
     return stream(db, card_people(session, Venue.id, *CARD_COLUMNS))
-
-
-def stream(db: Session, query) -> Iterator:
-    """The rows of ``query`` fetched a few thousand at a time, the cursor closed at the end
-    (or when the reader stops)."""
-    result = db.execute(query.execution_options(yield_per=2000))
-    try:
-        yield from result
-    finally:
-        result.close()
 
 
 def _card_query(session: StudySession, venue_id: int | None, person_id: int | None):

@@ -26,10 +26,11 @@ from ..models import Category, Person, StudySession, Unit, Venue
 from ..reports import document
 from ..reports.document import STYLES, WIDTH, Letterhead, _p
 from ..reports.letterhead import letterhead_for
+from ..reports.lists import stream
 from ..reports.table import INT, TEXT, Column
 from ..reports.wording import session_name
 from . import fonts, qr
-from .cards import card_people, stream
+from .cards import card_people
 
 QR_SIZE = 38 * mm  # with its quiet zone: the code itself is about 3 cm, as on the cards
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
