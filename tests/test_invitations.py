@@ -3,16 +3,22 @@
 import io
 import subprocess
 import unicodedata
+from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from attendance.checkin.tokens import card_token
-from attendance.models import Unit
+from attendance.checkin.tokens import TokenError, card_token
+from attendance.models import Attendance, Unit
+from attendance.online import join
+from attendance.online.join import JoinLinks
 from attendance.printing import cards, invitations
-from webapp.checkin import card_key
+from webapp.checkin import card_key, join_key
 
 from .factories import NOW
+from .qr_read import read_codes
+from .test_cards import page_png
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -182,3 +188,130 @@ def test_invitations_export_job_and_large_sessions_offer_it(app, db, invited, ma
         assert page.status_code == 200 and not page.data.startswith(b"%PDF")
     finally:
         app.config["JOBS_DIRECT_CARDS"] = 2000
+
+
+MEETING = "https://zoom.example.vn/j/8675309"
+PUBLIC = "https://diemcau.example.vn"
+
+
+def online_build(db, session, base_url=PUBLIC):
+    """The letters with join links on ``base_url``; the bridge point has a meeting link."""
+    session.venues[1].video_url = MEETING
+    db.commit()
+    out = io.BytesIO()
+    drawn = invitations.build_invitations(
+        out, session, invitations.invitation_infos(db, session), key=card_key(), on=NOW.date(),
+        join=JoinLinks(base_url, join_key()))
+    return out.getvalue(), drawn
+
+
+def test_an_online_invitee_s_letter_carries_the_join_link_and_its_own_qr(app, db, invited,
+                                                                        tmp_path):
+    session, people, _ = invited
+    raw, drawn = online_build(db, session)
+    url = f"{PUBLIC}/j/{join.join_token(join_key(), people[1])}"
+    assert [d.join_url for d in drawn] == ["", url]  # the hall has no meeting link
+    assert join.read_join_token(join_key(), url.rsplit("/", 1)[1]) == (
+        session.id, people[1].id, 1)
+    with pytest.raises(TokenError):  # signed with the join key, not the card's
+        join.read_join_token(card_key(), url.rsplit("/", 1)[1])
+    assert len(PdfReader(io.BytesIO(raw)).pages) == 2  # still one page a letter
+    letter = text_of(raw, 2)
+    assert f"Tham dự trực tuyến: {url}" in letter and "Quét để tham dự trực tuyến" in letter
+    assert "Mã điểm danh" in letter
+    # Both codes read back from the printed page, each what it should be.
+    codes = read_codes(page_png(raw, 2, 200, tmp_path))
+    assert sorted(codes) == sorted([drawn[1].token, url])
+
+
+def test_a_letter_without_a_meeting_link_is_unchanged(app, db, invited):
+    session, people, _ = invited
+    plain, _ = build(db, session)
+    raw, drawn = online_build(db, session)
+    assert text_of(raw, 1) == text_of(plain, 1)
+    assert "trực tuyến" not in text_of(raw, 1) and "/j/" not in text_of(raw, 1)
+    session.venues[1].video_url = ""
+    session.video_url = "https://meet.example.vn/abc-defg-hij"  # now everyone may join online
+    db.commit()
+    raw, drawn = online_build(db, session)
+    session.venues[1].video_url = ""
+    assert all(d.join_url for d in drawn) and "Tham dự trực tuyến" in text_of(raw, 1)
+
+
+def test_opening_the_printed_link_records_present_online(app, db, client, invited):
+    session, people, _ = invited
+    _, drawn = online_build(db, session)
+    session.checkin_window = "open"
+    db.commit()
+    response = client.get(urlsplit(drawn[1].join_url).path)
+    assert response.status_code == 303 and response.headers["Location"] == MEETING
+    row = db.scalar(select(Attendance))
+    assert (row.person_id, row.mode, row.method) == (people[1].id, "online", "join")
+
+
+def test_a_long_public_address_still_fits_one_page_and_is_printed_whole(app, db, invited):
+    session, people, _ = invited
+    session.presenter = "Đồng chí Nguyễn Văn Hùng, Phó Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    base = "https://hoi-nghi-truc-tuyen.ban-tuyen-giao-va-dan-van.tinh-uy-quang-ngai.example.vn" \
+        "/diem-cau/thi-xa-duc-pho"
+    raw, drawn = online_build(db, session, base_url=base)
+    assert len(PdfReader(io.BytesIO(raw)).pages) == 2
+    assert drawn[1].join_url.startswith(f"{base}/j/DJ1:")
+    assert drawn[1].join_url in "".join(text_of(raw, 2).split())  # wrapped, never cut
+
+
+def test_downloads_job_and_cli_print_the_same_join_links(app, db, invited, runner, tmp_path,
+                                                         make_user, login):
+    from attendance.accounts import users as accounts
+
+    session, people, _ = invited
+    session.venues[1].video_url = MEETING
+    session.public_base_url = PUBLIC
+    db.commit()
+    url = f"{PUBLIC}/j/{join.join_token(join_key(), people[1])}"
+    organizer = make_user(role="organizer")
+    browser = login(organizer)
+    assert url in text_of(browser.get(f"/sessions/{session.id}/invitations.pdf").data)
+    assert url in browser.get(f"/sessions/{session.id}/join-links.csv").get_data(as_text=True)
+    headers = {"Authorization": f"Bearer {accounts.issue_api_token(db, organizer, now=NOW)}"}
+    db.commit()
+    api = app.test_client()
+    answer = api.post(f"/api/v1/sessions/{session.id}/exports",
+                      json={"what": "invitations", "format": "pdf"}, headers=headers)
+    state = api.get(f"/api/v1/jobs/{answer.get_json()['job']['id']}", headers=headers).get_json()
+    assert state["state"] == "done", state
+    file = api.get(state["download"], headers=headers)
+    assert url in text_of(file.data)
+    file.close()
+
+    target = tmp_path / "giay-moi.pdf"
+    other = "https://hoinghi.example.vn"
+    result = runner.invoke(args=["print-invitations", str(session.id), "--base-url", other,
+                                 "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert url.replace(PUBLIC, other) in text_of(target.read_bytes())
+    assert "Warning" not in result.output
+
+
+def test_cli_refuses_a_bad_base_url_and_warns_about_loopback(app, db, invited, runner, tmp_path):
+    session, people, _ = invited
+    session.venues[1].video_url = MEETING
+    db.commit()
+    target = tmp_path / "giay-moi.pdf"
+    result = runner.invoke(args=["print-invitations", str(session.id), "--base-url",
+                                 "diemcau.example.vn", "-o", str(target)])
+    assert result.exit_code == 1 and "phải bắt đầu bằng https://" in result.output
+    assert "Traceback" not in result.output and not target.exists()
+    result = runner.invoke(args=["print-posters", str(session.id), "--base-url",
+                                 "https://diemcau.example.vn?x=1", "-o", str(target)])
+    assert result.exit_code == 1 and "phải bắt đầu bằng https://" in result.output
+    assert not target.exists()  # the posters' address is checked the same way
+    result = runner.invoke(args=["print-invitations", str(session.id), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Warning: the letters' join links point at http://127.0.0.1:5000" in result.output
+    assert "http://127.0.0.1:5000/j/DJ1:" in text_of(target.read_bytes())
+    session.venues[1].video_url = ""  # no one invited online: nothing to warn about
+    db.commit()
+    result = runner.invoke(args=["print-invitations", str(session.id), "-o", str(target)])
+    assert result.exit_code == 0 and "Warning" not in result.output
+    assert "/j/" not in text_of(target.read_bytes())

@@ -2,7 +2,7 @@
 file, reporting progress in steps as the work advances: one card, one poster, one venue's
 sheet, one list row, one unit, one page laid out (reports.progress).
 
-    write(db, job, out, key=..., url_for_venue=..., now=..., progress=callback)
+    write(db, job, out, key=..., url_for_venue=..., now=..., progress=callback, join=links)
 
 The builders stream their rows (reports.lists, XLSX write-only) so memory stays bounded; the
 PDF builders of reportlab keep their pages until the end, so the worker (not a web process
@@ -16,6 +16,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from ..models import Job, StudySession
+from ..online.join import JoinLinks
 from ..printing import chunked
 from . import params as job_params
 
@@ -57,12 +58,14 @@ def write_cards(out: BinaryIO, session: StudySession, infos, *, key: bytes,
 
 
 def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
-          url_for_venue: Callable, now: datetime, progress: Progress) -> dict:
-    """Write the job's file to ``out``; returns what the page says about it (counts)."""
+          url_for_venue: Callable, now: datetime, progress: Progress,
+          join: JoinLinks | None = None) -> dict:
+    """Write the job's file to ``out``; returns what the page says about it (counts).
+    ``join``: the personal join links the invitation letters carry (None: none)."""
     session: StudySession = job.session
     what, fmt = job.what, job.format
     if fmt == "zip":
-        return _per_venue(db, job, out, key=key, now=now, progress=progress)
+        return _per_venue(db, job, out, key=key, now=now, progress=progress, join=join)
     if what == "cards":
         from .. import jobs
         from ..printing import cards
@@ -76,7 +79,7 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
             db, session, venue_id=job.venue_id)), key=key, keep=False)
         return {"count": phase.done}
     if what == "invitations":
-        return _invitations(db, job, out, key=key, now=now, progress=progress)
+        return _invitations(db, job, out, key=key, now=now, progress=progress, join=join)
     if what == "posters":
         from ..printing import posters
 
@@ -112,7 +115,7 @@ def _dialect(job: Job) -> str:
 
 
 def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetime,
-                 progress: Progress) -> dict:
+                 progress: Progress, join: JoinLinks | None) -> dict:
     """The signed invitation letters (giấy mời), one page each, in parts joined into one PDF
     (printing.chunked) so memory stays that of one part."""
     from ..printing import invitations
@@ -123,12 +126,13 @@ def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datet
     on = now.astimezone(session.zone).date()
     drawn = chunked.write(out, counted(infos, progress, start=1),
                           lambda handle, part: invitations.build_invitations(
-                              handle, session, part, key=key, on=on), size=INVITATION_PART)
+                              handle, session, part, key=key, on=on, join=join),
+                          size=INVITATION_PART)
     return {"count": len(drawn)}
 
 
 def _per_venue(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetime,
-               progress: Progress) -> dict:
+               progress: Progress, join: JoinLinks | None = None) -> dict:
     """The whole session's cards or letters as a ZIP of one PDF per venue
     (printing.per_venue), from one streamed query: memory that of one part of one venue."""
     from .. import jobs
@@ -148,7 +152,8 @@ def _per_venue(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetim
         on = now.astimezone(session.zone).date()
 
         def build(handle, part):
-            return invitations.build_invitations(handle, session, part, key=key, on=on)
+            return invitations.build_invitations(handle, session, part, key=key, on=on,
+                                                 join=join)
     files = per_venue.write_zip(out, per_venue.by_venue(phase.each(rows), make), build,
                                 size=size)
     return {"count": phase.done, "files": files}

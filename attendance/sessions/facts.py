@@ -111,7 +111,7 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
         recipients=_lines(check, "recipients", values["recipients"], 4000),
         organizer_unit_id=_an_id(check, "organizer_unit_id", values["organizer_unit_id"]),
         parent_session_id=_an_id(check, "parent_session_id", values["parent_session_id"]),
-        public_base_url=_base_url(check, "public_base_url", values["public_base_url"]),
+        public_base_url=base_url(check, "public_base_url", values["public_base_url"]),
     )
     for name in ("late_grace_minutes", "checkin_opens_minutes", "checkin_closes_minutes",
                  "rehearsal_minutes"):
@@ -132,7 +132,7 @@ def _check_session(values: dict, zone: ZoneInfo) -> dict:
     return out
 
 
-def _base_url(check: Checks, field: str, value) -> str:
+def base_url(check: Checks, field: str, value) -> str:
     """An address phones open: http(s)://host[:port][/path], without query, fragment or
     credentials; kept without its trailing "/" (links are appended to it). Empty: none."""
     text = clean(value)

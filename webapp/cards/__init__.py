@@ -7,9 +7,10 @@ from flask import url_for
 
 from attendance.jobs.exports import write_cards
 from attendance.models import StudySession
+from attendance.online.join import JoinLinks
 from attendance.printing import cards, invitations, posters
 
-from ..checkin import card_key
+from ..checkin import card_key, join_key
 from ..public_links import is_local_address, public_base, public_url
 
 
@@ -25,6 +26,11 @@ def init_app(app) -> None:
 def poster_base_url(session: StudySession | None = None) -> str:
     """The address the posters' QR codes start with (webapp.public_links)."""
     return public_base(session)
+
+
+def join_links(session: StudySession, base_url: str | None = None) -> JoinLinks:
+    """The session's personal join links: on ``base_url``, else poster_base_url()."""
+    return JoinLinks(base_url or poster_base_url(session), join_key())
 
 
 def now() -> datetime:
@@ -60,11 +66,13 @@ def pdf_name(prefix: str, session: StudySession) -> str:
 
 
 def invitations_pdf(db, session: StudySession, *, venue_id: int | None = None,
-                    unit=None) -> bytes:
-    """The signed invitation letters (giấy mời) of a session, one venue or one unit."""
+                    unit=None, base_url: str | None = None) -> bytes:
+    """The signed invitation letters (giấy mời) of a session, one venue or one unit; the join
+    links of those invited online start with ``base_url`` (default: poster_base_url())."""
     out = io.BytesIO()
     infos = invitations.invitation_infos(db, session, venue_id=venue_id,
                                          unit_id=unit.id if unit is not None else None)
     invitations.build_invitations(out, session, infos, key=card_key(), unit=unit,
-                                  on=now().astimezone(session.zone).date())
+                                  on=now().astimezone(session.zone).date(),
+                                  join=join_links(session, base_url))
     return out.getvalue()

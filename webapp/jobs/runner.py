@@ -80,7 +80,8 @@ def _work(app, job: Job) -> tuple[str, dict]:
     try:
         with _request_context(app, job), open(part, "wb") as out:
             result = exports.write(db.session, job, out, key=_card_key(app), now=_now(),
-                                   url_for_venue=_self_checkin_url, progress=progress)
+                                   url_for_venue=_self_checkin_url, progress=progress,
+                                   join=_join_links(job))
         os.replace(part, folder / name)  # never a half-written file under its name
     finally:
         if part.exists():
@@ -100,8 +101,15 @@ def _self_checkin_url(venue) -> str:
     return self_checkin_url(venue)
 
 
+def _join_links(job: Job):
+    from ..cards import join_links
+
+    return join_links(job.session)
+
+
 def _request_context(app, job: Job):
-    """Posters link to the public address the organizer used when asking for them."""
+    """Posters and the letters' join links point at the public address the organizer used when
+    asking for them (unless the session has its own)."""
     base_url = jobs.params(job).get("base_url") or "http://127.0.0.1:5000"
     return app.test_request_context(base_url=base_url.rstrip("/"))
 

@@ -14,7 +14,7 @@ from attendance.errors import DomainError
 from attendance.models import Category, Person, Venue
 from attendance.online import join
 
-from ..cards import poster_base_url
+from ..cards import join_links
 from ..checkin import card_key, join_key
 from ..errors import message
 from ..extensions import db
@@ -45,7 +45,7 @@ def open_link(token: str):
 def links_csv(session_id: int):
     """Everyone's join link, to send by message or mail (organizers: it names everyone)."""
     session = session_or_404(current_user, session_id, manage=True)
-    base = poster_base_url()
+    links = join_links(session)  # the session's public address, as its letters print
     rows = db.session.execute(
         select(Person, Venue.name, Category.name).join(Venue, Venue.id == Person.venue_id)
         .join(Category, Category.id == Person.category_id)
@@ -56,6 +56,6 @@ def links_csv(session_id: int):
                      "Đường dẫn tham dự trực tuyến"])
     for person, venue, category in rows:
         writer.writerow([person.full_name, person.position, venue, category, person.phone,
-                         f"{base}/j/{join.join_token(join_key(), person)}"])
+                         links.url(session.id, person.id, person.card_version)])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename=duong-dan-truc-tuyen-{session.id}.csv"})
