@@ -9,8 +9,9 @@ Province: 226 bridge points, 32,000 people; national: 7,400 points, 960,000 peop
 export runs in a fresh process doing only that, through attendance.jobs.exports.write (what the
 job worker runs), and prints its seconds, its peak RSS (VmHWM; target under 300 MB) and the
 file's size. Province measures the whole-session cards (the issue's HTTP 500 after 30.6 s),
-national the summary and absentee PDFs/XLSX, the posters and the cards (stopped after
---cards-seconds, 300 by default, and extrapolated). The outcomes report needs a member
+national the summary and absentee PDFs/XLSX, the posters and the cards, as one PDF and as
+the ZIP of a PDF per venue (stopped after --cards-seconds, 300 by default, and
+extrapolated); --only takes a name (cards) or a name and format (cards.zip). The outcomes report needs a member
 registry, which bench/national.py does not make: measure it on bench/outcomes_data.py's
 (`outcomes_data.py FILE --national`, then `--database FILE --session ID --only outcomes`).
 """
@@ -36,10 +37,10 @@ MEMORY_LIMIT_MB = 300
 CARDS_BUDGET = 300.0
 SIZES = {"province": (226, 32_000), "national": (7400, 960_000)}
 EXPORTS = {
-    "province": [("cards", "pdf"), ("posters", "pdf"), ("summary", "pdf"),
+    "province": [("cards", "pdf"), ("cards", "zip"), ("posters", "pdf"), ("summary", "pdf"),
                  ("absentees", "pdf"), ("summary", "xlsx")],
     "national": [("summary", "xlsx"), ("summary", "pdf"), ("absentees", "pdf"),
-                 ("posters", "pdf"), ("cards", "pdf"), ("outcomes", "xlsx")],
+                 ("posters", "pdf"), ("cards", "pdf"), ("cards", "zip"), ("outcomes", "xlsx")],
 }
 
 
@@ -138,7 +139,7 @@ def measure(url: str, session_id: int, size: str, out_dir: str, only=None,
             budget: float | None = None) -> list[str]:
     lines = []
     for what, fmt in EXPORTS[size]:
-        if only and what not in only:
+        if only and what not in only and f"{what}.{fmt}" not in only:
             continue
         out = os.path.join(out_dir, f"{what}.{fmt}")
         # Only the national cards (120,000 pages) are stopped on the way: the others finish.

@@ -85,3 +85,35 @@ def test_a_closed_roll_leaves_no_unmarked_in_the_final_files(db, make_session, m
     assert "Chưa điểm danh" not in cells
     text = _pdf_text(_render(db, session, "pdf"), tmp_path).lower()
     assert "chưa điểm danh" not in " ".join(text.split())
+
+
+def test_the_totals_alone_and_a_few_venues_lists_agree_with_the_whole(db, make_session,
+                                                                      make_person, make_user):
+    """The summary page's totals (live.totals: the records counted on their own) are the
+    overview's, and its lists of a page's venues (each status looked up by its key, then the
+    kept records joined) are the whole session's lists cut to those venues."""
+    from attendance.figures import live
+    from attendance.figures.summary import summarize
+    from attendance.models import ExpectedCount
+    from attendance.reports import lists
+    from attendance.roll import marks
+
+    session, organizer = _build(db, make_session, make_person, make_user)
+    hall, point = session.venues[0], session.venues[1]
+    absent = make_person(session, venue=hall, full_name="Vắng Có Lý Do")
+    marks.mark(db, venue=hall, person=absent, status="absent_excused", reason="ốm", now=NOW,
+               actor=organizer)
+    db.get(ExpectedCount, (point.id, session.categories_for(point.kind)[1].id)).headcount = 4
+    db.commit()
+    totals = live.totals(db, session.id)
+    assert totals == live.overview(db, session.id, 80.0).totals == summarize(db, session).totals
+    assert (totals.present_online, totals.left_early, totals.absent_excused) == (1, 1, 1)
+    assert totals.present == 5 + 4 and totals.not_checked_in == 1
+    for make in (lists.absentees, lists.late_arrivals, lists.early_leavers):
+        whole = list(make(db, session))
+        assert whole, make.__name__
+        for venue in (hall, point):
+            assert list(make(db, session, [venue.id])) == [
+                row for row in whole if row.venue_id == venue.id], (make.__name__, venue.name)
+    assert {a.full_name for a in lists.absentees(db, session, [hall.id])} == {"Vắng Có Lý Do"}
+    assert {a.full_name for a in lists.absentees(db, session, [point.id])} == {"Vắng Mặt Hai"}

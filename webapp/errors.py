@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from attendance.errors import DomainError, ValidationError
 
+from .i18n import format_number
+
 MESSAGES = {
     # Generic
     "not_found": _l("Không tìm thấy."),
@@ -185,6 +187,9 @@ MESSAGES = {
     "export_unavailable": _l("Loại tệp này chưa tạo được trên hệ thống."),
     "job_interrupted": _l("Việc tạo tệp bị dừng giữa chừng. Xin yêu cầu lại."),
     "upload_gone": _l("Tệp đã tải lên không còn trên máy chủ. Xin tải lên lại."),
+    "whole_export_too_large": _l("Phiên có %(people)s đại biểu, quá nhiều để in một tệp cho cả "
+                                 "phiên (tối đa %(limit)s). Hãy tạo tệp ZIP (mỗi điểm cầu một "
+                                 "tệp PDF) hoặc in thẻ/giấy mời theo từng điểm cầu."),
     # Modes of presence: online, exits, closing the roll
     "not_attended": _l("Người này chưa điểm danh có mặt, không ghi ra về được."),
     "exit_before_arrival": _l("Giờ ra về không được trước giờ đến."),
@@ -211,7 +216,8 @@ MESSAGES = {
 STATUS = {"not_found": 404, "forbidden": 403, "unit_outside_scope": 403, "not_allowed_here": 403,
           "may_not_check_in": 403, "unauthorized": 401, "too_large": 413,
           "method_not_allowed": 405, "rate_limited": 429, "database_unavailable": 503,
-          "session_not_ended": 409, "signer_missing": 409}
+          "session_not_ended": 409, "signer_missing": 409,
+          "whole_export_too_large": 409}
 
 
 def message(code: str, **params) -> str:
@@ -219,6 +225,9 @@ def message(code: str, **params) -> str:
     if text is None:
         return gettext("Lỗi: %(code)s", code=code)
     text = str(text)
+    # Figures as this language writes them: "960.000" in Vietnamese.
+    params = {name: format_number(value) if isinstance(value, int)
+              and not isinstance(value, bool) else value for name, value in params.items()}
     try:
         return text % params if params else text
     except (KeyError, ValueError, TypeError):
@@ -283,7 +292,7 @@ def init_app(app) -> None:
     def domain_error(error: DomainError):
         extra = {"fields": field_messages(error)} if isinstance(error, ValidationError) else {}
         if wants_json():
-            return json_error(error.code, **extra)
+            return json_error(error.code, text=message(error.code, **error.params), **extra)
         return render_template("error.html", code=error.code,
                                text=message(error.code, **error.params)), status_for(error.code)
 

@@ -140,15 +140,22 @@ def roster_status(session_id: int, venue_ids: list[int] | None = None):
                 .outerjoin(Attendance, (Attendance.person_id == Person.id)
                            & (Attendance.session_id == Person.session_id))
                 .where(Person.session_id == session_id).subquery())
+    return records_of(venue_ids, Attendance.status, Attendance.mode, Attendance.left_at)
+
+
+def records_of(venue_ids: list[int], *columns):
+    """Subquery (id, venue_id, category_id, *columns): the people invited to these venues,
+    with these columns of their attendance record (NULL: no record yet), each record looked
+    up by its unique key (session, person). Joined instead, PostgreSQL's planner reads every
+    attendance of the session for a few venues' people (a national session: 940,000 rows,
+    200-450 ms against a few ms)."""
     def of_record(column):
         return (select(column).where(Attendance.session_id == Person.session_id,
                                      Attendance.person_id == Person.id).scalar_subquery())
-    # OFFSET 0 keeps the subquery whole: merged into the aggregate above, both databases
+    # OFFSET 0 keeps the subquery whole: merged into the query above, both databases
     # would look the record up once for every figure that reads it.
     return (select(Person.id, Person.venue_id, Person.category_id,
-                   of_record(Attendance.status).label("status"),
-                   of_record(Attendance.mode).label("mode"),
-                   of_record(Attendance.left_at).label("left_at"))
+                   *(of_record(column).label(column.key) for column in columns))
             .where(Person.venue_id.in_(venue_ids)).offset(0).subquery())
 
 

@@ -20,7 +20,8 @@ from ..permissions import can_manage_session, can_read_all
 
 FORMATS = ("pdf", "xlsx", "csv")
 EXPORTS = {
-    "cards": ("pdf",), "invitations": ("pdf",), "posters": ("pdf",),
+    # "zip": the whole session, one PDF per venue (printing.per_venue)
+    "cards": ("pdf", "zip"), "invitations": ("pdf", "zip"), "posters": ("pdf",),
     "summary": FORMATS, "absentees": FORMATS, "late": FORMATS, "outcomes": FORMATS,
 }
 ROSTER_IMPORT = "roster"  # a roster file checked and imported in the background
@@ -44,20 +45,26 @@ def may_see(user: User, job: Job) -> bool:
 
 def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
                   venue_id: int | None, actor: User, now: datetime,
-                  params: dict | None = None) -> Job:
-    """A queued export job; bad choices are refused field by field, nothing is created."""
+                  params: dict | None = None, whole_limit: int | None = None) -> Job:
+    """A queued export job; bad choices are refused field by field, nothing is created.
+    ``whole_limit``: the most people a whole session's cards or letters print as one PDF;
+    past it only the ZIP of one PDF per venue (or a venue's own PDF) is made."""
     errors = {}
     if what not in EXPORTS:
         errors["what"] = "bad_choice"
     elif fmt not in EXPORTS[what]:
         errors["format"] = "bad_choice"
-    if venue_id is not None and (what not in PER_VENUE
+    if venue_id is not None and (what not in PER_VENUE or fmt == "zip"
                                  or venue_id not in {v.id for v in session.venues}):
         errors["venue_id"] = "bad_choice"
     if errors:
         raise ValidationError(errors)
     if not may_run(actor, what, session):
         raise Forbidden()
+    if what in PER_VENUE and fmt == "pdf" and venue_id is None and whole_limit is not None:
+        people = size(db, session, what)
+        if people > whole_limit:
+            raise DomainError("whole_export_too_large", people=people, limit=whole_limit)
     return _create(db, session, what=what, fmt=fmt, venue_id=venue_id, actor=actor, now=now,
                    params=params)
 

@@ -15,13 +15,13 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError
 from ..models import Job, StudySession
 from ..online.join import JoinLinks
 from ..printing import chunked
 from . import params as job_params
 
 Progress = Callable[[int], None]
+INVITATION_PART = 400  # letters per part: a page each
 
 
 def counted(items: list, progress: Progress, *, start: int = 0, end: int = 99) -> Iterator:
@@ -64,6 +64,8 @@ def write(db: Session, job: Job, out: BinaryIO, *, key: bytes,
     ``join``: the personal join links the invitation letters carry (None: none)."""
     session: StudySession = job.session
     what, fmt = job.what, job.format
+    if fmt == "zip":
+        return _per_venue(db, job, out, key=key, now=now, progress=progress, join=join)
     if what == "cards":
         from .. import jobs
         from ..printing import cards
@@ -124,5 +126,34 @@ def _invitations(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datet
     on = now.astimezone(session.zone).date()
     drawn = chunked.write(out, counted(infos, progress, start=1),
                           lambda handle, part: invitations.build_invitations(
-                              handle, session, part, key=key, on=on, join=join), size=400)
+                              handle, session, part, key=key, on=on, join=join),
+                          size=INVITATION_PART)
     return {"count": len(drawn)}
+
+
+def _per_venue(db: Session, job: Job, out: BinaryIO, *, key: bytes, now: datetime,
+               progress: Progress, join: JoinLinks | None = None) -> dict:
+    """The whole session's cards or letters as a ZIP of one PDF per venue
+    (printing.per_venue), from one streamed query: memory that of one part of one venue."""
+    from .. import jobs
+    from ..printing import cards, invitations, per_venue
+    from ..reports.progress import Steps
+
+    session: StudySession = job.session
+    phase = Steps(progress).phase(1, 99, jobs.size(db, session, job.what))
+    if job.what == "cards":
+        rows, make, size = cards.card_rows_by_venue(db, session), cards.CardInfo, chunked.PART
+
+        def build(handle, part):
+            return cards.build_cards(handle, session, part, key=key)
+    else:
+        rows, make, size = (invitations.invitation_rows_by_venue(db, session),
+                            invitations.invitation_info, INVITATION_PART)
+        on = now.astimezone(session.zone).date()
+
+        def build(handle, part):
+            return invitations.build_invitations(handle, session, part, key=key, on=on,
+                                                 join=join)
+    files = per_venue.write_zip(out, per_venue.by_venue(phase.each(rows), make), build,
+                                size=size)
+    return {"count": phase.done, "files": files}

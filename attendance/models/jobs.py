@@ -27,7 +27,7 @@ class Job(Base):
         ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(20))  # cards, posters, summary, ..., roster
-    format: Mapped[str] = mapped_column(String(8))  # pdf, xlsx, csv
+    format: Mapped[str] = mapped_column(String(8))  # pdf, xlsx, csv, zip (a PDF per venue)
     venue_id: Mapped[int | None] = mapped_column(Integer)  # optional filter, checked on create
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON: signer, base URL, upload
     state: Mapped[str] = mapped_column(String(10), default=QUEUED)

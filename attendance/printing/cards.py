@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from attendance.checkin import tokens
 
 from ..models import Category, Person, StudySession, Venue
+from ..reports.lists import stream
 from . import fonts, qr
 from .layout import draw_lines, fit, fits, wrap
 
@@ -48,6 +49,10 @@ class CardInfo:
     card_version: int
 
 
+CARD_COLUMNS = (Person.id, Person.full_name, Person.position, Category.name, Venue.name,
+                Person.card_version)  # a CardInfo's fields
+
+
 @dataclass(frozen=True)
 class DrawnCard:
     """Where a card's QR went and what it encodes (for checks and tests)."""
@@ -71,17 +76,17 @@ def stream_card_infos(db: Session, session: StudySession, *,
                       venue_id: int | None = None) -> Iterator[CardInfo]:
     """The same, fetched a few thousand at a time (a server-side cursor on PostgreSQL): a
     national roster is 960,000 cards, more than the part of them being drawn."""
-    result = db.execute(_card_query(session, venue_id, None).execution_options(yield_per=2000))
-    try:
-        for row in result:
-            yield CardInfo(*row)
-    finally:
-        result.close()
+    return (CardInfo(*row) for row in stream(db, _card_query(session, venue_id, None)))
+
+
+def card_rows_by_venue(db: Session, session: StudySession) -> Iterator[tuple]:
+    """The same cards as rows (venue_id, *CardInfo fields), streamed: a whole session cut
+    into one file per venue (printing.per_venue)."""
+    return stream(db, card_people(session, Venue.id, *CARD_COLUMNS))
 
 
 def _card_query(session: StudySession, venue_id: int | None, person_id: int | None):
-    query = card_people(session, Person.id, Person.full_name, Person.position, Category.name,
-                        Venue.name, Person.card_version, venue_id=venue_id)
+    query = card_people(session, *CARD_COLUMNS, venue_id=venue_id)
     if person_id is not None:
         query = query.where(Person.id == person_id)
     return query

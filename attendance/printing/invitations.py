@@ -17,6 +17,7 @@ second QR captioned apart from the door's, so that one is never shown at the doo
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -34,6 +35,7 @@ from ..online.join import JoinLinks, meeting_url
 from ..reports import document
 from ..reports.document import STYLES, WIDTH, Letterhead, _p
 from ..reports.letterhead import letterhead_for
+from ..reports.lists import stream
 from ..reports.table import INT, TEXT, Column
 from ..reports.wording import session_name
 from . import fonts, qr
@@ -63,6 +65,10 @@ class InvitationInfo:
     video_url: str = ""  # the venue's own meeting link
 
 
+COLUMNS = (Person.id, Person.full_name, Person.position, Category.name, Venue.name,
+           Venue.address, Person.card_version, Venue.video_url)  # invitation_info's arguments
+
+
 @dataclass(frozen=True)
 class DrawnInvitation:
     person_id: int
@@ -75,13 +81,23 @@ def invitation_infos(db: Session, session: StudySession, *, venue_id: int | None
                      unit_id: int | None = None) -> list[InvitationInfo]:
     """The named people of a session (headcount-only categories are not invited by name), in
     the order of the cards: venue, category, name."""
-    query = card_people(session, Person.id, Person.full_name, Person.position, Category.name,
-                        Venue.name, Venue.address, Person.card_version, Venue.video_url,
-                        venue_id=venue_id)
+    query = card_people(session, *COLUMNS, venue_id=venue_id)
     if unit_id is not None:
         query = query.where(Person.unit_id == unit_id)
-    return [InvitationInfo(*(value or "" if i in (2, 5, 7) else value for i, value in
-                             enumerate(row))) for row in db.execute(query)]
+    return [invitation_info(*row) for row in db.execute(query)]
+
+
+def invitation_rows_by_venue(db: Session, session: StudySession) -> Iterator[tuple]:
+    """The same letters as rows (venue_id, *invitation_info's arguments), streamed: a whole
+    session cut into one file per venue (printing.per_venue)."""
+    return stream(db, card_people(session, Venue.id, *COLUMNS))
+
+
+def invitation_info(person_id, full_name, position, category, venue, address,
+                    card_version, video_url) -> InvitationInfo:
+    """One letter's facts from its row (no position, address or link: empty)."""
+    return InvitationInfo(person_id, full_name, position or "", category, venue, address or "",
+                          card_version, video_url or "")
 
 
 def invites_for(session: StudySession, unit: Unit) -> bool:

@@ -312,7 +312,9 @@ OTHER_SCHEMAS = {
         ["what", "format"],
         what={"type": "string", "enum": ["cards", "invitations", "posters", "summary",
                                          "absentees", "late", "outcomes"]},
-        format={"type": "string", "enum": ["pdf", "xlsx", "csv"]},
+        # zip: cards or invitations of the whole session, one PDF per venue (a large
+        # session's whole-session PDF is refused: whole_export_too_large, 409)
+        format={"type": "string", "enum": ["pdf", "xlsx", "csv", "zip"]},
         venue_id=_nullable(ID),
         # of a CSV: ";" and decimal commas for Excel set to Vietnamese (default), or ","
         dialect={"type": "string", "enum": ["excel-vn", "excel"]}),
@@ -366,6 +368,9 @@ OTHER_PATHS = {
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("ExportRequest")}}},
         "responses": {"202": _ok("ExportAccepted", "The job, queued"),
+                      "409": {"description": "Too many people for one PDF of the whole "
+                                             "session: ask for the ZIP (one PDF per venue) "
+                                             "or one venue (code: whole_export_too_large)"},
                       **_errors(400, 401, 403, 404)}}},
     "/api/v1/jobs/{job_id}": {"get": {
         "operationId": "getJob", "tags": ["jobs"],
@@ -376,8 +381,8 @@ OTHER_PATHS = {
         "operationId": "downloadJob", "tags": ["jobs"],
         "summary": "The finished file of a job (same authorization as the session)",
         "parameters": [JOB_ID],
-        "responses": {"200": {"description": "The file (PDF, XLSX or CSV)", "content": {
-            "application/pdf": {}, "text/csv": {},
+        "responses": {"200": {"description": "The file (PDF, XLSX, CSV or ZIP)", "content": {
+            "application/pdf": {}, "text/csv": {}, "application/zip": {},
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
             **_errors(401, 403, 404)}}},
     "/api/v1/sessions/{session_id}/summary": {"get": {

@@ -39,10 +39,12 @@ def _pdf(data: bytes, filename: str) -> Response:
         "Cache-Control": "private, no-store"})
 
 
-def _too_big(session: StudySession, what: str, venue_id: int | None = None) -> bool:
-    """More than a request can make in time: the page offers a background job instead."""
+def _too_big(session: StudySession, what: str, venue_id: int | None = None) -> int | None:
+    """More than a request can make in time: how many (the page offers a background job
+    instead); None when it is made at once."""
     limit = current_app.config["JOBS_DIRECT_CARDS" if what == "cards" else "JOBS_DIRECT_POSTERS"]
-    return jobs.size(db.session, session, what, venue_id) > limit
+    count = jobs.size(db.session, session, what, venue_id)
+    return count if count > limit else None
 
 
 @role_required(can_manage)
@@ -52,12 +54,13 @@ def session_pdf(session_id: int):
     if venue_id:
         if not venue_id.isdigit() or int(venue_id) not in {v.id for v in session.venues}:
             abort(404)
-        if _too_big(session, "cards", int(venue_id)):
+        if _too_big(session, "cards", int(venue_id)) is not None:
             return job_views.offer(session, "cards", "pdf", int(venue_id))
         return _pdf(cards_pdf(db.session, session, venue_id=int(venue_id)),
                     f"the-dai-bieu-hoi-nghi-{session.id}-dia-diem-{venue_id}.pdf")
-    if _too_big(session, "cards"):
-        return job_views.offer(session, "cards", "pdf")
+    people = _too_big(session, "cards")
+    if people is not None:
+        return job_views.offer(session, "cards", "pdf", people=people)
     return _pdf(cards_pdf(db.session, session), pdf_name("the-dai-bieu", session))
 
 
@@ -77,9 +80,9 @@ def invitations(session_id: int):
             abort(404)
     venue = int(venue_id) if venue_id else None
     # A letter is a page each (~20 ms): a quarter of the cards' limit fits in a request.
-    if unit is None and jobs.size(db.session, session, "invitations", venue) > \
-            current_app.config["JOBS_DIRECT_CARDS"] // 4:
-        return job_views.offer(session, "invitations", "pdf", venue)
+    people = jobs.size(db.session, session, "invitations", venue) if unit is None else 0
+    if people > current_app.config["JOBS_DIRECT_CARDS"] // 4:
+        return job_views.offer(session, "invitations", "pdf", venue, people=people)
     data = invitations_pdf(db.session, session, venue_id=int(venue_id) if venue_id else None,
                            unit=unit)
     suffix = f"-dia-diem-{venue_id}" if venue_id else f"-don-vi-{unit_id}" if unit_id else ""
@@ -89,7 +92,7 @@ def invitations(session_id: int):
 @role_required(can_manage)
 def posters(session_id: int):
     session = _session(session_id)
-    if _too_big(session, "posters"):
+    if _too_big(session, "posters") is not None:
         return job_views.offer(session, "posters", "pdf")
     return _pdf(posters_pdf(session), pdf_name("ap-phich-diem-danh", session))
 

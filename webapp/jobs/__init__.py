@@ -22,6 +22,9 @@ def init_app(app) -> None:
     app.config.setdefault("JOBS_DIRECT_PEOPLE", 50_000)
     app.config.setdefault("JOBS_DIRECT_IMPORT_ROWS", 4000)  # a CSV roster's lines
     app.config.setdefault("JOBS_DIRECT_IMPORT_BYTES", 256 * 1024)  # an XLSX: ~5,000 rows
+    # Above this many people a whole session's cards or invitation letters are one PDF per
+    # venue in a ZIP, not one PDF (a national session's would be 120,000 pages).
+    app.config.setdefault("JOBS_WHOLE_PRINT_PEOPLE", 50_000)
     queue.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

@@ -26,7 +26,8 @@ def start_export(session: StudySession, *, what: str, fmt: str, venue_id: int | 
     job = jobs.create_export(db.session, session, what=what, fmt=fmt, venue_id=venue_id,
                              actor=current_user, now=datetime.now(timezone.utc),
                              params={"base_url": request.host_url, "signer": signer[:200],
-                                     "dialect": dialect})
+                                     "dialect": dialect},
+                             whole_limit=current_app.config["JOBS_WHOLE_PRINT_PEOPLE"])
     db.session.commit()
     queue.enqueue(current_app, job.id)
     db.session.expire_all()  # in immediate mode (tests) the job has run by now

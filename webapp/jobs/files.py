@@ -15,6 +15,7 @@ MIMETYPES = {
     "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "zip": "application/zip",  # the whole session's cards or letters, a PDF per venue
 }
 
 

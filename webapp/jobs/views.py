@@ -1,6 +1,6 @@
 """The job pages: start an export from a form, watch its progress bar, get the file."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -69,10 +69,15 @@ def import_confirm(session_id: int, job_id: str):
 
 
 def offer(session: StudySession, what: str, fmt: str, venue_id: int | None = None,
-          dialect: str | None = None):
-    """The page a direct download link shows when the file is too big to make in a request."""
+          dialect: str | None = None, people: int | None = None):
+    """The page a direct download link shows when the file is too big to make in a request.
+    A whole session's cards or letters for more than JOBS_WHOLE_PRINT_PEOPLE ``people``:
+    the ZIP of one PDF per venue (one PDF would be refused)."""
+    if (what in jobs.PER_VENUE and venue_id is None and people is not None
+            and people > current_app.config["JOBS_WHOLE_PRINT_PEOPLE"]):
+        fmt = "zip"
     return render_template("jobs/offer.html", session=session, what=what, fmt=fmt,
-                           venue_id=venue_id, labels=LABELS, dialect=dialect)
+                           venue_id=venue_id, labels=LABELS, dialect=dialect, people=people)
 
 
 LABELS = {

@@ -18,7 +18,7 @@ from attendance.reports.summary_export import FORMATS, WHATS, export
 from ..extensions import db
 from ..jobs import views as job_views
 from ..loading import session_or_404
-from ..summary.dashboard import cached_overview
+from ..summary.dashboard import cached_totals
 
 SHOWN = 500  # rows of each list on the page; the downloads hold them all
 VENUES_SHOWN = 50  # venues per page of the table: a national session has 7,400 (an 11 MB page)
@@ -34,8 +34,8 @@ FILE_NAMES = {"summary": "tong-hop-diem-danh", "absentees": "danh-sach-vang-mat"
 @login_required
 def summary(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
-    # One grouped aggregate for the page's venues, and the session's totals from the
-    # dashboard's few-seconds copy (one aggregate per process, not one per view).
+    # One grouped aggregate for the page's venues, and the session's totals alone (no pass
+    # per venue), kept a few seconds (one aggregate per process, not one per view).
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     venues, count = live.venue_page(db.session, session.id, limit=VENUES_SHOWN,
                                     offset=(page - 1) * VENUES_SHOWN)
@@ -51,7 +51,7 @@ def summary(session_id: int):
     absentees = list(islice(lists.absentees(db.session, session, ids), SHOWN + 1))
     late = list(islice(lists.late_arrivals(db.session, session, ids), SHOWN + 1))
     left = list(islice(lists.early_leavers(db.session, session, ids), SHOWN + 1))
-    totals = cached_overview(session.id).totals
+    totals = cached_totals(session.id)
     return render_template("reports/summary.html", session=session,
                            totals=totals, venues=rows, final=final(totals),
                            left=left[:SHOWN], more_left=len(left) > SHOWN,

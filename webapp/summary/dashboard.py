@@ -76,12 +76,18 @@ def _scope(session: StudySession) -> list[int] | None:
 
 def cached_overview(session_id: int, scope: list[int] | None = None,
                     threshold: float | None = None) -> live.Overview:
-    """The session's (or a point's) overview, kept CACHE_SECONDS by this process; the summary
-    page shares it. ``threshold``: the session's own (``live.warning_threshold``) when None."""
+    """The session's (or a point's) overview, kept CACHE_SECONDS by this process.
+    ``threshold``: the session's own (``live.warning_threshold``) when None."""
     if threshold is None:
         threshold = live.warning_threshold(db.session, session_id)
     return _cached((session_id, tuple(scope) if scope else None, threshold),
                    lambda: live.overview(db.session, session_id, threshold, scope))
+
+
+def cached_totals(session_id: int):
+    """The session's totals alone (the summary page's: live.totals, a fifth of the
+    overview's work at national size), kept CACHE_SECONDS by this process as the overview."""
+    return _cached(("totals", session_id), lambda: live.totals(db.session, session_id))
 
 
 def _cached(key, compute):
