@@ -14,16 +14,6 @@ from webapp.checkin import card_key
 
 
 @pytest.fixture
-def bearer(db):
-    """Headers with a fresh API token of ``user``."""
-    def headers(user):
-        token = accounts.issue_api_token(db, user, now=NOW)
-        db.commit()
-        return {"Authorization": f"Bearer {token}"}
-    return headers
-
-
-@pytest.fixture
 def seeded(db, make_session, make_person):
     """Two sessions; the first with a document, an open window and people at two venues."""
     document = Document(number="57-KL/TW", issuer="Bộ Chính trị", issued_on=date(2023, 6, 15),

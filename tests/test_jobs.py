@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from attendance import jobs
-from attendance.accounts import users as accounts
 from attendance.errors import Forbidden, ValidationError
 from attendance.models import DONE, FAILED, QUEUED, RUNNING, Job
 
@@ -67,15 +66,6 @@ def test_expired_jobs_are_listed_for_deletion(db, make_session, make_user):
 
 
 # ---- HTTP ---------------------------------------------------------------------------------
-
-@pytest.fixture
-def bearer(app, db):
-    def make(user):
-        token = accounts.issue_api_token(db, user, now=NOW)
-        db.commit()
-        return {"Authorization": f"Bearer {token}"}
-    return make
-
 
 def test_cards_export_runs_and_its_file_downloads(app, client, db, bearer, make_session,
                                                   make_person, make_user):

@@ -24,17 +24,6 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def bearer(app, db):
-    from attendance.accounts import users as accounts
-
-    def make(user):
-        token = accounts.issue_api_token(db, user, now=NOW)
-        db.commit()
-        return {"Authorization": f"Bearer {token}"}
-    return make
-
-
-@pytest.fixture
 def large(app, db, make_session, make_person):
     """Three people at the hall, two at the first point, none at the second: "large" once
     JOBS_WHOLE_PRINT_PEOPLE is 2."""

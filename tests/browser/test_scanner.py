@@ -83,10 +83,7 @@ def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, sc
     page.goto(f"{live.url}/sessions/{session.id}/scan")
     expect(page.locator("#roster-info")).to_contain_text("3 người")
     # The service worker has taken the page in, so it reloads offline.
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(() => caches.keys())"
-        ".then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match(location.href)))))"
-        ".then(hits => hits.some(Boolean))")
+    wait_until_cached(page)
 
     context.set_offline(True)
     expect(page.locator("#net-status")).to_contain_text("Mất kết nối")
@@ -220,3 +217,11 @@ def _check_in(db, session_id, person_id, venue_id):
                       status="present", method="card",
                       at=datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)))
     db.commit()
+
+
+def wait_until_cached(page) -> None:
+    """Until the service worker has taken the page in (so that it reloads offline)."""
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => caches.keys())"
+        ".then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match(location.href)))))"
+        ".then(hits => hits.some(Boolean))")

@@ -12,7 +12,7 @@ from attendance.checkin import tokens
 from attendance.models import Attendance
 
 from .camera import card_shown_again_file
-from .test_scanner import open_session, phone_page
+from .test_scanner import open_session, phone_page, wait_until_cached
 
 pytestmark = pytest.mark.browser
 
@@ -96,10 +96,7 @@ def test_exits_scanned_offline_wait_and_are_sent_with_their_scan_time(
     expect(page.locator("#result-name")).to_have_text("Mai Văn Chưa Đến")
     expect(page.locator("#count-queue")).to_have_text("0")
     page.click("#scan-mode [data-mode=in]")
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(() => caches.keys())"
-        ".then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.match(location.href)))))"
-        ".then(hits => hits.some(Boolean))")
+    wait_until_cached(page)
 
     context.set_offline(True)
     expect(page.locator("#net-status")).to_contain_text("Mất kết nối")
