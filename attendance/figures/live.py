@@ -7,7 +7,7 @@ when present * 100 < threshold * expected, unrounded, so SQL and the page agree.
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attendance.figures import summary
@@ -28,6 +28,10 @@ class Overview:
     lagging: int  # venues under the threshold
     not_ready: int  # bridge points not connected
     not_signed: int  # bridge points not signed off
+    points: int = 0  # bridge points
+    # (venue id, kind) of the venues under the threshold, in session order: the dashboard's
+    # "lagging only" filter pages these instead of aggregating every person again.
+    lagging_venues: tuple[tuple[int, str], ...] = ()
 
 
 def warning_threshold(db: Session, session_id: int) -> float:
@@ -83,35 +87,38 @@ def _lagging(rows, threshold: float):
 
 def overview(db: Session, session_id: int, threshold: float,
              venue_ids: list[int] | None = None, end=None) -> Overview:
-    """Totals, lagging venues and bridge points not ready / not signed off: one query, one
-    pass over the people (the per-venue aggregate, summed). ``end``: the session's end, for
-    who left early (None: read from the session)."""
+    """Totals, lagging venues and bridge points not ready / not signed off: one pass over the
+    people (the per-venue aggregate), its 7,400 rows (a national session) summed here, which
+    also names the lagging venues. ``end``: the session's end, for who left early (None:
+    read from the session)."""
     if end is None:  # who left before the session's end (checkin.rule.session_end)
         session = db.get(StudySession, session_id)
         end = session_end(session) if session is not None else None
     rows = _per_venue(session_id, venue_ids, end)
-    point = rows.c.kind == BRIDGE_POINT
     made_up = summary.made_up(func.count(Person.id)).where(Person.session_id == session_id)
     if venue_ids is not None:
         made_up = made_up.where(Person.venue_id.in_(venue_ids))
-    total = func.coalesce
-    row = db.execute(select(
-        total(func.sum(rows.c.expected), 0), total(func.sum(rows.c.invited), 0),
-        total(func.sum(rows.c.present), 0), total(func.sum(rows.c.late), 0),
-        total(func.sum(rows.c.excused), 0), total(func.sum(rows.c.unexcused), 0),
-        total(func.sum(rows.c.checked_in), 0),
-        func.count(case((_lagging(rows, threshold), 1))),
-        func.count(case((point & (rows.c.readiness != CONNECTED), 1))),
-        func.count(case((point & rows.c.signed_off_at.is_(None), 1))),
-        made_up.scalar_subquery(),
-        total(func.sum(rows.c.online), 0), total(func.sum(rows.c.left_early), 0))).one()
-    expected, invited, present, late, excused, unexcused, checked_in = map(int, row[:7])
-    figures = Figures(expected=expected, invited=invited, present=present, late=late,
-                      absent_excused=excused, absent_unexcused=unexcused,
-                      not_checked_in=invited - checked_in - excused - unexcused,
-                      made_up=int(row[10]), present_online=int(row[11]),
-                      left_early=int(row[12]))
-    return Overview(figures, int(row[7]), int(row[8]), int(row[9]))
+    sums = dict.fromkeys(("expected", "invited", "present", "late", "excused", "unexcused",
+                          "checked_in", "online", "left_early"), 0)
+    lagging_venues, points, not_ready, not_signed = [], 0, 0, 0
+    for row in db.execute(select(rows).order_by(rows.c.position, rows.c.id)).mappings():
+        for name in sums:
+            sums[name] += int(row[name])
+        if lagging(int(row["expected"]), int(row["present"]), threshold):
+            lagging_venues.append((row["id"], row["kind"]))
+        if row["kind"] == BRIDGE_POINT:
+            points += 1
+            not_ready += row["readiness"] != CONNECTED
+            not_signed += row["signed_off_at"] is None
+    figures = Figures(expected=sums["expected"], invited=sums["invited"],
+                      present=sums["present"], late=sums["late"],
+                      absent_excused=sums["excused"], absent_unexcused=sums["unexcused"],
+                      not_checked_in=sums["invited"] - sums["checked_in"] - sums["excused"]
+                      - sums["unexcused"],
+                      made_up=int(db.scalar(made_up)), present_online=sums["online"],
+                      left_early=sums["left_early"])
+    return Overview(figures, len(lagging_venues), not_ready, not_signed, points,
+                    tuple(lagging_venues))
 
 
 def totals(db: Session, session_id: int, end=None) -> Figures:

@@ -9,12 +9,13 @@ from datetime import datetime, timezone
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from attendance import permissions
 from attendance.figures import live
 from attendance.figures.summary import summarize
 from attendance.roll import link
-from attendance.models import StudySession
+from attendance.models import StudySession, Venue
 
 from ..extensions import db
 from ..loading import session_or_404
@@ -43,11 +44,14 @@ def dashboard(session_id: int):
     if query:
         venue_ids = live.matching_venue_ids(db.session, session.id, query, scope)
     page = max(request.args.get("page", 1, type=int), 1)
-    venues, count = live.venue_page(
-        db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
-        venue_ids=venue_ids, kind=kind or None, lagging_below=threshold if lagging else None)
     overview = cached_overview(session.id, scope, threshold)
-    has_points = kind != "hall" and any(not v.is_hall for v in session.venues)
+    if lagging:  # the cached overview names them: no second pass over every person
+        venues, count = _lagging_page(overview, venue_ids, kind, page)
+    else:
+        venues, count = live.venue_page(
+            db.session, session.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE,
+            venue_ids=venue_ids, kind=kind or None)
+    has_points = kind != "hall" and overview.points > 0
     readiness = _cached(("rehearsal", session.id, tuple(scope) if scope else None),
                         lambda: link.rehearsal(db.session, session, datetime.now(timezone.utc),
                                                scope)) if has_points else None
@@ -62,6 +66,18 @@ def dashboard(session_id: int):
                    readiness_shown=READINESS_SHOWN)
     template = "summary/_live.html" if request.args.get("partial") else "summary/dashboard.html"
     return render_template(template, **context)
+
+
+def _lagging_page(overview: live.Overview, venue_ids: list[int] | None, kind: str,
+                  page: int) -> tuple[list[Venue], int]:
+    """(venues of one page, how many in all) among the overview's lagging venues, in session
+    order: as old as the overview (CACHE_SECONDS at most); the page's own figures are fresh."""
+    wanted = None if venue_ids is None else set(venue_ids)
+    ids = [venue_id for venue_id, venue_kind in overview.lagging_venues
+           if (wanted is None or venue_id in wanted) and (not kind or venue_kind == kind)]
+    chosen = ids[(page - 1) * PER_PAGE:page * PER_PAGE]
+    venues = {v.id: v for v in db.session.scalars(select(Venue).where(Venue.id.in_(chosen)))}
+    return [venues[i] for i in chosen if i in venues], len(ids)
 
 
 def _scope(session: StudySession) -> list[int] | None:
