@@ -158,6 +158,45 @@ def test_overview_shows_venues_categories_and_grid_totals(db, make_session, orga
     assert '<td class="num"><strong>20</strong></td>' in page
 
 
+def test_overview_pages_its_venues_and_keeps_the_totals_of_all(db, make_session,
+                                                               organizer_client, monkeypatch):
+    from webapp.sessions import views
+
+    monkeypatch.setattr(views, "VENUES_PER_PAGE", 2)
+    session = make_session(bridge_points=3)  # the hall and 3 points, 5 expected a cell
+    hall, p1, p2, p3 = session.venues
+    first = organizer_client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert hall.name in first and p1.name in first and p3.name not in first
+    assert "(4)" in first and "Trang 1 / 2" in first
+    # the bridge points' grid: p1 alone on this page, the totals of all three (3 x 5 x 2)
+    assert '<td class="num"><strong>30</strong></td>' in first
+    second = organizer_client.get(f"/sessions/{session.id}?page=2").get_data(as_text=True)
+    assert p2.name in second and p3.name in second and p1.name not in second
+    found = organizer_client.get(f"/sessions/{session.id}?q=PHUONG%203").get_data(as_text=True)
+    assert p3.name in found and p1.name not in found and "1 địa điểm khớp" in found
+    past = organizer_client.get(f"/sessions/{session.id}?page=99")
+    assert past.status_code == 200 and p3.name in past.get_data(as_text=True)
+
+
+def test_expected_grid_of_one_page_saves_that_page_only(db, make_session, organizer_client,
+                                                       monkeypatch):
+    from webapp.sessions import views
+
+    monkeypatch.setattr(views, "VENUES_PER_PAGE", 2)
+    monkeypatch.setattr("webapp.sessions.venues.VENUES_PER_PAGE", 2)
+    session = make_session(bridge_points=3)
+    hall, p1, p2, p3 = session.venues
+    cat = session.categories_for(BRIDGE_POINT)[0]
+    url = f"/sessions/{session.id}/expected?page=2"
+    page = organizer_client.get(url).get_data(as_text=True)
+    assert f'name="n-{p2.id}-{cat.id}"' in page and f'name="n-{p1.id}-{cat.id}"' not in page
+    assert 'data-others="5"' in page  # p1's count of that category, on the other page
+    assert organizer_client.post(url, data={f"n-{p3.id}-{cat.id}": "9"}).status_code == 302
+    db.expire_all()
+    assert db.get(ExpectedCount, (p3.id, cat.id)).expected == 9
+    assert db.get(ExpectedCount, (p1.id, cat.id)).expected == 5
+
+
 def test_add_edit_and_delete_a_venue(db, make_session, organizer_client):
     session = make_session(bridge_points=1)
     url = f"/sessions/{session.id}/venues/new"

@@ -324,10 +324,18 @@ def test_set_expected_counts_creates_missing_rows(db, organizer):
 
 def test_grids_have_row_and_column_totals(db):
     session = gen_session(db, bridge_points=2)  # 5 expected in every cell
-    hall_grid, bridge_grid = sessions.expected_grids(session, session.venues)
+    hall_grid, bridge_grid = sessions.expected_grids(db, session, session.venues)
     assert hall_grid.kind == HALL and [r.total for r in hall_grid.rows] == [10]
     assert bridge_grid.column_totals == [10, 10] and bridge_grid.total == 20
     assert sessions.expected_totals([hall_grid, bridge_grid])[session.venues[1].id] == 10
+
+
+def test_a_grid_of_one_page_of_venues_keeps_the_totals_of_all(db):
+    session = gen_session(db, bridge_points=3)  # 5 expected in every cell
+    _, bridge_grid = sessions.expected_grids(db, session, session.venues, session.venues[2:3])
+    assert [r.venue for r in bridge_grid.rows] == [session.venues[2]]
+    assert bridge_grid.column_totals == [15, 15] and bridge_grid.total == 30
+    assert bridge_grid.other_totals == [10, 10]  # the two points not on this page
 
 
 def test_coordinators_see_their_venue_and_its_session_only(db):

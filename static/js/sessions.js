@@ -14,6 +14,9 @@
     return /^\d+$/.test(text) ? Number(text) : 0;
   }
 
+  // What the venues of the other pages add (the grid shows one page of a long list).
+  function others(cell) { return Number(cell.dataset.others || 0); }
+
   function total(table) {
     var columns = {}, grand = 0;
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
@@ -28,10 +31,10 @@
       grand += sum;
     });
     Array.prototype.forEach.call(table.querySelectorAll("[data-col-total]"), function (cell) {
-      cell.textContent = format(columns[cell.dataset.colTotal] || 0);
+      cell.textContent = format((columns[cell.dataset.colTotal] || 0) + others(cell));
     });
     var all = table.querySelector("[data-grand-total]");
-    if (all) all.textContent = format(grand);
+    if (all) all.textContent = format(grand + others(all));
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table[data-live-totals]"), function (table) {

@@ -13,17 +13,22 @@ from attendance.errors import ValidationError
 from attendance.models import StudySession, Unit
 from attendance.permissions import can_manage, reads_scope, session_actions
 from attendance.reports.letterhead import default_recipients
+from attendance.text import fold
 
 from ..auth import role_required
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
+from ..paging import page_of
 from .forms import MODES, PlainForm, SessionForm
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
 LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf",
          "cards.posters_pdf", "selfcheckin.display", "checkin.attendance_list", "roll.index",
          "roll.makeup", "reports.summary")
+
+
+VENUES_PER_PAGE = 100
 
 
 def now() -> datetime:
@@ -45,11 +50,17 @@ def index():
 def show(session_id: int):
     session = load(session_id)
     venues = sessions.visible_venues(current_user, session)
-    grids = sessions.expected_grids(session, venues)
+    # A national session has 7,400 venues: the list and the grids show a page of them
+    # (found by name with ?q=); the counts and totals are of all.
+    q = request.args.get("q", "").strip()[:100]
+    listed = [v for v in venues if fold(q) in fold(v.name)] if q else venues
+    shown, page = page_of(listed, VENUES_PER_PAGE)
+    grids = sessions.expected_grids(db.session, session, venues, shown)
     may = session_actions(current_user, session, venues)
     kinds = {venue.kind for venue in venues} if not may.manage else None
     return render_template(
-        "sessions/show.html", session=session, venues=venues, grids=grids,
+        "sessions/show.html", session=session, venues=shown, venue_count=len(venues),
+        listed_count=len(listed), page=page, q=q, grids=grids,
         totals=sessions.expected_totals(grids), checkin_open=rule.window_open(session, now()),
         late_after=session.late_after, window_opens=rule.window_opens(session),
         window_closes=rule.window_closes(session),

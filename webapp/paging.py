@@ -1,0 +1,17 @@
+"""One page of a long list already in memory (a national session's 7,400 venues), for the
+pager macro (templates/macros.html)."""
+
+from flask import request
+
+
+class Page:
+    def __init__(self, page: int, pages: int):
+        self.page, self.pages = page, pages
+        self.has_prev, self.has_next = page > 1, page < pages
+
+
+def page_of(items: list, per_page: int) -> tuple[list, Page]:
+    """(the items of the page asked for by ?page=, that Page); past the end: the last page."""
+    pages = max(-(-len(items) // per_page), 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return items[(page - 1) * per_page:page * per_page], Page(page, pages)
