@@ -166,6 +166,29 @@ def test_makeup_page_records_who_made_up(db, make_session, make_person, make_use
     assert summary["totals"]["made_up"] == 2
 
 
+def test_makeup_page_lists_a_page_of_the_absentees(make_session, make_person, make_user,
+                                                  login, monkeypatch):
+    from webapp.roll import makeup as makeup_view
+
+    monkeypatch.setattr(makeup_view, "PER_PAGE", 2)
+    session = make_session()
+    hall, point = session.venues[0], session.venues[1]
+    people = [make_person(session, venue=point) for _ in range(3)]
+    elsewhere = make_person(session, venue=hall)
+    client = login(make_user(role="organizer"))
+    page = client.get(f"/sessions/{session.id}/makeup").get_data(as_text=True)
+    assert "(4)" in page and "Trang 1 / 2" in page
+    assert page.count("data-person-id=") == 2
+    point_only = client.get(f"/sessions/{session.id}/makeup?venue_id={point.id}&page=2")
+    page = point_only.get_data(as_text=True)
+    assert "(3)" in page and page.count("data-person-id=") == 1
+    assert f'data-person-id="{elsewhere.id}"' not in page
+    # recorded from the second page: that page's absentee, checked against the roster
+    response = client.post(f"/sessions/{session.id}/makeup?venue_id={point.id}&page=2", data={
+        "held_on": "05/12/2026", "unit_id": "0", "person_ids": [str(people[2].id)]})
+    assert response.status_code == 302
+
+
 def test_makeup_page_is_the_organizers(make_session, make_user, login, client):
     session = make_session()
     login(make_user(role="viewer"))

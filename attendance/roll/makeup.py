@@ -7,8 +7,8 @@ session once. The summaries count them as "made up" beside the absences (attenda
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
 
 from attendance import audit, permissions
 from attendance.errors import Forbidden, ValidationError
@@ -35,20 +35,40 @@ class Absentee:
     made_up_on: date | None
 
 
-def absentees(db: Session, session: StudySession) -> list[Absentee]:
-    """Everyone on the roster who did not attend, with the day they made up (if they did)."""
-    rows = db.execute(
-        select(Person, Attendance.status, Attendance.absence_reason, MakeupSession.held_on)
-        .outerjoin(Attendance, (Attendance.person_id == Person.id)
-                   & (Attendance.session_id == Person.session_id))
-        .outerjoin(MakeupAttendance, (MakeupAttendance.person_id == Person.id)
-                   & (MakeupAttendance.session_id == Person.session_id))
-        .outerjoin(MakeupSession, MakeupSession.id == MakeupAttendance.makeup_id)
-        .where(Person.session_id == session.id,
-               (Attendance.status.is_(None)) | (Attendance.status.not_in(ATTENDED)))
-        .order_by(Person.venue_id, Person.search_name, Person.id))
+def _absent(session: StudySession, venue_id: int | None, person_ids: list[int] | None, *columns):
+    query = (select(*columns)
+             .outerjoin(Attendance, (Attendance.person_id == Person.id)
+                        & (Attendance.session_id == Person.session_id))
+             .where(Person.session_id == session.id,
+                    (Attendance.status.is_(None)) | (Attendance.status.not_in(ATTENDED))))
+    if venue_id is not None:
+        query = query.where(Person.venue_id == venue_id)
+    if person_ids is not None:
+        query = query.where(Person.id.in_(person_ids))
+    return query
+
+
+def absentees(db: Session, session: StudySession, *, venue_id: int | None = None,
+              person_ids: list[int] | None = None, limit: int | None = None,
+              offset: int = 0) -> list[Absentee]:
+    """Everyone on the roster (of one venue, or of these people) who did not attend, with
+    the day they made up (if they did), in venue and name order; ``limit`` of them from
+    ``offset`` (a national session has some 48,000)."""
+    query = (_absent(session, venue_id, person_ids, Person, Attendance.status,
+                     Attendance.absence_reason, MakeupSession.held_on)
+             .outerjoin(MakeupAttendance, (MakeupAttendance.person_id == Person.id)
+                        & (MakeupAttendance.session_id == Person.session_id))
+             .outerjoin(MakeupSession, MakeupSession.id == MakeupAttendance.makeup_id)
+             .order_by(Person.venue_id, Person.search_name, Person.id)
+             .options(joinedload(Person.venue)))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [Absentee(person, status, reason or "", held_on)
-            for person, status, reason, held_on in rows]
+            for person, status, reason, held_on in db.execute(query)]
+
+
+def count_absentees(db: Session, session: StudySession, *, venue_id: int | None = None) -> int:
+    return db.scalar(_absent(session, venue_id, None, func.count(Person.id)))
 
 
 def record_makeup(db: Session, *, session: StudySession, held_on: date | None,
@@ -73,7 +93,7 @@ def record_makeup(db: Session, *, session: StudySession, held_on: date | None,
     elif len(ids) != len(set(person_ids)):
         errors["person_ids"] = "bad_choice"
     else:
-        eligible = {a.person.id: a for a in absentees(db, session)}
+        eligible = {a.person.id: a for a in absentees(db, session, person_ids=ids)}
         if any(i not in eligible for i in ids):
             errors["person_ids"] = "not_absent"
         elif any(eligible[i].made_up_on is not None for i in ids):

@@ -3,7 +3,7 @@ viewers read it."""
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -11,20 +11,30 @@ from wtforms import SelectChoice
 from attendance import permissions
 from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
-from attendance.figures.summary import summarize
 from attendance.roll import makeup as service
 
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
+from ..paging import Page
+from ..summary.dashboard import cached_totals
 from .forms import MakeupForm
+
+PER_PAGE = 100
 
 
 @login_required
 def makeup(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     may_record = permissions.can_manage_session(current_user, session)
-    absentees = service.absentees(db.session, session)
+    # A page of the absentees (a national session has some 48,000), of one venue if asked.
+    venue_id = request.args.get("venue_id", type=int)
+    venue_id = venue_id if any(v.id == venue_id for v in session.venues) else None
+    count = service.count_absentees(db.session, session, venue_id=venue_id)
+    pages = max(-(-count // PER_PAGE), 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    absentees = service.absentees(db.session, session, venue_id=venue_id, limit=PER_PAGE,
+                                  offset=(page - 1) * PER_PAGE)
     form = MakeupForm()
     form.unit_id.choices = [SelectChoice(0, _("— Không chọn —"))] + [
         SelectChoice(u.id, u.name) for u in scopes.visible_units(db.session, current_user)]
@@ -50,4 +60,5 @@ def makeup(session_id: int):
     return render_template(
         "roll/makeup.html", session=session, form=form, may_record=may_record,
         absentees=absentees, makeups=service.makeups(db.session, session),
-        totals=summarize(db.session, session).totals)
+        totals=cached_totals(session.id), page=Page(page, pages), count=count,
+        venue_id=venue_id)
