@@ -118,6 +118,7 @@ def test_close_marks_the_unmarked_absent_and_reopen_takes_it_back(db, make_sessi
     assert early.value.code == "session_not_ended"
     assert close.unmarked_count(db, session, hall) == 2
     assert close.unmarked_count(db, session) == 3
+    assert close.unmarked_counts(db, session) == {hall.id: 2, point.id: 1}  # one query
     assert close.close_roll(db, session=session, venue=hall, now=after, actor=organizer) == 2
     db.commit()
     hall_figures = summarize(db, session, [hall]).totals

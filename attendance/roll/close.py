@@ -27,19 +27,26 @@ def _venues(session: StudySession, venue: Venue | None) -> list[Venue]:
     return [venue] if venue is not None else list(session.venues)
 
 
-def _unmarked(session: StudySession, venue_ids: list[int]):
-    """People invited to these venues with no attendance record at all."""
+def _unmarked(session: StudySession, venue_ids: list[int] | None, *columns):
+    """People invited to these venues (None: to any) with no attendance record at all."""
     has_record = select(Attendance.id).where(Attendance.session_id == Person.session_id,
                                              Attendance.person_id == Person.id).exists()
-    return (select(Person.id, Person.venue_id)
-            .where(Person.session_id == session.id, Person.venue_id.in_(venue_ids),
-                   ~has_record))
+    query = select(*(columns or (Person.id, Person.venue_id))).where(
+        Person.session_id == session.id, ~has_record)
+    return query if venue_ids is None else query.where(Person.venue_id.in_(venue_ids))
 
 
 def unmarked_count(db: Session, session: StudySession, venue: Venue | None = None) -> int:
     """How many people the close would mark absent (the confirmation's number)."""
-    ids = [v.id for v in _venues(session, venue)]
-    return db.scalar(select(func.count()).select_from(_unmarked(session, ids).subquery()))
+    ids = None if venue is None else [v.id for v in _venues(session, venue)]
+    return db.scalar(_unmarked(session, ids, func.count(Person.id)))
+
+
+def unmarked_counts(db: Session, session: StudySession) -> dict[int, int]:
+    """{venue id: how many a close of that venue would mark}, one grouped query (a national
+    session has 7,400 venues); venues with nobody unmarked are left out."""
+    return dict(db.execute(_unmarked(session, None, Person.venue_id, func.count(Person.id))
+                           .group_by(Person.venue_id)).all())
 
 
 def close_roll(db: Session, *, session: StudySession, venue: Venue | None, now: datetime,
@@ -50,7 +57,7 @@ def close_roll(db: Session, *, session: StudySession, venue: Venue | None, now: 
         raise Forbidden()
     rule.check_close(session, now)
     venues = _venues(session, venue)
-    rows = db.execute(_unmarked(session, [v.id for v in venues])).all()
+    rows = db.execute(_unmarked(session, None if venue is None else [venue.id])).all()
     db.add_all(Attendance(session_id=session.id, person_id=person_id, venue_id=venue_id,
                           status=ABSENT_UNEXCUSED, method=CLOSED, at=now,
                           recorded_by_id=actor.id, absence_reason="")
