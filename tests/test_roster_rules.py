@@ -167,3 +167,19 @@ def test_search_by_accentless_name_or_phone(db, session):
     assert found(category_id=duc.category_id) == {duc.id}
     assert roster.count_people(db, session.id) == 2
     assert roster.count_people(db, session.id, session.venues[1].id) == 1
+
+
+def test_a_page_of_people_is_the_same_slice_as_the_whole_sorted_list(db):
+    session = gen_session(db, bridge_points=3)
+    hall, p1, p2, p3 = session.venues
+    for venue, n in ((hall, 3), (p1, 0), (p2, 4), (p3, 2)):
+        for _ in range(n):
+            gen_person(db, session, venue=venue)
+    db.commit()
+    everyone = db.scalars(roster.search_people(session.id)).all()
+    pages = [roster.people_page(db, session.id, page=n, per_page=2) for n in (1, 2, 3, 4, 5, 6)]
+    assert [total for _, total in pages] == [9] * 6
+    assert [p for people, _ in pages for p in people] == list(everyone)  # 2+2+2+2+1, then []
+    assert pages[5][0] == []
+    in_p2 = roster.people_page(db, session.id, page=2, per_page=3, venue_id=p2.id)
+    assert in_p2 == ([p for p in everyone if p.venue_id == p2.id][3:], 4)

@@ -5,9 +5,10 @@ from flask import request
 
 
 class Page:
-    def __init__(self, page: int, pages: int):
+    def __init__(self, page: int, pages: int, items: list | None = None, total: int = 0):
         self.page, self.pages = page, pages
         self.has_prev, self.has_next = page > 1, page < pages
+        self.items, self.total = items or [], total  # the page's rows, how many in all
 
 
 def page_of(items: list, per_page: int) -> tuple[list, Page]:

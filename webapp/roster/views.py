@@ -16,6 +16,7 @@ from ..auth import role_required
 from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import person_or_404, session_or_404
+from ..paging import Page
 from ..saving import saved
 from .forms import PersonForm, RemoveForm
 
@@ -41,14 +42,17 @@ def index(session_id: int):
     venue_id = roster.visible_venue_id(current_user, session, _int_arg("venue_id"))
     category_id = _int_arg("category_id")
     q = request.args.get("q", "")[:200]
-    page = db.paginate(roster.search_people(session.id, venue_id=venue_id,
-                                            category_id=category_id, q=q),
-                       page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
+    number = _int_arg("page") or 1
+    people, found = roster.people_page(db.session, session.id, page=number, per_page=PER_PAGE,
+                                       venue_id=venue_id, category_id=category_id, q=q)
+    page = Page(number, max(-(-found // PER_PAGE), 1), people, found)
     own_venue_only = not can_read_all(current_user, session)  # staff and coordinators
+    unfiltered = category_id is None and not q.strip() and (own_venue_only or venue_id is None)
     return render_template(
         "roster/index.html", session=session, page=page, q=q, venue_id=venue_id,
         category_id=category_id, own_venue_only=own_venue_only,
-        total=roster.count_people(db.session, session.id, venue_id if own_venue_only else None),
+        total=found if unfiltered else roster.count_people(
+            db.session, session.id, venue_id if own_venue_only else None),
         venues=[v for v in session.venues if not own_venue_only or v.id == venue_id],
         can_manage=can_manage_session(current_user, session),
         may=session_actions(current_user, session, visible_venues(current_user, session)))
