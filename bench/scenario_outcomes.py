@@ -109,12 +109,16 @@ def bare_group_by(session_id: int):
 
 
 def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
-            repeat: int = 5) -> list[str]:
+            repeat: int = 5, keep_user: bool = True) -> list[str]:
+    """``keep_user``: add the bench's viewer account (wrk's token needs it); without it the
+    page is rendered for an unsaved viewer and the database is only read (an existing data
+    set, --session)."""
     from datetime import datetime, timezone
 
     from flask_login import login_user
     from sqlalchemy import select
 
+    from attendance.accounts import scope
     from attendance.accounts import users as accounts
     from attendance.models import StudySession, User
     from attendance.outcomes.cascade import cascade_outcomes
@@ -131,11 +135,12 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
         lines.append(line)
 
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == USER)) or \
-            accounts.create_user(db.session, username=USER, role="viewer", password=PASSWORD,
-                                 now=datetime.now(timezone.utc))
-        db.session.commit()
-        user_id = user.id
+        user = db.session.scalar(select(User).where(User.username == USER))
+        if user is None and keep_user:
+            user = accounts.create_user(db.session, username=USER, role="viewer",
+                                        password=PASSWORD, now=datetime.now(timezone.utc))
+            db.session.commit()
+        user_id = user.id if user is not None else None
         session = db.session.get(StudySession, session_id)
         bare = bare_group_by(session_id)
         clock = _Clock(db.session.connection())
@@ -145,7 +150,11 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
 
     def render():
         with app.test_request_context(f"/sessions/{session_id}/outcomes"):
-            login_user(db.session.get(User, user_id))
+            if user_id is not None:
+                login_user(db.session.get(User, user_id))
+            else:  # never added to the database: its scope is attached by hand
+                viewer = User(username=USER, role="viewer", active=True, auth_version=0)
+                login_user(scope.attach(viewer, scope.load(db.session, viewer)))
             html = page(session_id)
             assert 'id="cascade"' in html
             db.session.remove()
@@ -191,7 +200,8 @@ def main(argv=None) -> int:
     # The page's target is a province's; nationally it is timed once, without a target (it
     # lists 60,000 units).
     measure(url, session_id, "the national registry" if args.national else "a province",
-            page_too=not args.national, repeat=2 if args.national else 5)
+            page_too=not args.national, repeat=2 if args.national else 5,
+            keep_user=args.session is None)
     return 0
 
 
