@@ -211,8 +211,9 @@ def test_a_scanners_exit_counts_at_its_scan_time_and_says_what_it_replaced(
         refused = client.post(url, json={"person_id": who.id, "venue_id": hall.id})
         assert refused.status_code == 400 and refused.get_json()["error"]["code"] == code
         assert text in refused.get_json()["error"]["message"]
+    # The first and the one from the clock ahead; the resent one changed nothing.
     assert db.scalar(select(func.count(AuditEntry.id)).where(
-        AuditEntry.action == "attendance.exit")) == 3
+        AuditEntry.action == "attendance.exit")) == 2
 
 
 def test_a_coordinator_marks_exits_on_the_venue_page(db, make_session, make_person, make_user,

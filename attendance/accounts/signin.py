@@ -4,8 +4,9 @@ Failures per account live on the user row (shared by every process), and failure
 no account has on a row of their own, so that both are answered alike: after FREE_FAILURES
 wrong passwords each further attempt must wait twice as long as the last (2 s, 4 s, ... up to
 DELAY_CAP) and LOCK_AFTER failures in a row block the account for LOCKOUT, refused without
-even checking the password, until it passes or an organizer unlocks it. Failures per address
-are counted by the web layer in the rate-limit storage (webapp.auth.throttle)."""
+even checking the password, until it passes or an organizer unlocks it. Failures are forgotten
+FORGET_AFTER (a day) after the last one. Failures per address are counted by the web layer in
+the rate-limit storage (webapp.auth.throttle)."""
 
 import base64
 import hashlib
@@ -15,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
@@ -30,6 +31,9 @@ FREE_FAILURES = 3
 DELAY_CAP = timedelta(minutes=5)
 LOCK_AFTER = 10
 LOCKOUT = timedelta(minutes=15)
+# Failures this old are forgotten, an account's and an unknown name's alike: so the rows kept
+# for unknown names can be deleted after it without a difference anyone could see.
+FORGET_AFTER = timedelta(days=1)
 RECOVERY_CODES = 10
 
 
@@ -41,14 +45,29 @@ class SignInError(DomainError):
 def wait_left(user: User | SignInName, now: datetime) -> timedelta:
     """How long the account (or unknown name) must wait before its next attempt is even
     checked."""
-    failures = user.failed_logins or 0
-    if failures < FREE_FAILURES or user.last_failed_at is None:
+    failures = _failures(user, now)
+    if failures < FREE_FAILURES:
         return timedelta(0)
     if failures >= LOCK_AFTER:
         delay = LOCKOUT
     else:
         delay = min(timedelta(seconds=2 ** (failures - FREE_FAILURES + 1)), DELAY_CAP)
     return max(user.last_failed_at + delay - now, timedelta(0))
+
+
+def _failures(counted: User | SignInName, now: datetime) -> int:
+    """The failures still counted: none once the last is FORGET_AFTER old."""
+    if counted.last_failed_at is None or now - counted.last_failed_at >= FORGET_AFTER:
+        return 0
+    return counted.failed_logins or 0
+
+
+def forget_unknown_names(db: Session, *, now: datetime) -> int:
+    """Delete the counts of unknown names whose failures are forgotten anyway (see
+    FORGET_AFTER); returns how many. Run by the periodic sweep."""
+    gone = db.execute(delete(SignInName).where(or_(
+        SignInName.last_failed_at.is_(None), SignInName.last_failed_at <= now - FORGET_AFTER)))
+    return gone.rowcount
 
 
 def check_password(db: Session, username: str, password: str, *, now: datetime,
@@ -88,7 +107,7 @@ def _refuse_while_waiting(counted: User | SignInName, now: datetime) -> None:
 
 def _count_failure(db: Session, counted: User | SignInName, now: datetime, *,
                    audited: User | None):
-    counted.failed_logins = (counted.failed_logins or 0) + 1
+    counted.failed_logins = _failures(counted, now) + 1
     counted.last_failed_at = now
     db.flush()
     # An unknown name is audited too (without the name), so both paths write alike.
@@ -193,7 +212,7 @@ def check_second_factor(db: Session, user: User, code: str, *, now: datetime) ->
         audit.record(db, now=now, actor=user, action="user.recovery_code_used", target=user,
                      left=len(digests))
         return
-    user.failed_logins = (user.failed_logins or 0) + 1
+    user.failed_logins = _failures(user, now) + 1
     user.last_failed_at = now
     db.flush()
     raise SignInError("bad_second_factor")

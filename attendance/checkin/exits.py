@@ -31,9 +31,10 @@ def record_exit(db: Session, *, session: StudySession, person: Person, venue: Ve
                 left_at: datetime, now: datetime, actor: User) -> Attendance:
     """Record that ``person`` left at ``left_at``. Staff and coordinators record exits at
     their own venue (``venue``, where the person was checked in); organizers anywhere. A
-    second exit replaces the first (the last one counts). Staff told why a scan at their door
-    is refused: the person did not come (``not_attended``) or came in at another venue
-    (``exit_other_venue``, as an arrival scan there says where they were checked in)."""
+    second exit replaces the first (the last one counts); the same exit sent again changes
+    nothing and is not audited again. Staff told why a scan at their door is refused: the
+    person did not come (``not_attended``) or came in at another venue (``exit_other_venue``,
+    as an arrival scan there says where they were checked in)."""
     if person.session_id != session.id:
         raise rule.CheckInError("unknown_person")
     row = attendance_of(db, session, person.id)
@@ -44,6 +45,8 @@ def record_exit(db: Session, *, session: StudySession, person: Person, venue: Ve
             raise rule.CheckInError("exit_other_venue")
     rule.check_exit(row.status if row else None, row.at if row else None, left_at, now)
     before = row.left_at
+    if before == left_at:  # the same exit sent again (its answer was lost): nothing changes
+        return row
     row.left_at = left_at
     db.flush()
     audit.record(db, now=now, actor=actor, action="attendance.exit", session_id=session.id,

@@ -4,12 +4,13 @@ puts the figures right (a browser cannot refill a file field).
 
 A kept file lives under ``folder/held/`` as ``<report id>-<token>`` beside its name, the token
 being 128 random bits known only to the page that chose the file; it is dropped once the report
-is saved with it (or replaced by another file).
+is saved with it (or replaced by another file), or by the periodic sweep once HOLD_FOR old
+(a reporter who never came back).
 """
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from attendance.models import ResultReport, User
 from attendance.outcomes import reports as rr
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+HOLD_FOR = timedelta(days=1)
 
 
 def save(db: Session, report: ResultReport, data: dict, *, submit: bool, now: datetime,
@@ -80,3 +82,20 @@ def release(folder: Path, report: ResultReport, token: str) -> None:
     if path is not None:
         path.unlink(missing_ok=True)
         path.with_suffix(".name").unlink(missing_ok=True)
+
+
+def sweep(folder: Path, *, now: datetime) -> int:
+    """Delete kept files (and their names) last written HOLD_FOR or more before ``now``;
+    returns how many files."""
+    held_dir = folder / "held"
+    if not held_dir.is_dir():
+        return 0
+    limit, gone = (now - HOLD_FOR).timestamp(), 0
+    for path in held_dir.iterdir():
+        try:
+            if path.stat().st_mtime <= limit:
+                path.unlink()
+                gone += path.suffix != ".name"
+        except FileNotFoundError:  # another process swept it first
+            pass
+    return gone

@@ -17,7 +17,7 @@
   if (!root) return;
   var Store = window.DiemCauStore;
   var TOKEN = /^DC1:(\d{1,10}):(\d{1,12}):(\d{1,6}):([A-Z2-7]{16})$/;
-  var SAME_CODE_PAUSE = 3000; // ms the same code is ignored after it was last seen
+  var SAME_CODE_PAUSE = 3000; // ms the same code must stay out of view before it is read again
   var FRAME_EVERY = 150; // ms between decoded frames (about 6-7 a second)
   var SHOW_FOR = 5000; // ms a result stays on the panel after its last change
 
@@ -40,7 +40,7 @@
 
   // mode: "in" (arrivals) or "out" (exits, scanner-exits.js)
   var state = { people: {}, countHere: Number(root.dataset.checkedIn) || 0, current: null,
-                lastCode: "", lastCodeAt: 0, shown: {}, mode: "in" };
+                lastCode: "", lastCodeAt: 0, lastCodeLeft: false, shown: {}, mode: "in" };
   var OUTCOME = { ok: "accepted", out: "accepted", dup: "duplicate", err: "rejected",
                   unv: "unverified", idle: "ready" };
 
@@ -189,14 +189,17 @@
     });
   }
 
+  /* A card held in view is read once. It is read again only after a frame without it and
+   * 3 s after it was last seen: on a busy phone frames may come more than 3 s apart, and a
+   * card that never left must not be taken for one shown again. */
   function onCode(text) {
     var now = Date.now();
-    if (text === state.lastCode && now - state.lastCodeAt < SAME_CODE_PAUSE) {
-      state.lastCodeAt = now; // a card held in view is read once, again 3 s after it left
-      return;
-    }
+    var again = text === state.lastCode;
+    var held = again && (!state.lastCodeLeft || now - state.lastCodeAt < SAME_CODE_PAUSE);
     state.lastCode = text;
     state.lastCodeAt = now;
+    state.lastCodeLeft = false;
+    if (held) return;
     var exits = state.mode === "out" && window.DiemCauExits;
     if (exits && String(text).indexOf("|") >= 0) {
       show({ kind: "err", title: t("exit_no_citizen") }, true); // exits go by the session's card
@@ -298,14 +301,20 @@
       var code = window.jsQR(context.getImageData(0, 0, width, height).data, width, height,
                              { inversionAttempts: "dontInvert" });
       if (code && code.data) onCode(code.data);
+      else noCode();
     }, FRAME_EVERY);
+  }
+
+  /* A frame in which no code was read: the last card has left the view. */
+  function noCode() {
+    state.lastCodeLeft = true;
   }
 
   /* ---- start ---- */
 
   window.DiemCauScanner = { config: config, state: state, t: t, fold: fold, hhmm: hhmm,
                             newNonce: newNonce, show: show, answer: answer, checkIn: checkIn,
-                            setCount: setCount, onCode: onCode, remember: remember, raise: raise,
+                            setCount: setCount, onCode: onCode, noCode: noCode, remember: remember, raise: raise,
                             readyTitle: readyTitle };
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -74,6 +74,39 @@ def test_camera_reads_a_card_and_the_person_is_checked_in(live, chromium_with_ca
     context.close()
 
 
+def test_a_card_held_in_view_is_read_once_however_slow_the_frames(live, browser, sign_in):
+    """On a busy phone jsQR's frames can come more than 3 s apart: a card that never left the
+    view is not read again (it was, as a duplicate); once a frame without it has passed and
+    3 s have gone by, showing it again reads it again."""
+    session, hall, staff = open_session(live)
+    person = live.make_person(session.id, full_name="Trần Văn Cầm Thẻ")
+    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
+    token = tokens.card_token(key, session.id, person.id, person.card_version)
+    context, page = phone_page(browser)
+    sign_in(page, staff)
+    page.goto(f"{live.url}/sessions/{session.id}/scan")
+    expect(page.locator("#roster-info")).to_contain_text("1 người")
+
+    page.evaluate("token => DiemCauScanner.onCode(token)", token)  # the first frame with it
+    expect(page.locator("#scan-result")).to_have_class("scan-result result-ok")
+    expect(page.locator("#result-pending")).to_be_hidden()
+    page.wait_for_timeout(3200)
+    page.evaluate("token => DiemCauScanner.onCode(token)", token)  # the next, 3.2 s later
+    page.wait_for_timeout(500)
+    assert attempts(live, session.id) == 1
+    expect(page.locator("#recent li")).to_have_count(1)
+
+    page.evaluate("DiemCauScanner.noCode()")  # taken away...
+    page.wait_for_timeout(3200)
+    page.evaluate("token => DiemCauScanner.onCode(token)", token)  # ...and shown again
+    expect(page.locator("#scan-result")).to_have_class("scan-result result-dup")
+    expect(page.locator("#count-queue")).to_have_text("0")  # the server has it
+    expect(page.locator("#result-pending")).to_be_hidden()
+    expect(page.locator("#recent li")).to_have_count(2)
+    assert attempts(live, session.id) == 2
+    context.close()
+
+
 def test_offline_check_ins_wait_and_sync_exactly_once(live, browser, sign_in, screenshot):
     session, hall, staff = open_session(live)
     names = ["Nguyễn Thị Ánh", "Phạm Đức Bình", "Lê Văn Cường"]

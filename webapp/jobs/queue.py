@@ -21,15 +21,15 @@ def init_app(app) -> None:
                           immediate=immediate)
     app.extensions["diemcau.huey"] = huey
 
-    from . import runner
+    from . import runner, sweep
 
     @huey.task(name="run_job")
     def run_job(job_id: str) -> None:
         runner.run(app, job_id)
 
-    @huey.periodic_task(crontab(minute="*/10"), name="expire_jobs")
-    def expire_jobs() -> None:
-        runner.expire(app)
+    @huey.periodic_task(crontab(minute="*/10"), name="sweep")
+    def sweep_old() -> None:
+        sweep.sweep(app)
 
     app.extensions["diemcau.run_job"] = run_job
 
