@@ -116,3 +116,37 @@ def test_a_class_held_through_the_registry_services_counts(db):
     assert (result.total.members, result.total.taught, result.total.rate) == \
         (2, 1, Decimal("50.00"))
     assert cell.finished  # it held its class, though Bình still owes a make-up
+
+
+def test_a_member_on_two_roster_lines_is_counted_once_at_every_level(db):
+    """Two lines of one member (the town hall and the cell's class, or one class's roster
+    twice): one member to teach and at most one taught, in the cell's figures and rolled up;
+    the best of their lines decides (present beats absent; a make-up beats an absence)."""
+    from attendance.models import ABSENT_EXCUSED, ABSENT_UNEXCUSED, CELL
+
+    from .cascade_data import make_up
+
+    town = gen_unit(db, "Thị ủy Đức Phổ")
+    ward = gen_unit(db, "Đảng ủy phường Phổ Vinh", parent=town)
+    cell = gen_unit(db, "Chi bộ tổ dân phố 3", kind=CELL, parent=ward)
+    session = factories.gen_session(db, organizer_unit_id=town.id)
+    cls = factories.gen_session(db, organizer_unit_id=cell.id, parent_session_id=session.id,
+                                bridge_points=0)
+    an, binh, cuong = (gen_member(db, cell, name, key_cadre=(name == "Lê Văn Bình"))
+                       for name in ("Nguyễn Văn An", "Lê Văn Bình", "Trần Văn Cường"))
+    # An: twice on the class's roster, absent with reason on one line, present on the other.
+    attend(db, cls, an, status=ABSENT_EXCUSED)
+    attend(db, cls, an, status=PRESENT)
+    # Bình (a key cadre): absent at the town hall, absent from the class but made it up.
+    attend(db, session, binh, status=ABSENT_UNEXCUSED)
+    make_up(db, cls, attend(db, cls, binh, status=ABSENT_UNEXCUSED))
+    # Cường: one line, absent with reason, not made up (keeps the rate under 100 %).
+    attend(db, cls, cuong, status=ABSENT_EXCUSED)
+    result = cascade_outcomes(db, session)
+    for unit in (cell, ward):
+        figures = result.by_id[unit.id]
+        assert (figures.members, figures.taught, figures.in_class, figures.made_up,
+                figures.absent_excused) == (3, 2, 1, 1, 1), unit.name
+        assert (figures.key_cadres, figures.key_cadres_taught) == (1, 1), unit.name
+    assert (result.total.members, result.total.taught, result.total.rate) == \
+        (3, 2, Decimal("66.66"))
