@@ -32,6 +32,12 @@ def open_session(live):
     return session, hall, staff
 
 
+def card_of(live, session_id, person):
+    """The person's card token, as printed on their card."""
+    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
+    return tokens.card_token(key, session_id, person.id, person.card_version)
+
+
 def attendance_rows(live, session_id):
     return live.query(lambda db: db.execute(
         select(Attendance.person_id, Attendance.method, Attendance.venue_id)
@@ -48,8 +54,7 @@ def test_camera_reads_a_card_and_the_person_is_checked_in(live, chromium_with_ca
     session, hall, staff = open_session(live)
     person = live.make_person(session.id, full_name="Trần Văn Quét Thẻ",
                               position="Chánh Văn phòng Thị ủy")
-    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
-    token = tokens.card_token(key, session.id, person.id, person.card_version)
+    token = card_of(live, session.id, person)
     browser = chromium_with_camera(qr_camera_file(token, tmp_path / "card.y4m"))
     context, page = phone_page(browser, permissions=["camera"])
 
@@ -80,8 +85,7 @@ def test_a_card_held_in_view_is_read_once_however_slow_the_frames(live, browser,
     3 s have gone by, showing it again reads it again."""
     session, hall, staff = open_session(live)
     person = live.make_person(session.id, full_name="Trần Văn Cầm Thẻ")
-    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
-    token = tokens.card_token(key, session.id, person.id, person.card_version)
+    token = card_of(live, session.id, person)
     context, page = phone_page(browser)
     sign_in(page, staff)
     page.goto(f"{live.url}/sessions/{session.id}/scan")
@@ -213,8 +217,7 @@ def test_the_panel_goes_back_to_ready_and_names_where_a_delegate_was_invited(
     live.query(lambda db: _move(db, guest.id, point.id))
     came = live.make_person(session.id, full_name="Ngô Văn Đã Đến")
     live.query(lambda db: _check_in(db, session.id, came.id, hall.id))
-    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
-    token = tokens.card_token(key, session.id, guest.id, guest.card_version)
+    token = card_of(live, session.id, guest)
     context, page = phone_page(browser)
     sign_in(page, staff)
     page.goto(f"{live.url}/sessions/{session.id}/scan")

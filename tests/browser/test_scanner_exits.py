@@ -8,18 +8,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from attendance.checkin import tokens
 from attendance.models import Attendance
 
 from .camera import card_shown_again_file
-from .test_scanner import open_session, phone_page, wait_until_cached
+from .test_scanner import card_of, open_session, phone_page, wait_until_cached
 
 pytestmark = pytest.mark.browser
-
-
-def card_of(live, session_id, person):
-    key = tokens.derive_key(live.app.config["SECRET_KEY"], "card")
-    return tokens.card_token(key, session_id, person.id, person.card_version)
 
 
 def exit_rows(live, session_id):
