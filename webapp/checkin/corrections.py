@@ -27,7 +27,7 @@ from attendance.text import fold
 from ..errors import flash_error
 from ..extensions import db
 from ..loading import session_or_404
-from ..paging import Page
+from ..paging import Page, page_asked, page_count
 
 PER_PAGE = 50
 
@@ -66,8 +66,8 @@ def attendance_list(session_id: int):
     if q:
         counted = counted.join(Person, Person.id == Attendance.person_id)
     total = db.session.scalar(counted)
-    pages = max(-(-total // PER_PAGE), 1)
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = page_count(total, PER_PAGE)
+    number = page_asked(pages)
     rows = [] if not total else db.session.scalars(
         select(Attendance).join(Person, Person.id == Attendance.person_id).where(*where)
         .order_by(Attendance.at.desc(), Attendance.id.desc())

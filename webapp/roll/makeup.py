@@ -16,7 +16,7 @@ from attendance.roll import makeup as service
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
-from ..paging import Page
+from ..paging import Page, page_asked, page_count
 from ..summary.dashboard import cached_totals
 from .forms import MakeupForm
 
@@ -31,8 +31,8 @@ def makeup(session_id: int):
     venue_id = request.args.get("venue_id", type=int)
     venue_id = venue_id if any(v.id == venue_id for v in session.venues) else None
     count = service.count_absentees(db.session, session, venue_id=venue_id)
-    pages = max(-(-count // PER_PAGE), 1)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = page_count(count, PER_PAGE)
+    page = page_asked(pages)
     absentees = service.absentees(db.session, session, venue_id=venue_id, limit=PER_PAGE,
                                   offset=(page - 1) * PER_PAGE)
     form = MakeupForm()

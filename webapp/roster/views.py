@@ -16,7 +16,7 @@ from ..auth import role_required
 from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
 from ..loading import person_or_404, session_or_404
-from ..paging import Page
+from ..paging import Page, page_count
 from ..saving import saved
 from .forms import PersonForm, RemoveForm
 
@@ -45,7 +45,7 @@ def index(session_id: int):
     number = _int_arg("page") or 1
     people, found = roster.people_page(db.session, session.id, page=number, per_page=PER_PAGE,
                                        venue_id=venue_id, category_id=category_id, q=q)
-    page = Page(number, max(-(-found // PER_PAGE), 1), people, found)
+    page = Page(number, page_count(found, PER_PAGE), people, found)
     own_venue_only = not can_read_all(current_user, session)  # staff and coordinators
     unfiltered = category_id is None and not q.strip() and (own_venue_only or venue_id is None)
     return render_template(
