@@ -140,3 +140,25 @@ def test_page_downloads_and_cli(db, filled, make_user, login, runner, tmp_path):
                                  "csv", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert "Tổng cộng" in target.read_bytes().decode("utf-8-sig")
+
+
+def test_the_report_of_a_large_tree_is_made_in_the_background(app, db, make_session, make_user,
+                                                                login):
+    """Past JOBS_DIRECT_UNITS units under the organizer (a nation's 58,763: 36 s as XLSX, past
+    gunicorn's 30 s) the download links offer a job; a smaller tree downloads at once."""
+    town = Unit(name="Thị ủy Đức Phổ", kind="committee")
+    db.add(town)
+    db.flush()
+    db.add_all([Unit(name=f"Chi bộ {n}", kind="cell", parent_id=town.id) for n in range(3)])
+    db.commit()
+    session = make_session(organizer_unit_id=town.id)
+    client = login(make_user(role="viewer"))
+    app.config.update(JOBS_DIRECT_UNITS=4)  # the town and its 3 cells: at the limit
+    assert client.get(f"/sessions/{session.id}/outcomes.xlsx").data.startswith(b"PK")
+    app.config.update(JOBS_DIRECT_UNITS=3)
+    for fmt in ("pdf", "xlsx", "csv"):
+        page = client.get(f"/sessions/{session.id}/outcomes.{fmt}")
+        assert page.status_code == 200 and page.mimetype == "text/html", fmt
+        text = page.get_data(as_text=True)
+        assert f'action="/sessions/{session.id}/exports"' in text
+        assert 'value="outcomes"' in text and f'value="{fmt}"' in text

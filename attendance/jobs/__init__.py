@@ -154,12 +154,18 @@ def queue_depth(db: Session) -> dict[str, int]:
 
 
 def size(db: Session, session: StudySession, what: str, venue_id: int | None = None) -> int:
-    """How big an export of ``what`` is: cards to print, posters, or people on the roster
-    (summaries and lists). The web asks before making a file inside a request."""
+    """How big an export of ``what`` is: cards to print, posters, people on the roster
+    (summaries and lists), or the units under the organizer (the outcomes report: a row per
+    unit, and their members' attendance read for each). The web asks before making a file
+    inside a request."""
     from sqlalchemy import func
 
     from ..models import Category, Person, Venue
+    from ..outcomes.tree import subtree
 
+    if what == "outcomes":
+        units = subtree(session.organizer_unit_id)
+        return db.scalar(select(func.count()).select_from(units)) or 0
     if what == "posters":
         return db.scalar(select(func.count()).select_from(Venue)
                          .where(Venue.session_id == session.id)) or 0

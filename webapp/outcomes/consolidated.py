@@ -3,15 +3,17 @@
 import io
 from datetime import datetime, timezone
 
-from flask import abort, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
+from attendance import jobs
 from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
 from attendance.reports.outcomes_export import export_outcomes
 from attendance.reports.outcomes_units import cascade_view
 
 from ..extensions import db
+from ..jobs import views as job_views
 from ..loading import session_or_404
 
 _MIMETYPES = {"csv": "text/csv", "pdf": "application/pdf",  # Werkzeug adds the charset
@@ -41,6 +43,9 @@ def download(session_id: int, fmt: str):
     dialect = request.args.get("dialect", DEFAULT_DIALECT)
     if dialect not in DIALECTS:
         abort(404)
+    if jobs.size(db.session, session, "outcomes") > current_app.config["JOBS_DIRECT_UNITS"]:
+        # made in the background, with progress (a gunicorn worker is stopped after 30 s)
+        return job_views.offer(session, "outcomes", fmt, dialect=dialect)
     out = io.BytesIO()
     export_outcomes(db.session, session, fmt, out, now=_now(), dialect=dialect)
     out.seek(0)
