@@ -162,3 +162,9 @@ def test_the_report_of_a_large_tree_is_made_in_the_background(app, db, make_sess
         text = page.get_data(as_text=True)
         assert f'action="/sessions/{session.id}/exports"' in text
         assert 'value="outcomes"' in text and f'value="{fmt}"' in text
+    # The offered button's job (immediate in tests) makes the file a viewer may download.
+    answer = client.post(f"/sessions/{session.id}/exports",
+                         data={"what": "outcomes", "format": "xlsx"})
+    assert answer.status_code == 303
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert 'value="100"' in page and "Tải tệp về" in page
