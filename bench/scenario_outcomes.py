@@ -136,11 +136,12 @@ def listed_ids(connection, session_id: int, root_id: int) -> dict:
             "session_ids": list(connection.scalars(select(family(session_id).c.id)))}
 
 
-def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
+def measure(url: str, session_id: int, label: str, *, national: bool = False,
             repeat: int = 5, keep_user: bool = True) -> list[str]:
     """``keep_user``: add the bench's viewer account (wrk's token needs it); without it the
-    page is rendered for an unsaved viewer and the database is only read (an existing data
-    set, --session)."""
+    page is rendered for an unsaved viewer (an existing data set, --session): the database is
+    only read, but for the session's kept cascade (attendance.outcomes.kept), which the page's
+    first view replaces when the computation is slow."""
     from datetime import datetime, timezone
 
     from flask_login import login_user
@@ -148,7 +149,9 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
 
     from attendance.accounts import scope
     from attendance.accounts import users as accounts
-    from attendance.models import StudySession, User
+    from sqlalchemy import delete
+
+    from attendance.models import KeptCascade, StudySession, User
     from attendance.outcomes.cascade import cascade_outcomes
     from webapp import create_app
     from webapp.extensions import db
@@ -198,7 +201,16 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
             assert 'id="cascade"' in html
             db.session.remove()
 
-    page_s = _best(render, 3 if page_too else 1)
+    def forget_kept():  # the first view of the page computes (and, when slow, keeps) it
+        with app.app_context():
+            db.session.execute(delete(KeptCascade).where(KeptCascade.session_id == session_id))
+            db.session.commit()
+
+    forget_kept()
+    first_s = _best(render, 1)
+    with app.app_context():
+        was_kept = db.session.get(KeptCascade, session_id) is not None
+    page_s = _best(render, 3)  # as every later view (kept, or computed again when quick)
     ratio, cpu_ratio = computed[0] / bare_s[0], computed[1] / bare_s[1]
     t = result.total
     say(f"Outcomes of {label} ({url.split(':')[0]}), best of {repeat} in turns: "
@@ -215,11 +227,12 @@ def measure(url: str, session_id: int, label: str, *, page_too: bool = True,
     if cte_bare_s is not None:
         say(f"  (bare GROUP BY behind recursive CTEs, as before: {cte_bare_s * 1000:7.0f} ms "
             f"wall)")
-    if page_too:
-        say(f"  outcomes page {page_s * 1000:7.0f} ms, best of 3 (target < 1 s: "
-            f"{'OK' if page_s < 1 else 'OVER'})")
-    else:  # no target: a national page lists every one of its 60,000 units
-        say(f"  outcomes page {page_s * 1000:7.0f} ms, once ({len(result.units):,} units listed)")
+    # A province's page is computed for every view (target < 1 s on SQLite); a nation's is
+    # kept after its first view, and every page a user opens is under 2 s (issue 20).
+    target = 2 if national else 1
+    say(f"  outcomes page {page_s * 1000:7.0f} ms, best of 3 "
+        f"({'the kept figures' if was_kept else 'computed for each view'}; target < {target} s: "
+        f"{'OK' if page_s < target else 'OVER'}); first view {first_s * 1000:7.0f} ms")
     return lines
 
 
@@ -242,7 +255,7 @@ def main(argv=None) -> int:
     # The page's target is a province's; nationally it is timed once, without a target (it
     # lists 60,000 units).
     measure(url, session_id, "the national registry" if args.national else "a province",
-            page_too=not args.national, repeat=2 if args.national else 5,
+            national=args.national, repeat=2 if args.national else 5,
             keep_user=args.session is None)
     return 0
 

@@ -129,6 +129,7 @@ POST = {
     "roll.reopen": VENUE_MANAGE,
     "members.add": MANAGE, "members.import_file": MANAGE, "roster.from_members": MANAGE,
     "classes.add": MANAGE, "members.edit": MANAGE, "members.move": MANAGE,
+    "outcomes.recompute": READ_ALL,
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     "presence.close": MANAGE, "presence.reopen": MANAGE, "presence.online_import": MANAGE,
     "presence.online_confirm": MANAGE, "presence.exit": VENUE_MANAGE,

@@ -23,6 +23,7 @@ from .makeup import MakeupAttendance, MakeupSession
 from .members import ACTIVE, EXEMPT, MEMBER_STATUSES, MOVED, Member, MemberMove
 from .outcomes import (
                        ACCEPTED,
+                       KeptCascade,
                        DEFAULT_GRADES,
                        DEFAULT_THRESHOLD,
                        LATE_SUBMITTED,
@@ -48,6 +49,7 @@ from .sessions import (BRIDGE_POINT, CELL, COMMITTEE, FRONT, HALL, OFFICE, ORGAN
                        ExpectedCount, LinkCheck, StudySession, Unit, Venue)
 
 __all__ = [
+    "KeptCascade",
     "LinkCheck",
     "ABSENT_EXCUSED", "ABSENT_UNEXCUSED", "ATTENDED", "IN_PERSON", "MODES", "ONLINE", "BRIDGE_POINT", "CELL", "COMMITTEE",
     "COORDINATOR", "FRONT", "HALL", "OFFICE", "ORGANIZATION",

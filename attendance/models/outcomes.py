@@ -108,6 +108,23 @@ class ResultReport(Base):
         return self.status in REPORTED
 
 
+class KeptCascade(Base):
+    """A session's learning-outcome cascade (attendance.outcomes.cascade) as last computed,
+    kept when computing it took long (a nation's: 960,000 members, seconds) so that its page
+    opens at once for every process and node; recomputed in the background when old
+    (attendance.outcomes.kept). ``rows``: JSON, the cascade's rolled-up rows."""
+
+    __tablename__ = "kept_cascades"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("study_sessions.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float] = mapped_column(Float)  # how long the computation took
+    rows: Mapped[str] = mapped_column(Text)
+    # A process recomputing it since then (the others serve the kept copy meanwhile).
+    refreshing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Essay(Base):
     """A person's learning essay (bài thu hoạch): submitted, then graded on the session scale."""
 

@@ -256,6 +256,15 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
     """Figures of every unit under the session's organizer unit (or under ``root_id``, e.g.
     one reporting unit's subtree)."""
     root_id = root_id if root_id is not None else session.organizer_unit_id
+    return from_rows(db, session, cascade_rows(db, session, root_id=root_id), root_id=root_id)
+
+
+def cascade_rows(db: Session, session: StudySession, *, root_id: int | None = None
+                 ) -> list[list]:
+    """The figures as plain rows (id, name, code, kind, parent id, depth, then FIGURES in
+    order), each unit's already summed over its subtree: what ``from_rows`` makes a Cascade of
+    (and attendance.outcomes.kept keeps)."""
+    root_id = root_id if root_id is not None else session.organizer_unit_id
     connection = db.connection()
     params = {"session_id": session.id}
     if root_id is not None:
@@ -265,6 +274,12 @@ def cascade_outcomes(db: Session, session: StudySession, *, root_id: int | None 
     else:
         rows = [list(row) for row in connection.execute(_statement(root_id is None), params)]
     _roll_up(rows)
+    return rows
+
+
+def from_rows(db: Session, session: StudySession, rows: list[list], *,
+              root_id: int | None = None) -> Cascade:
+    root_id = root_id if root_id is not None else session.organizer_unit_id
     # Rows are in the dataclass's field order: built positionally (1,700 units at a province,
     # 60,000 nationally: attribute look-ups by name cost more than the figures' query).
     by_id = {row[0]: UnitOutcome(*row) for row in rows}

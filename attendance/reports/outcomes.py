@@ -88,15 +88,17 @@ class Outcomes:
 
 
 def build_outcomes(db: Session, session: StudySession, *, now: datetime,
-                   progress=None) -> Outcomes:
+                   progress=None, cascade: Cascade | None = None) -> Outcomes:
     """``progress(percent)``: the cascade's one statement up to 30 %, then a step per
-    reporting unit (each not yet reported is read from attendance) up to 80 %."""
+    reporting unit (each not yet reported is read from attendance) up to 80 %. ``cascade``:
+    already computed (the page's kept one, attendance.outcomes.kept)."""
     steps = Steps(progress)
     settings = result_reports.settings_for(db, session)
     quiz = quiz_service.quiz_for(db, session)
     by_unit = quiz_service.results_by_unit(db, quiz)
     rows = []
-    cascade = cascade_outcomes(db, session)
+    if cascade is None:
+        cascade = cascade_outcomes(db, session)
     steps.at(30)
     tracks = result_reports.tracking(db, session, now=now)
     for track in steps.phase(30, 80, len(tracks)).each(tracks):

@@ -8,6 +8,8 @@ jobs run at once in the requesting thread (huey's immediate mode, JOBS_IMMEDIATE
 
 
 def init_app(app) -> None:
+    from attendance.outcomes import kept
+
     from . import queue
     from .blueprint import api_bp, bp
     from .commands import jobs_worker_command
@@ -23,6 +25,9 @@ def init_app(app) -> None:
     # The outcomes report of a province (1,700 units) takes seconds; a nation's (58,763 units,
     # 960,000 members) 36 s as XLSX.
     app.config.setdefault("JOBS_DIRECT_UNITS", 5_000)
+    # The consolidated outcomes page keeps a cascade that took longer than this to compute
+    # and recomputes it in the background (attendance.outcomes.kept).
+    app.config.setdefault("OUTCOMES_KEEP_ABOVE_SECONDS", kept.KEEP_ABOVE)
     app.config.setdefault("JOBS_DIRECT_IMPORT_ROWS", 4000)  # a CSV roster's lines
     app.config.setdefault("JOBS_DIRECT_IMPORT_BYTES", 256 * 1024)  # an XLSX: ~5,000 rows
     # Above this many people a whole session's cards or invitation letters are one PDF per

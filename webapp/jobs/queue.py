@@ -27,15 +27,25 @@ def init_app(app) -> None:
     def run_job(job_id: str) -> None:
         runner.run(app, job_id)
 
+    @huey.task(name="refresh_cascade")
+    def refresh_cascade(session_id: int) -> None:
+        runner.refresh_cascade(app, session_id)
+
     @huey.periodic_task(crontab(minute="*/10"), name="sweep")
     def sweep_old() -> None:
         sweep.sweep(app)
 
     app.extensions["diemcau.run_job"] = run_job
+    app.extensions["diemcau.refresh_cascade"] = refresh_cascade
 
 
 def enqueue(app, job_id: str) -> None:
     app.extensions["diemcau.run_job"](job_id)
+
+
+def refresh_cascade(app, session_id: int) -> None:
+    """Recompute a session's kept outcome cascade in the background (attendance.outcomes.kept)."""
+    app.extensions["diemcau.refresh_cascade"](session_id)
 
 
 def huey_of(app):

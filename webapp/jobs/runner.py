@@ -10,6 +10,7 @@ from attendance import jobs
 from attendance.errors import DomainError
 from attendance.jobs import exports, imports
 from attendance.models import Job
+from attendance.outcomes import kept
 
 from ..extensions import db
 from . import files
@@ -43,6 +44,19 @@ def run(app, job_id: str) -> None:
             jobs.finish(db.session, db.session.get(Job, job_id), file_name=file_name,
                         now=_now(), result=result)
             db.session.commit()
+
+
+def refresh_cascade(app, session_id: int) -> None:
+    """The consolidated page's kept cascade, recomputed (attendance.outcomes.kept). A failure
+    is logged; the claim lapses and a later view asks again."""
+    with app.app_context():
+        try:
+            kept.refresh(db.session, session_id, now=_now(),
+                         keep_above=app.config["OUTCOMES_KEEP_ABOVE_SECONDS"])
+            db.session.commit()
+        except Exception:
+            log.exception("recomputing the outcomes of session %s failed", session_id)
+            db.session.rollback()
 
 
 def _failed(job_id: str, error, result) -> None:

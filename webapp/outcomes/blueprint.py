@@ -20,6 +20,8 @@ bp.add_url_rule(f"{_S}/essays", "essays", essays.page, methods=["GET", "POST"])
 bp.add_url_rule(f"{_S}/essays/import", "essays_import", essays.import_file, methods=["POST"])
 bp.add_url_rule(f"{_S}/essays/template.csv", "essays_template", essays.template)
 bp.add_url_rule(f"{_S}/outcomes", "consolidated", consolidated.page)
+bp.add_url_rule(f"{_S}/outcomes/recompute", "recompute", consolidated.recompute,
+                methods=["POST"])
 bp.add_url_rule(f"{_S}/outcomes.<fmt>", "download", consolidated.download)
 bp.add_url_rule(f"{_S}/outcomes-units.csv", "units_csv", consolidated.units_csv)
 bp.add_url_rule("/members/<int:member_id>/study-record", "study_record", study_record.page)

@@ -3,16 +3,20 @@
 import io
 from datetime import datetime, timezone
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from attendance import jobs
+from attendance.outcomes import kept
 from attendance.reports.csv import DEFAULT_DIALECT, DIALECTS
 from attendance.reports.outcomes import FORMATS, build_outcomes, export_cascade_csv
 from attendance.reports.outcomes_export import export_outcomes
 from attendance.reports.outcomes_units import cascade_view
 
 from ..extensions import db
+from ..jobs import queue
 from ..jobs import views as job_views
 from ..loading import session_or_404
 
@@ -27,12 +31,38 @@ def _now() -> datetime:
 @login_required
 def page(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
-    outcomes = build_outcomes(db.session, session, now=_now())
+    shown = kept.page_cascade(db.session, session, now=_now(),
+                              keep_above=current_app.config["OUTCOMES_KEEP_ABOVE_SECONDS"])
+    db.session.commit()  # the kept copy, or the claim to recompute it, for every process
+    if shown.refresh:
+        queue.refresh_cascade(current_app._get_current_object(), session.id)
+    outcomes = build_outcomes(db.session, session, now=_now(), cascade=shown.cascade)
     view = cascade_view(outcomes.cascade, request.args.get("unit", type=int))
     if view is None:  # a unit outside this session's tree
         abort(404)
     return render_template("outcomes/consolidated.html", session=session, outcomes=outcomes,
-                           view=view, formats=FORMATS)
+                           view=view, formats=FORMATS, shown=shown,
+                           fresh_minutes=int(kept.FRESH_FOR.total_seconds() // 60))
+
+
+@login_required
+def recompute(session_id: int):
+    """Recompute the kept figures now (in the background), e.g. after entering a class's
+    roll: the page shows the kept ones, at most kept.FRESH_FOR old, until then."""
+    session = session_or_404(current_user, session_id, read_all=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if kept.kept_at(db.session, session.id) is None:  # computed for every view: nothing to do
+        pass
+    elif kept.claim(db.session, session.id, now=_now()):
+        db.session.commit()
+        queue.refresh_cascade(current_app._get_current_object(), session.id)
+        flash(_("Đang tính lại số liệu; tải lại trang sau ít phút để xem."),
+              "info")
+    else:
+        db.session.commit()
+        flash(_("Số liệu đang được tính lại."), "info")
+    return redirect(url_for("outcomes.consolidated", session_id=session.id), 303)
 
 
 @login_required
