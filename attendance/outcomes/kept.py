@@ -43,8 +43,8 @@ def page_cascade(db: Session, session: StudySession, *, now: datetime,
                  keep_above: float = KEEP_ABOVE) -> Page:
     kept = db.get(KeptCascade, session.id)
     if kept is None:
-        cascade = _compute(db, session, now=now, keep_above=keep_above)
-        return Page(cascade, computed_at=kept_at(db, session.id))
+        cascade, was_kept = _compute(db, session, now=now, keep_above=keep_above)
+        return Page(cascade, computed_at=now if was_kept else None)
     cascade = from_rows(db, session, json.loads(kept.rows))
     refreshing = kept.refreshing_since is not None and now - kept.refreshing_since < CLAIM_LAPSES
     old = now - kept.computed_at >= FRESH_FOR
@@ -75,7 +75,8 @@ def refresh(db: Session, session_id: int, *, now: datetime,
 
 
 def _compute(db: Session, session: StudySession, *, now: datetime, keep_above: float
-             ) -> Cascade:
+             ) -> tuple[Cascade, bool]:
+    """The cascade computed afresh, and whether it was slow enough to be kept."""
     started = time.perf_counter()
     rows = cascade_rows(db, session)
     seconds = time.perf_counter() - started
@@ -95,7 +96,7 @@ def _compute(db: Session, session: StudySession, *, now: datetime, keep_above: f
     elif kept is not None:
         db.delete(kept)
     db.flush()
-    return from_rows(db, session, rows)
+    return from_rows(db, session, rows), seconds > keep_above
 
 
 def kept_at(db: Session, session_id: int) -> datetime | None:
