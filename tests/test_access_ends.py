@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from attendance.accounts import users as accounts
-from attendance.models import ApiToken, User
+from attendance.models import ApiToken
 from tests.factories import NOW, PASSWORD
 
 

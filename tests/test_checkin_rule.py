@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
 from attendance.checkin import tokens
-from attendance.checkin.rule import scan_time
 from attendance.checkin.scan import record_scan
 from attendance.models import Attendance, ScanAttempt
 

@@ -52,3 +52,26 @@ def test_scope_is_the_organizer_unit_and_below(client, db, make_user, town):
     reporter = make_user(role="reporter", unit_id=town.town.id)
     assert _get(client, db, reporter, town.session.id).status_code == 403
     assert _get(client, db, town_viewer, 999999).status_code == 404
+
+
+def test_a_kept_cascade_is_what_the_api_and_the_page_both_show(app, client, db, make_user,
+                                                               login, town):
+    """A nation's cascade is kept (attendance.outcomes.kept): the API gives the figures the
+    consolidated page shows, of the same time, not a fresher count than the page's."""
+    from .cascade_data import attend, gen_member
+
+    app.config["OUTCOMES_KEEP_ABOVE_SECONDS"] = -1.0  # every computation is slow enough
+    viewer = make_user(role="viewer")
+    first = _get(client, db, viewer, town.session.id).get_json()
+    assert first["computed_at"] is not None and first["totals"]["taught"] == 8
+    attend(db, town.session, gen_member(db, town.cells["ninh1"], "Đặng Văn Muộn"))
+    db.commit()
+    again = _get(client, db, viewer, town.session.id).get_json()
+    assert (again["computed_at"], again["totals"]) == (first["computed_at"], first["totals"])
+    page = login(viewer).get(f"/sessions/{town.session.id}/outcomes").get_data(as_text=True)
+    assert 'id="cascade-kept"' in page
+
+
+def test_a_quick_cascade_is_computed_for_each_request(client, db, make_user, town):
+    body = _get(client, db, make_user(role="viewer"), town.session.id).get_json()
+    assert body["computed_at"] is None

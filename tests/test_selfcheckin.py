@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from attendance.checkin import selfcheckin
 from attendance.checkin.scan import CheckInError
 from attendance.checkin.tokens import presence_code
-from attendance.errors import ValidationError
 from attendance.models import Attendance, Person, ScanAttempt
 from webapp.checkin import card_key, presence_key
 

@@ -83,8 +83,8 @@ def build_preview(db: Session, data: bytes, filename: str, *, now: datetime,
     preview = MemberPreview(filename=filename, columns=list(columns))
     checker = MemberChecker(db, actor, today=now.date())
     lookup = UnitLookup(db, actor.unit_id if actor is not None else None)
-    for number, cells in table[header_index + 1:]:
-        values = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+    for number, row_cells in table[header_index + 1:]:
+        values = {name: row_cells[i] if i < len(row_cells) else "" for name, i in columns.items()}
         if not any(values.values()):
             continue
         if len(preview.rows) == MAX_ROWS:

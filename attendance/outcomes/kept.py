@@ -10,7 +10,8 @@ app process and node reads them, and the page shows them with the time they were
 older than FRESH_FOR, the next view still shows them and asks for a recomputation in the
 background; one process at a time claims it (refreshing_since), and a claim left by a process
 that died lapses after CLAIM_LAPSES. A recomputation that has become quick drops the kept rows.
-The downloads, the API and the unit reports always compute afresh. The caller commits.
+The page and GET /api/v1/sessions/{id}/outcomes show it (webapp/outcomes/shown.py); the
+downloads and the unit reports always compute afresh. The caller commits.
 """
 
 import json

@@ -34,7 +34,13 @@ OUTCOME_SCHEMAS = {
                               "before children; each counts its own subtree"},
         totals=_ref("OutcomeTotals"),
         not_finished={"type": "array", "items": _object(["unit_id", "name"], unit_id=INTEGER,
-                                                        name=STRING)}),
+                                                        name=STRING)},
+        computed_at=_nullable({"type": "string", "format": "date-time",
+                               "description": "when the figures were computed, when the "
+                                             "cascade is kept because computing it is slow "
+                                             "(a nation's; recomputed in the background once "
+                                             "10 minutes old); null: computed for this "
+                                             "request"})),
 }
 
 OUTCOME_PATHS = {
@@ -42,7 +48,8 @@ OUTCOME_PATHS = {
         "operationId": "getOutcomes", "tags": ["outcomes"],
         "summary": "The plan's learning outcome per unit, rolled up the unit tree",
         "description": "Across the session, its follow-on classes and make-up study. "
-                       "Organizers and viewers whose unit covers the session's organizer unit.",
+                       "Organizers and viewers whose unit covers the session's organizer unit. "
+                       "The same figures as the consolidated report page, of the same time.",
         "parameters": [SESSION_ID],
         "responses": {"200": _ok("Outcomes", "Figures per unit and in total"),
                       **_errors(401, 403, 404)}}},

@@ -1,14 +1,18 @@
 """GET /api/v1/sessions/{id}/outcomes: the plan's learning outcome for every unit under the
 session's organizer unit (attendance.outcomes.cascade), the figures the consolidated report
-shows. Organizers and viewers whose scope covers the organizer unit."""
+shows, of the same time: a nation's cascade is kept (webapp/outcomes/shown.py) and
+`computed_at` says when it was computed (null: for this request). Organizers and viewers whose
+scope covers the organizer unit."""
 
 from flask_login import current_user, login_required
 
-from attendance.outcomes.cascade import Cascade, UnitOutcome, cascade_outcomes
+from datetime import datetime
 
-from ..extensions import db
+from attendance.outcomes.cascade import Cascade, UnitOutcome
+
 from ..loading import session_or_404
 from ..outcomes.scope import require_unit_readable
+from ..outcomes.shown import shown_cascade
 
 
 def _rate(outcome: UnitOutcome) -> float | None:
@@ -27,7 +31,7 @@ def unit_json(outcome: UnitOutcome) -> dict:
             "non_members": outcome.non_members, "finished": outcome.finished}
 
 
-def outcomes_json(cascade: Cascade) -> dict:
+def outcomes_json(cascade: Cascade, computed_at: datetime | None = None) -> dict:
     total = unit_json(cascade.total)
     for name in ("unit_id", "name", "code", "kind", "parent_id"):
         total.pop(name)
@@ -36,11 +40,13 @@ def outcomes_json(cascade: Cascade) -> dict:
             if cascade.root else None,
             "units": [unit_json(u) for u in cascade.units], "totals": total,
             "not_finished": [{"unit_id": u.unit_id, "name": u.name}
-                             for u in cascade.not_finished]}
+                             for u in cascade.not_finished],
+            "computed_at": computed_at.isoformat() if computed_at else None}
 
 
 @login_required
 def get_outcomes(session_id: int):
     session = session_or_404(current_user, session_id)
     require_unit_readable(session.organizer_unit_id)
-    return outcomes_json(cascade_outcomes(db.session, session))
+    shown = shown_cascade(session)
+    return outcomes_json(shown.cascade, shown.computed_at)

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..jobs import queue
 from ..jobs import views as job_views
 from ..loading import session_or_404
+from .shown import shown_cascade
 
 _MIMETYPES = {"csv": "text/csv", "pdf": "application/pdf",  # Werkzeug adds the charset
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -31,11 +32,7 @@ def _now() -> datetime:
 @login_required
 def page(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
-    shown = kept.page_cascade(db.session, session, now=_now(),
-                              keep_above=current_app.config["OUTCOMES_KEEP_ABOVE_SECONDS"])
-    db.session.commit()  # the kept copy, or the claim to recompute it, for every process
-    if shown.refresh:
-        queue.refresh_cascade(current_app._get_current_object(), session.id)
+    shown = shown_cascade(session)
     outcomes = build_outcomes(db.session, session, now=_now(), cascade=shown.cascade)
     view = cascade_view(outcomes.cascade, request.args.get("unit", type=int))
     if view is None:  # a unit outside this session's tree
