@@ -155,6 +155,7 @@ def measure(url: str, session_id: int, label: str, *, national: bool = False,
     from attendance.outcomes.cascade import cascade_outcomes
     from webapp import create_app
     from webapp.extensions import db
+    from webapp.jobs import runner
     from webapp.outcomes.consolidated import page
 
     os.environ["DATABASE_URL"] = url
@@ -190,6 +191,8 @@ def measure(url: str, session_id: int, label: str, *, national: bool = False,
                            repeat) if on_postgres else None
         result = cascade_outcomes(db.session, session)
 
+    shown = []
+
     def render():
         with app.test_request_context(f"/sessions/{session_id}/outcomes"):
             if user_id is not None:
@@ -198,7 +201,8 @@ def measure(url: str, session_id: int, label: str, *, national: bool = False,
                 viewer = User(username=USER, role="viewer", active=True, auth_version=0)
                 login_user(scope.attach(viewer, scope.load(db.session, viewer)))
             html = page(session_id)
-            assert 'id="cascade"' in html
+            shown.append("pending" if 'id="cascade-pending"' in html else "figures")
+            assert 'id="cascade"' in html or shown[-1] == "pending"
             db.session.remove()
 
     def forget_kept():  # the first view of the page computes (and, when slow, keeps) it
@@ -206,11 +210,22 @@ def measure(url: str, session_id: int, label: str, *, national: bool = False,
             db.session.execute(delete(KeptCascade).where(KeptCascade.session_id == session_id))
             db.session.commit()
 
+    # The job worker, here: the tasks the page asks for are run (and timed) by the bench,
+    # never left in the instance's queue.
+    asked = []
+    app.extensions["diemcau.refresh_cascade"] = asked.append
     forget_kept()
     first_s = _best(render, 1)
+    background_s = None
+    if shown[-1] == "pending":  # a large tree: its first figures are computed in the background
+        started = time.perf_counter()
+        for sid in asked:
+            runner.refresh_cascade(app, sid)
+        background_s = time.perf_counter() - started
     with app.app_context():
         was_kept = db.session.get(KeptCascade, session_id) is not None
     page_s = _best(render, 3)  # as every later view (kept, or computed again when quick)
+    assert shown[-1] == "figures"
     ratio, cpu_ratio = computed[0] / bare_s[0], computed[1] / bare_s[1]
     t = result.total
     say(f"Outcomes of {label} ({url.split(':')[0]}), best of {repeat} in turns: "
@@ -232,7 +247,9 @@ def measure(url: str, session_id: int, label: str, *, national: bool = False,
     target = 2 if national else 1
     say(f"  outcomes page {page_s * 1000:7.0f} ms, best of 3 "
         f"({'the kept figures' if was_kept else 'computed for each view'}; target < {target} s: "
-        f"{'OK' if page_s < target else 'OVER'}); first view {first_s * 1000:7.0f} ms")
+        f"{'OK' if page_s < target else 'OVER'}); first view {first_s * 1000:7.0f} ms"
+        + (f" (figures pending; computed in the background in {background_s * 1000:.0f} ms)"
+           if background_s is not None else ""))
     return lines
 
 

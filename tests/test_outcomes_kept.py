@@ -113,3 +113,64 @@ def test_recompute_is_for_readers_of_every_unit_and_quick_pages_need_none(
     assert db.get(KeptCascade, town.session.id) is None
     coordinator = login(make_user(role="coordinator", venue=town.session.venues[1]))
     assert coordinator.post(f"{url}/recompute").status_code in (403, 404)
+
+
+def test_a_large_trees_first_computation_is_made_in_the_background(db):
+    """Over large_above units the first view does not wait for the cascade: it is pending,
+    claimed by one process, and kept once computed even when it was quick."""
+    town = build_town(db)
+    first = kept.page_cascade(db, town.session, now=NOW, large_above=0)
+    db.commit()
+    assert first.pending and first.refresh and first.cascade is None
+    other = kept.page_cascade(db, town.session, now=NOW, large_above=0)
+    assert other.pending and not other.refresh  # another process: it waits for the first
+    assert kept.kept_at(db, town.session.id) is None
+    lapsed = NOW + kept.CLAIM_LAPSES + timedelta(seconds=1)  # the claimer died: claimed again
+    assert kept.page_cascade(db, town.session, now=lapsed, large_above=0).refresh
+    kept.refresh(db, town.session.id, now=lapsed, keep_above=NEVER, large_above=0)
+    db.commit()
+    shown = kept.page_cascade(db, town.session, now=lapsed, keep_above=NEVER, large_above=0)
+    assert not shown.pending and shown.computed_at == lapsed  # quick, but a large tree's: kept
+    assert figures(shown.cascade) == figures(cascade_outcomes(db, town.session))
+    # Under the size, as before: computed for the view.
+    db.delete(db.get(KeptCascade, town.session.id))
+    db.flush()
+    small = kept.page_cascade(db, town.session, now=NOW, keep_above=NEVER, large_above=10_000)
+    assert not small.pending and small.computed_at is None
+
+
+def test_the_page_of_a_large_tree_waits_for_its_first_figures_and_the_api_does_not(
+        app, db, make_user, login, monkeypatch):
+    from webapp.jobs import queue
+
+    from attendance.accounts import users as accounts
+
+    town = build_town(db)
+    db.commit()
+    app.config["JOBS_DIRECT_UNITS"] = 3  # the town's tree (6 units) is "large"
+    started = []
+    monkeypatch.setattr(queue, "refresh_cascade", lambda app, session_id: started.append(
+        session_id))  # a worker that has not run it yet
+    viewer = make_user(role="viewer")
+    client = login(viewer)
+    url = f"/sessions/{town.session.id}/outcomes"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="cascade-pending"' in page and 'http-equiv="refresh"' in page
+    assert started == [town.session.id]
+    assert 'id="cascade-pending"' in client.get(url).get_data(as_text=True)
+    assert started == [town.session.id]  # claimed once
+    token = accounts.issue_api_token(db, viewer, now=NOW)
+    db.commit()
+    body = client.get(f"/api/v1{url}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert body["totals"]["members"] == 11 and body["computed_at"] is not None  # and kept
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="cascade-kept"' in page and "cascade-pending" not in page
+
+
+def test_with_jobs_run_at_once_the_first_view_shows_the_figures(app, db, make_user, login):
+    town = build_town(db)
+    db.commit()
+    app.config["JOBS_DIRECT_UNITS"] = 3
+    page = login(make_user(role="viewer")).get(
+        f"/sessions/{town.session.id}/outcomes").get_data(as_text=True)
+    assert 'id="cascade-kept"' in page and "cascade-pending" not in page

@@ -48,5 +48,5 @@ def outcomes_json(cascade: Cascade, computed_at: datetime | None = None) -> dict
 def get_outcomes(session_id: int):
     session = session_or_404(current_user, session_id)
     require_unit_readable(session.organizer_unit_id)
-    shown = shown_cascade(session)
+    shown = shown_cascade(session, wait=True)
     return outcomes_json(shown.cascade, shown.computed_at)

@@ -52,7 +52,8 @@ def refresh_cascade(app, session_id: int) -> None:
     with app.app_context():
         try:
             kept.refresh(db.session, session_id, now=_now(),
-                         keep_above=app.config["OUTCOMES_KEEP_ABOVE_SECONDS"])
+                         keep_above=app.config["OUTCOMES_KEEP_ABOVE_SECONDS"],
+                         large_above=app.config["JOBS_DIRECT_UNITS"])
             db.session.commit()
         except Exception:
             log.exception("recomputing the outcomes of session %s failed", session_id)

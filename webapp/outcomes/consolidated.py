@@ -33,6 +33,9 @@ def _now() -> datetime:
 def page(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     shown = shown_cascade(session)
+    if shown.pending:
+        return render_template("outcomes/computing.html", session=session,
+                               fresh_minutes=int(kept.FRESH_FOR.total_seconds() // 60))
     outcomes = build_outcomes(db.session, session, now=_now(), cascade=shown.cascade)
     view = cascade_view(outcomes.cascade, request.args.get("unit", type=int))
     if view is None:  # a unit outside this session's tree
