@@ -56,6 +56,9 @@ GET = {
     "selfcheckin.start": PUBLIC, "selfcheckin.walk_in": PUBLIC, "quiz.start": PUBLIC,
     "home": SIGNED_IN, "sessions.index": SIGNED_IN, "api.sessions": SIGNED_IN,
     "sessions.show": SIGNED_IN,  # reporters see the facts, staff/coordinators their venue
+    # the venue picker's suggestions: staff and coordinators find their own venue only,
+    # reporters none (tests/test_venue_picker.py)
+    "sessions.venue_search": SIGNED_IN,
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.expected": MANAGE,
     "sessions.points_from_units": MANAGE, "sessions.points_template": MANAGE,
     "sessions.copy": MANAGE,

@@ -24,6 +24,7 @@ from attendance.models import (
 )
 from attendance.text import fold
 
+from .. import venue_picker
 from ..errors import flash_error
 from ..extensions import db
 from ..loading import session_or_404
@@ -41,7 +42,8 @@ def attendance_list(session_id: int):
     session = _session(session_id)
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
-    venue_id = request.args.get("venue_id", type=int)
+    chosen = venue_picker.picked(session, request.args)
+    venue_id = chosen.venue_id
     where = [Attendance.session_id == session.id]
     if q:
         where.append(or_(Person.search_name.contains(fold(q), autoescape=True),
@@ -77,7 +79,7 @@ def attendance_list(session_id: int):
     page = Page(number, pages, list(rows), total)
     return render_template("checkin/attendance_list.html", session=session, page=page, q=q,
                            status=status, venue_id=venue_id, statuses=STATUSES,
-                           elsewhere=elsewhere)
+                           elsewhere=elsewhere, venue_unknown=chosen.unknown)
 
 
 @login_required
@@ -129,7 +131,14 @@ def correct(session_id: int, attendance_id: int):
             return redirect(url_for("checkin.attendance_detail", session_id=session.id,
                                     attendance_id=attendance_id))
         venue = None
-        venue_id = request.form.get("venue_id", type=int)
+        chosen = venue_picker.picked(session, request.form)
+        if chosen.unknown:
+            flash(_("Không có địa điểm nào tên “%(name)s”.", name=chosen.unknown), "error")
+            return redirect(url_for("checkin.attendance_detail", session_id=session.id,
+                                    attendance_id=attendance_id))
+        if request.form.get("venue_id", type=int) and chosen.venue_id is None:
+            abort(400)  # a venue of another session
+        venue_id = chosen.venue_id
         if venue_id and venue_id != row.venue_id:
             venue = db.session.get(Venue, venue_id)
             if venue is None:

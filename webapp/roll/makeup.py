@@ -13,6 +13,7 @@ from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
 from attendance.roll import makeup as service
 
+from .. import venue_picker
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
@@ -28,8 +29,8 @@ def makeup(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     may_record = permissions.can_manage_session(current_user, session)
     # A page of the absentees (a national session has some 48,000), of one venue if asked.
-    venue_id = request.args.get("venue_id", type=int)
-    venue_id = venue_id if any(v.id == venue_id for v in session.venues) else None
+    chosen = venue_picker.picked(session, request.args)
+    venue_id = chosen.venue_id
     count = service.count_absentees(db.session, session, venue_id=venue_id)
     pages = page_count(count, PER_PAGE)
     page = page_asked(pages)
@@ -61,4 +62,4 @@ def makeup(session_id: int):
         "roll/makeup.html", session=session, form=form, may_record=may_record,
         absentees=absentees, makeups=service.makeups(db.session, session),
         totals=cached_totals(session.id), page=Page(page, pages), count=count,
-        venue_id=venue_id)
+        venue_id=venue_id, venue_unknown=chosen.unknown)

@@ -1,14 +1,17 @@
 """Roster forms. Flask-WTF checks only shape (lengths, CSRF); the roster rules live in
 attendance.roster and their errors are put back on these fields."""
 
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from attendance.models import StudySession
 
+from .. import venue_picker
 from ..errors import MESSAGES
 from .uploads import UPLOAD_ID
 
@@ -24,7 +27,28 @@ def _to_id(value) -> int | None:
         return None
 
 
-class PersonForm(FlaskForm):
+class _PicksVenue:
+    """A form whose venue_id is a picker (webapp/venue_picker.py) in a large session: the id
+    from the hidden field, else the venue named in the text box."""
+
+    venue_unknown = ""
+
+    def _venue_choices(self, session: StudySession) -> None:
+        if not venue_picker.is_large(session):
+            self.venue_id.choices = [(v.id, v.name) for v in session.venues]
+            return
+        self.venue_id.choices = []  # the picker, not a drop-down of thousands
+        if request.method == "POST" and self.venue_id.data is None:
+            chosen = venue_picker.picked(session, request.form)
+            self.venue_id.data, self.venue_unknown = chosen.venue_id, chosen.unknown
+
+    def validate_venue_id(self, field) -> None:
+        if self.venue_unknown:
+            raise ValidationError(_("Không có địa điểm nào tên “%(name)s”.",
+                                    name=self.venue_unknown))
+
+
+class PersonForm(_PicksVenue, FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[_REQUIRED, Length(max=200, message=_LONG)])
     position = StringField(_l("Chức vụ"), validators=[Length(max=300, message=_LONG)])
     unit_name = StringField(_l("Đơn vị"), validators=[Length(max=300, message=_LONG)])
@@ -34,7 +58,7 @@ class PersonForm(FlaskForm):
     party_member = BooleanField(_l("Đảng viên"), default=True)
 
     def set_choices(self, session: StudySession) -> None:
-        self.venue_id.choices = [(v.id, v.name) for v in session.venues]
+        self._venue_choices(session)
         kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
         self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")
                                     for c in session.categories]
@@ -75,7 +99,7 @@ class RemoveForm(FlaskForm):
     """Only the CSRF token."""
 
 
-class FromMembersForm(FlaskForm):
+class FromMembersForm(_PicksVenue, FlaskForm):
     unit_ids = SelectMultipleField(_l("Đơn vị (gồm cả đơn vị trực thuộc)"), coerce=_to_id,
                                    validate_choice=False)
     positions = StringField(_l("Chức vụ có chứa (cách nhau bởi dấu phẩy; để trống: mọi chức vụ)"),
@@ -85,7 +109,7 @@ class FromMembersForm(FlaskForm):
 
     def set_choices(self, session: StudySession, units) -> None:
         self.unit_ids.choices = [(u.id, label) for u, label in units]
-        self.venue_id.choices = [(v.id, v.name) for v in session.venues]
+        self._venue_choices(session)
         kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
         self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")
                                     for c in session.categories if not c.headcount_only]

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from attendance.errors import DomainError, ValidationError
-from attendance.models import StudySession
+from attendance.models import StudySession, Venue
 from attendance.permissions import can_manage, can_manage_session, can_read_all, session_actions
 from attendance.roster import people as roster
 from attendance.sessions import visible_venues
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..loading import person_or_404, session_or_404
 from ..paging import Page, page_count
 from ..saving import saved
+from .. import venue_picker
 from .forms import PersonForm, RemoveForm
 
 PER_PAGE = 50
@@ -39,7 +40,8 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def index(session_id: int):
     session = load_session(session_id, manage=False)
-    venue_id = roster.visible_venue_id(current_user, session, _int_arg("venue_id"))
+    chosen = venue_picker.picked(session, request.args)
+    venue_id = roster.visible_venue_id(current_user, session, chosen.venue_id)
     category_id = _int_arg("category_id")
     q = request.args.get("q", "")[:200]
     number = _int_arg("page") or 1
@@ -53,7 +55,9 @@ def index(session_id: int):
         category_id=category_id, own_venue_only=own_venue_only,
         total=found if unfiltered else roster.count_people(
             db.session, session.id, venue_id if own_venue_only else None),
-        venues=[v for v in session.venues if not own_venue_only or v.id == venue_id],
+        venues=[db.session.get(Venue, venue_id)] if own_venue_only
+        else None if venue_picker.is_large(session) else session.venues,
+        venue_unknown=chosen.unknown,
         can_manage=can_manage_session(current_user, session),
         may=session_actions(current_user, session, visible_venues(current_user, session)))
 

@@ -1,0 +1,98 @@
+"""A large session's venue fields (webapp/venue_picker.py): no drop-down of every venue, a
+text box whose suggestions come from GET /sessions/<id>/venues/search, and the typed name
+understood without the script (any case, with or without diacritics); a name of no venue
+says so and changes nothing. SELECT_MAX is lowered so a test session of 4 venues is large."""
+
+import pytest
+from sqlalchemy import func, select
+
+from attendance.models import Person
+from webapp import venue_picker
+
+from .factories import gen_person
+
+
+@pytest.fixture
+def large(monkeypatch):
+    monkeypatch.setattr(venue_picker, "SELECT_MAX", 2)
+
+
+@pytest.fixture
+def session(make_session):
+    return make_session(bridge_points=3)
+
+
+def test_a_small_sessions_venue_field_stays_a_drop_down(client, make_user, login, session):
+    page = login(make_user()).get(f"/sessions/{session.id}/roster/").get_data(as_text=True)
+    assert '<select name="venue_id">' in page and "data-venue-picker" not in page
+    assert page.count("Điểm cầu phường") >= 3
+
+
+def test_the_roster_filter_of_a_large_session_takes_a_typed_name(
+        large, client, db, make_user, login, session):
+    point = session.venues[2]
+    gen_person(db, session, venue=point, full_name="Trần Thị Bình")
+    gen_person(db, session, full_name="Nguyễn Văn An")
+    db.commit()
+    client = login(make_user())
+    url = f"/sessions/{session.id}/roster/"
+    page = client.get(url).get_data(as_text=True)
+    assert "data-venue-picker" in page and "Điểm cầu phường 3" not in page  # no list of all
+    # Without the script: the name as typed, case and diacritics aside.
+    page = client.get(url, query_string={"venue_id_name": "DIEM CAU PHUONG 2"}).get_data(
+        as_text=True)
+    assert "Trần Thị Bình" in page and "Nguyễn Văn An" not in page
+    assert 'value="Điểm cầu phường 2"' in page  # the box keeps the venue chosen
+    page = client.get(url, query_string={"venue_id_name": "Điểm cầu phường 9"}).get_data(
+        as_text=True)
+    assert "Không có địa điểm nào tên “Điểm cầu phường 9”" in page
+    assert "Trần Thị Bình" in page and "Nguyễn Văn An" in page  # no filter
+    # The script's way: the id in the hidden field.
+    page = client.get(url, query_string={"venue_id": point.id}).get_data(as_text=True)
+    assert "Trần Thị Bình" in page and "Nguyễn Văn An" not in page
+
+
+def test_suggestions_by_name_never_the_posters_secret_and_scoped(
+        large, client, make_user, login, session):
+    client = login(make_user(role="viewer"))
+    url = f"/sessions/{session.id}/venues/search"
+    found = client.get(url, query_string={"q": "phuong"}).get_json()["venues"]
+    assert [v["name"] for v in found] == ["Điểm cầu phường 1", "Điểm cầu phường 2",
+                                          "Điểm cầu phường 3"]
+    assert set(found[0]) == {"id", "name"}  # a venue's code opens its self check-in
+    assert client.get(url, query_string={"q": session.venues[1].code}).get_json() == {
+        "venues": []}
+    coordinator = login(make_user(role="coordinator", venue=session.venues[1]))
+    found = coordinator.get(url, query_string={"q": ""}).get_json()["venues"]
+    assert [v["id"] for v in found] == [session.venues[1].id]
+
+
+def test_a_person_is_added_at_a_typed_venue_and_an_unknown_one_is_refused(
+        large, client, db, make_user, login, session):
+    client = login(make_user())
+    point = session.venues[3]
+    category = session.categories_for(point.kind)[0]
+    form = {"full_name": "Lê Văn Cường", "venue_id": "", "venue_id_name": "điểm cầu phường 3",
+            "category_id": category.id, "position": "", "unit_name": "", "phone": ""}
+    page = client.get(f"/sessions/{session.id}/roster/new").get_data(as_text=True)
+    assert "data-venue-picker" in page and "Điểm cầu phường 3" not in page
+    refused = client.post(f"/sessions/{session.id}/roster/new",
+                          data={**form, "venue_id_name": "Điểm cầu xã 7"})
+    assert refused.status_code == 200
+    assert "Không có địa điểm nào tên “Điểm cầu xã 7”" in refused.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Person)) == 0
+    added = client.post(f"/sessions/{session.id}/roster/new", data=form)
+    assert added.status_code == 302
+    person = db.scalar(select(Person).where(Person.full_name == "Lê Văn Cường"))
+    assert person.venue_id == point.id
+
+
+def test_the_make_up_and_attendance_filters_take_a_typed_name(
+        large, client, make_user, login, session):
+    client = login(make_user())
+    for path in ("makeup", "attendance"):
+        response = client.get(f"/sessions/{session.id}/{path}",
+                              query_string={"venue_id_name": "Không có nơi này"})
+        assert response.status_code == 200, path
+        assert "Không có địa điểm nào tên “Không có nơi này”" in response.get_data(
+            as_text=True), path

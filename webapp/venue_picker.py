@@ -1,0 +1,93 @@
+"""A venue field that stays small at any size.
+
+Up to SELECT_MAX venues a session's venue fields are drop-downs. A national session has 7,400:
+a drop-down of them weighs some 400 KB on every roster, attendance and make-up page and
+cannot be scrolled on a phone. Past SELECT_MAX the field is a text box (templates/
+_venue_picker.html): static/js/venue-picker.js offers the matching venues as one types
+(GET /sessions/<id>/venues/search?q=, up to SEARCH_LIMIT, by name ignoring case and
+diacritics) and puts the chosen one's id in the hidden field; without the script the typed
+name is resolved here when the form arrives (``picked``). A venue's code is the secret of its
+self check-in poster: never sent, never matched.
+"""
+
+from dataclasses import dataclass
+
+from flask import g, jsonify, request
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from attendance.models import StudySession, Venue
+from attendance.permissions import assigned_venue_id, can_read_all
+from attendance.text import fold
+
+from .extensions import db
+from .loading import session_or_404
+
+SELECT_MAX = 300
+SEARCH_LIMIT = 20
+
+
+def is_large(session: StudySession) -> bool:
+    """Whether the session's venue fields are text boxes (counted once per request)."""
+    counts = g.setdefault("venue_counts", {})
+    if session.id not in counts:
+        counts[session.id] = db.session.scalar(
+            select(func.count()).select_from(Venue).where(Venue.session_id == session.id))
+    return counts[session.id] > SELECT_MAX
+
+
+def venue_name(venue_id) -> str:
+    venue = db.session.get(Venue, venue_id) if venue_id else None
+    return venue.name if venue is not None else ""
+
+
+@dataclass
+class Picked:
+    venue_id: int | None  # None: none chosen (or not found)
+    unknown: str = ""  # the typed text that named no venue of the session
+
+
+def picked(session: StudySession, values, name: str = "venue_id") -> Picked:
+    """The venue a form or filter chose: its id, or the name typed in ``<name>_name`` (the
+    one venue of the session of that name, ignoring case and diacritics)."""
+    raw = values.get(name, type=int)
+    if raw is not None:
+        venue = db.session.get(Venue, raw)
+        return Picked(raw if venue is not None and venue.session_id == session.id else None)
+    text = (values.get(f"{name}_name") or "").strip()
+    if not text:
+        return Picked(None)
+    found = _named(session.id, text)
+    return Picked(found) if found is not None else Picked(None, unknown=text)
+
+
+def _named(session_id: int, text: str) -> int | None:
+    wanted = fold(text)
+    hits = [venue_id for venue_id, name in db.session.execute(
+        select(Venue.id, Venue.name).where(Venue.session_id == session_id))
+        if fold(name) == wanted]
+    return hits[0] if len(hits) == 1 else None
+
+
+@login_required
+def search(session_id: int):
+    """Up to SEARCH_LIMIT venues of the session whose name contains ``q`` (ignoring case
+    and diacritics), in the session's order; a coordinator or entrance staff member finds
+    only their own venue."""
+    session = session_or_404(current_user, session_id)
+    needle = fold((request.args.get("q") or "").strip()[:200])
+    venues = select(Venue.id, Venue.name).where(Venue.session_id == session.id).order_by(
+        Venue.position, Venue.id)
+    if not can_read_all(current_user, session):
+        venues = venues.where(Venue.id == assigned_venue_id(current_user, session))
+    found = []
+    for venue_id, name in db.session.execute(venues):
+        if needle in fold(name):
+            found.append({"id": venue_id, "name": name})
+            if len(found) == SEARCH_LIMIT:
+                break
+    return jsonify({"venues": found})
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(venue_picker_large=is_large, venue_name=venue_name)
