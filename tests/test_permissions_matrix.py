@@ -65,6 +65,7 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
+    "users.venue_search": MANAGE, "users.unit_search": MANAGE,  # the users page's search boxes
     # one's own account; the second factor is the organizers' (a setup page without an offer
     # started sends the organizer back to the account page)
     "account.show": SIGNED_IN, "account.totp_setup": MANAGE,

@@ -96,3 +96,35 @@ def test_the_make_up_and_attendance_filters_take_a_typed_name(
         assert response.status_code == 200, path
         assert "Không có địa điểm nào tên “Không có nơi này”" in response.get_data(
             as_text=True), path
+
+
+def test_the_users_page_pages_its_accounts_and_searches_venues_of_every_session(
+        large, client, db, make_user, make_session, login, session, monkeypatch):
+    from attendance.models import User
+    from webapp.users import views as users_views
+
+    monkeypatch.setattr(users_views, "PER_PAGE", 3)
+    other = make_session(bridge_points=1, title="Hội nghị học tập Nghị quyết 18")
+    for n in range(5):
+        make_user(role="viewer", username=f"xem{n}")
+    client = login(make_user(username="btc"))
+    page = client.get("/users/").get_data(as_text=True)
+    assert "data-venue-picker" in page and "<optgroup" not in page  # no list of every venue
+    assert "Trang 1 / 2" in page and "6 người dùng" in page
+    assert "xem3" in client.get("/users/?q=XEM3").get_data(as_text=True)
+    found = client.get("/users/venues/search", query_string={"q": "hoi truong"}).get_json()
+    labels = [v["name"] for v in found["venues"]]
+    assert len(labels) == 2 and all(label.startswith("Hội trường UBND thị xã · ") for label in
+                                    labels)  # one hall per session, told apart by the session
+    hall = session.venues[0]
+    form = {"username": "dontiep1", "full_name": "", "role": "staff", "password": "mật-khẩu-dài-1",
+            "venue_id": "", "venue_id_name": "Hội trường UBND thị xã", "unit_id": ""}
+    ambiguous = client.post("/users/", data=form)  # two sessions have a hall of that name
+    assert ambiguous.status_code == 400
+    assert "Không có địa điểm nào tên" in ambiguous.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(User).where(
+        User.username == "dontiep1")) == 0
+    label = next(v["name"] for v in found["venues"] if v["id"] == hall.id)
+    created = client.post("/users/", data={**form, "venue_id_name": label})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    assert other.id != session.id

@@ -89,5 +89,65 @@ def search(session_id: int):
     return jsonify({"venues": found})
 
 
+# The users page picks a venue of any session its organizer manages, and a unit of their
+# tree: past SELECT_MAX of either, search boxes too (GET /users/venues/search and
+# /users/units/search), each suggestion labelled so that names repeated across sessions (every
+# session has its hall) or wards (every ward has its "Chi bộ tổ dân phố 1") stay apart.
+
+
+def labelled_venues(sessions_query) -> list[tuple[int, str]]:
+    """(venue id, label) of every venue of the sessions, newest session first."""
+    sessions = sessions_query.subquery()
+    rows = db.session.execute(
+        select(Venue.id, Venue.name, sessions.c.starts_at, sessions.c.title)
+        .join(sessions, sessions.c.id == Venue.session_id)
+        .order_by(sessions.c.starts_at.desc(), Venue.position, Venue.id)).all()
+    return [(venue_id, f"{name} · {starts_at:%d/%m/%Y} · {title}")
+            for venue_id, name, starts_at, title in rows]
+
+
+def labelled_units(unit_ids: list[int] | None) -> list[tuple[int, str]]:
+    """(unit id, label with its parent's name) of the units (None: every unit), by name."""
+    from sqlalchemy.orm import aliased
+
+    from attendance.models import Unit
+
+    parent = aliased(Unit)
+    query = select(Unit.id, Unit.name, parent.name).outerjoin(
+        parent, parent.id == Unit.parent_id).order_by(Unit.name, Unit.id)
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    return [(unit_id, f"{name} · {parent_name}" if parent_name else name)
+            for unit_id, name, parent_name in db.session.execute(query)]
+
+
+def matching(labelled: list[tuple[int, str]], query: str,
+             limit: int = SEARCH_LIMIT) -> list[dict]:
+    needle = fold(query.strip()[:200])
+    found = []
+    for item_id, label in labelled:
+        if needle in fold(label):
+            found.append({"id": item_id, "name": label})
+            if len(found) == limit:
+                break
+    return found
+
+
+def picked_label(labelled: list[tuple[int, str]], values, name: str) -> Picked:
+    """The id in ``name``, one of ``labelled``'s; else the one whose label (or whose name,
+    the label's first part, when only one has it) is the text typed in ``<name>_name``."""
+    ids = {item_id for item_id, _ in labelled}
+    raw = values.get(name, type=int)
+    if raw is not None:
+        return Picked(raw if raw in ids else None)
+    text = (values.get(f"{name}_name") or "").strip()
+    if not text:
+        return Picked(None)
+    wanted = fold(text)
+    hits = [i for i, label in labelled if fold(label) == wanted] or [
+        i for i, label in labelled if fold(label.split(" · ")[0]) == wanted]
+    return Picked(hits[0]) if len(hits) == 1 else Picked(None, unknown=text)
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(venue_picker_large=is_large, venue_name=venue_name)

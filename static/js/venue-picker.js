@@ -1,8 +1,9 @@
-/* Điểm Cầu: a venue field of a large session (templates/_venue_picker.html). As one types,
- * the matching venues (GET data-venue-picker?q=, by name, accents and case ignored) become the
- * text box's suggestions; the one chosen puts its id in the hidden field named
- * data-venue-field. A name typed and not chosen leaves the id empty: the server resolves the
- * name (webapp/venue_picker.py) or says it names no venue. */
+/* Điểm Cầu: a venue field of a large session, and the users page's venue and unit fields
+ * (templates/_venue_picker.html). As one types, the matching venues or units (GET
+ * data-venue-picker?q=, by name, accents and case ignored) become the text box's
+ * suggestions; the one chosen puts its id in the hidden field named data-venue-field. A name
+ * typed and not chosen leaves the id empty: the server resolves the name
+ * (webapp/venue_picker.py) or says it names nothing. */
 (function () {
   "use strict";
 
@@ -29,7 +30,7 @@
           if (number !== asked) return;  // an older answer after a newer question
           ids = {};
           list.textContent = "";
-          body.venues.forEach(function (venue) {
+          (body.venues || body.units || []).forEach(function (venue) {
             ids[venue.name] = venue.id;
             var option = document.createElement("option");
             option.value = venue.name;

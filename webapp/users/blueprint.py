@@ -7,6 +7,8 @@ from . import views
 bp = Blueprint("users", __name__, url_prefix="/users")
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/", "create", views.create, methods=["POST"])
+bp.add_url_rule("/venues/search", "venue_search", views.venue_search)
+bp.add_url_rule("/units/search", "unit_search", views.unit_search)
 bp.add_url_rule("/<int:user_id>", "show", views.show)
 bp.add_url_rule("/<int:user_id>/deactivate", "deactivate", views.deactivate, methods=["POST"])
 bp.add_url_rule("/<int:user_id>/reactivate", "reactivate", views.reactivate, methods=["POST"])

@@ -2,10 +2,10 @@
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from attendance.accounts import assignments
@@ -16,10 +16,12 @@ from attendance.models import ApiToken, StudySession, User
 from attendance.permissions import can_manage
 from attendance.sessions.overview import scoped
 
+from .. import venue_picker
 from ..auth import forget_tokens, role_required
 from ..errors import flash_error, put_form_errors
 from ..extensions import db
 from ..loading import user_or_404
+from ..paging import Page, page_asked, page_count
 from .forms import ROLE_LABELS, PasswordForm, TokenForm, UserForm
 
 
@@ -35,18 +37,46 @@ def _user_or_404(user_id: int) -> User:
     return user_or_404(current_user, user_id)
 
 
+def _choices() -> tuple[list, list]:
+    """(id, label) of the venues of the sessions the organizer manages, and of their units."""
+    return (venue_picker.labelled_venues(scoped(select(StudySession), current_user)),
+            venue_picker.labelled_units(scopes.of(current_user).units))
+
+
 def _user_form() -> UserForm:
-    sessions = db.session.scalars(scoped(select(StudySession), current_user).options(
-        selectinload(StudySession.venues)).order_by(StudySession.starts_at.desc())).all()
-    return UserForm().offer(sessions, scopes.visible_units(db.session, current_user))
+    venues, units = _choices()
+    return UserForm().offer(venues, units,
+                            formdata=request.form if request.method == "POST" else None)
+
+
+@role_required(can_manage)
+def venue_search():
+    return jsonify({"venues": venue_picker.matching(_choices()[0], request.args.get("q", ""))})
+
+
+@role_required(can_manage)
+def unit_search():
+    return jsonify({"units": venue_picker.matching(
+        venue_picker.labelled_units(scopes.of(current_user).units), request.args.get("q", ""))})
+
+
+PER_PAGE = 100  # a nation has a coordinator for each of its 7,400 points
 
 
 def _index_page(form: UserForm, status: int = 200):
-    users = db.session.scalars(scopes.scoped_users(select(User), current_user).options(
-        selectinload(User.unit)).order_by(User.username)).all()
+    q = request.args.get("q", "").strip()[:100]
+    query = scopes.scoped_users(select(User), current_user)
+    if q:
+        query = query.where(or_(func.lower(User.username).contains(q.lower(), autoescape=True),
+                                func.lower(User.full_name).contains(q.lower(), autoescape=True)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = page_count(total, PER_PAGE)
+    number = page_asked(pages)
+    users = db.session.scalars(query.options(selectinload(User.unit)).order_by(User.username)
+                               .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
     return render_template("users/index.html", users=users, form=form, roles=ROLE_LABELS,
-                           assignments=assignments.latest_assignments(db.session, users)
-                           ), status
+                           assignments=assignments.latest_assignments(db.session, users),
+                           page=Page(number, pages, total=total), q=q), status
 
 
 @role_required(can_manage)
