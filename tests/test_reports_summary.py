@@ -194,3 +194,24 @@ def test_pdf_lists(db, data, tmp_path):
     assert "LêThịHồngNhung" not in text
     text = "".join(pdf_text(render(db, session, "late", "pdf"), tmp_path).split())
     assert "BùiThịThuHằng" in text and "08:05" in text
+
+
+def test_xlsx_summary_of_many_venues_lists_on_one_sheet_each(db, data, monkeypatch):
+    """Past VENUE_SHEETS_MAX venues (a nation's 7,400) no sheet per venue: the summary sheet
+    and each list on one sheet with the venue as a column, the same people."""
+    from attendance.reports import summary_export
+
+    session, _ = data
+    monkeypatch.setattr(summary_export, "VENUE_SHEETS_MAX", 1)
+    book = load_workbook(io.BytesIO(render(db, session, "summary", "xlsx")))
+    assert book.sheetnames == ["Tổng hợp", "Danh sách vắng mặt", "Danh sách đi muộn",
+                               "Danh sách ra về sớm"]
+    absent = book["Danh sách vắng mặt"]
+    head = header_row(absent, "STT")
+    listed = [(r[1].value, r[2].value) for r in absent.iter_rows(min_row=head + 1)]
+    assert listed == [(a.venue, a.full_name) for a in lists.absentees(db, session)]
+    assert listed and {venue for venue, _ in listed} <= {v.name for v in session.venues}
+    cell = next(c for row in absent.iter_rows() for c in row if c.value == INJECTION)
+    assert cell.data_type == "s"
+    late = book["Danh sách đi muộn"]
+    assert "07:50" in [c.value for row in late.iter_rows() for c in row]

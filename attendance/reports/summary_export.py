@@ -55,6 +55,10 @@ VENUE_ABSENTEE_COLUMNS = [Column(c.title, c.kind) for c in ABSENTEE_COLUMNS[2:]]
 VENUE_LATE_COLUMNS = [Column(c.title, c.kind) for c in LATE_COLUMNS[2:]]
 VENUE_LEFT_COLUMNS = [Column(c.title, c.kind) for c in LEFT_COLUMNS[2:]]
 VENUE_WIDTHS = [40, 24, 26, 26, 18, 26, 16, 11, 10, 12, 12, 12]
+# A sheet per venue up to a province's 226 points (and a margin); a nation's 7,400 sheets
+# would hold some 20 KB each in openpyxl until the file is saved (over 300 MB in all), and
+# nobody leafs through them: past this the lists are one sheet each, the venue a column.
+VENUE_SHEETS_MAX = 300
 
 
 def summary_rows(summary: Summary, is_final: bool = False,
@@ -143,8 +147,9 @@ def _name(session: StudySession) -> str:
 def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
                        letterhead=None, progress=None) -> None:
     """A summary sheet (letterhead, title), then one sheet per venue with its categories and
-    lists (progress: 5 % for the aggregate, then a step per venue's sheet; the file is zipped
-    as the sheets are written, so 99 % is near the end)."""
+    lists, or past VENUE_SHEETS_MAX venues one sheet per list (progress: 5 % for the
+    aggregate, then a step per venue's sheet; the file is zipped as the sheets are written,
+    so 99 % is near the end)."""
     steps = Steps(progress)
     summary = summarize(db, session)
     is_final = final(summary.totals)
@@ -156,6 +161,10 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
                        heading=("TỔNG HỢP KẾT QUẢ THAM DỰ", _name(session)))
     sheet.table(columns, summary_rows(summary, is_final))
     sheet.close()
+    if len(summary.venues) > VENUE_SHEETS_MAX:
+        _whole_session_lists(db, session, book, steps)
+        book.save(out)
+        return
     absent = lists.VenueGroups(lists.absentees(db, session))
     late = lists.VenueGroups(lists.late_arrivals(db, session))
     left = lists.VenueGroups(lists.early_leavers(db, session))
@@ -178,6 +187,25 @@ def write_summary_xlsx(db: Session, session: StudySession, out: BinaryIO, *,
                     left_rows(left.take(row.venue.id), session, venue=False))
         sheet.close()
     book.save(out)
+
+
+def _whole_session_lists(db: Session, session: StudySession, book: XlsxBook,
+                         steps: Steps) -> None:
+    """Past VENUE_SHEETS_MAX venues: the three lists as one sheet each, with the venue as a
+    column (the summary sheet already has every venue's categories)."""
+    for title, who, columns, rows, start in (
+            ("Danh sách vắng mặt", "người vắng mặt", ABSENTEE_COLUMNS,
+             lambda: absentee_rows(lists.absentees(db, session)), 5),
+            ("Danh sách đi muộn", "người đi muộn", LATE_COLUMNS,
+             lambda: late_rows(lists.late_arrivals(db, session), session), 60),
+            ("Danh sách ra về sớm", "người ra về sớm", LEFT_COLUMNS,
+             lambda: left_rows(lists.early_leavers(db, session), session), 80)):
+        steps.at(start)
+        sheet = book.sheet(title, [c.width for c in columns],
+                           heading=("DANH SÁCH", f"{who} tại {_name(session)}"))
+        sheet.table(columns, rows())
+        sheet.close()
+    steps.at(99)
 
 
 def write_lists_xlsx(db: Session, session: StudySession, what: str, out: BinaryIO, *,
