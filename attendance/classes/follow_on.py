@@ -17,9 +17,10 @@ from attendance import audit
 from attendance.errors import Forbidden, ValidationError
 from attendance.members.registry import subtree
 from attendance.members.rosters import add_members
-from attendance.models import HALL, Category, ExpectedCount, StudySession, Unit, User, Venue
+from attendance.models import (HALL, ORGANIZER, Category, ExpectedCount, StudySession, Unit, User,
+                               Venue)
 from attendance.models.sessions import WINDOW_OPEN
-from attendance.permissions import can_manage_unit, unit_is_under
+from attendance.permissions import can_manage_unit, in_unit_scope, unit_is_under
 from attendance.sessions import facts
 from attendance.text import clean
 
@@ -123,8 +124,20 @@ def open_parents(db: Session, actor: User) -> list[StudySession]:
             and unit is not None and unit_is_under(unit, s.organizer_unit_id)]
 
 
-def classes_of(db: Session, parent: StudySession, actor: User) -> list[StudySession]:
-    """The classes of ``parent`` whose unit ``actor`` manages."""
-    found = db.scalars(select(StudySession).where(StudySession.parent_session_id == parent.id)
-                       .order_by(StudySession.starts_at, StudySession.id))
-    return [c for c in found if can_manage_unit(actor, c.organizer_unit)]
+def classes_of(db: Session, parent: StudySession, actor: User, *, limit: int | None = None,
+               offset: int = 0) -> tuple[list[StudySession], int]:
+    """(the classes of ``parent`` whose unit ``actor`` manages, oldest first, ``limit`` of
+    them from ``offset``; how many in all). A nation's plan has some 50,000 classes: they are
+    chosen by their unit ids, and only the page's are loaded, with their unit and venue."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    rows = db.execute(select(StudySession.id, StudySession.organizer_unit_id)
+                      .where(StudySession.parent_session_id == parent.id)
+                      .order_by(StudySession.starts_at, StudySession.id)).all()
+    ids = [class_id for class_id, unit_id in rows
+           if actor.role == ORGANIZER and in_unit_scope(actor, unit_id)]
+    chosen = ids[offset:] if limit is None else ids[offset:offset + limit]
+    loaded = {c.id: c for c in db.scalars(
+        select(StudySession).where(StudySession.id.in_(chosen)).options(
+            joinedload(StudySession.organizer_unit), selectinload(StudySession.venues)))}
+    return [loaded[i] for i in chosen], len(ids)

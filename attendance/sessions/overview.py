@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..accounts import scope as scopes
 from ..models import (
@@ -41,39 +41,62 @@ def scoped(query: Select, user: User) -> Select:
     return query.where(StudySession.id.in_(list(scope.venue_by_session)))
 
 
-def visible_sessions(db: Session, user: User) -> list[tuple[StudySession, int]]:
-    """Sessions newest first, each with its number of venues."""
+def visible_sessions(db: Session, user: User,
+                     ids: list[int] | None = None) -> list[tuple[StudySession, int]]:
+    """Sessions newest first (only ``ids``, if given), each with its number of venues."""
     venue_count = (select(Venue.session_id, func.count(Venue.id).label("n"))
-                   .group_by(Venue.session_id).subquery())
+                   .group_by(Venue.session_id))
+    if ids is not None:
+        venue_count = venue_count.where(Venue.session_id.in_(ids))
+    venue_count = venue_count.subquery()
     query = (select(StudySession, func.coalesce(venue_count.c.n, 0))
              .outerjoin(venue_count, venue_count.c.session_id == StudySession.id)
+             .options(joinedload(StudySession.organizer_unit))
              .order_by(StudySession.starts_at.desc(), StudySession.id.desc()))
+    if ids is not None:
+        query = query.where(StudySession.id.in_(ids))
     return [(session, count) for session, count in db.execute(scoped(query, user))]
 
 
 @dataclass
 class SessionRow:
     """A row of the session list: a session, its venue count, and the follow-on classes of it
-    the user may see (shown folded under it, not as a wall of rows beside it)."""
+    the user may see (shown folded under it, not as a wall of rows beside it): the oldest
+    CLASSES_SHOWN of them, ``class_count`` in all."""
 
     session: StudySession
     venue_count: int
     classes: list["SessionRow"] = field(default_factory=list)
+    class_count: int = 0
 
 
-def session_rows(db: Session, user: User) -> list[SessionRow]:
-    """``visible_sessions`` with each follow-on class under its main session, oldest class
-    first; a class whose main session the user cannot see stands on its own row."""
-    visible = visible_sessions(db, user)
-    rows = {session.id: SessionRow(session, count) for session, count in visible}
-    top = []
-    for session, _ in visible:
-        parent = rows.get(session.parent_session_id)
-        if parent is None:
-            top.append(rows[session.id])
-        else:
-            parent.classes.insert(0, rows[session.id])  # visible is newest first
-    return top
+CLASSES_SHOWN = 20  # a nation's plan has some 50,000 classes under its one session
+
+
+def session_rows(db: Session, user: User, *, per_page: int | None = None,
+                 page: int = 1) -> tuple[list[SessionRow], int]:
+    """(one page of the main sessions the user sees, newest first, each with its follow-on
+    classes; how many such rows in all). A class whose main session the user cannot see
+    stands on its own row. Only the page's sessions and shown classes are loaded."""
+    pairs = db.execute(scoped(select(StudySession.id, StudySession.parent_session_id), user)
+                       .order_by(StudySession.starts_at.desc(), StudySession.id.desc())).all()
+    visible = {session_id for session_id, _ in pairs}
+    top = [session_id for session_id, parent in pairs if parent is None or parent not in visible]
+    chosen = top if per_page is None else top[(page - 1) * per_page:page * per_page]
+    wanted = set(chosen)
+    classes: dict[int, list[int]] = {session_id: [] for session_id in chosen}
+    for session_id, parent in reversed(pairs):  # oldest class first
+        if parent in wanted and parent in visible:
+            classes[parent].append(session_id)
+    shown = {i for ids in classes.values() for i in ids[:CLASSES_SHOWN]} | wanted
+    loaded = {session.id: (session, count)
+              for session, count in visible_sessions(db, user, sorted(shown))}
+    rows = []
+    for session_id in chosen:
+        row = SessionRow(*loaded[session_id], class_count=len(classes[session_id]))
+        row.classes = [SessionRow(*loaded[i]) for i in classes[session_id][:CLASSES_SHOWN]]
+        rows.append(row)
+    return rows, len(top)
 
 
 def parent_choices(db: Session, user: User,

@@ -4,7 +4,7 @@ service. Held by an organizer whose unit covers the class's unit (the cell secre
 
 from datetime import UTC, datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,11 @@ from ..auth import role_required
 from ..errors import flash_error, message
 from ..extensions import db
 from ..loading import class_or_404, parent_or_404
+from ..paging import Page, page_count
 from .forms import ClassForm, RollForm
+
+CLASSES_SHOWN = 20  # per main session on the overview (a nation's plan has 50,000)
+CLASSES_PER_PAGE = 100
 
 
 def _now() -> datetime:
@@ -27,9 +31,23 @@ def _now() -> datetime:
 
 @role_required(can_manage)
 def index():
+    """Each main session with the first CLASSES_SHOWN of the user's classes under it; with
+    ?parent= one session's classes, CLASSES_PER_PAGE a page."""
     parents = follow_on.open_parents(db.session, current_user)
-    classes = {p.id: follow_on.classes_of(db.session, p, current_user) for p in parents}
-    return render_template("classes/index.html", parents=parents, classes=classes)
+    one = request.args.get("parent", type=int)
+    if one is not None:
+        parents = [p for p in parents if p.id == one]
+        if not parents:
+            abort(404)
+    per_page = CLASSES_PER_PAGE if one is not None else CLASSES_SHOWN
+    number = max(request.args.get("page", 1, type=int) or 1, 1) if one is not None else 1
+    classes, counts = {}, {}
+    for parent in parents:
+        classes[parent.id], counts[parent.id] = follow_on.classes_of(
+            db.session, parent, current_user, limit=per_page, offset=(number - 1) * per_page)
+    page = Page(number, page_count(counts[one], per_page)) if one is not None else None
+    return render_template("classes/index.html", parents=parents, classes=classes,
+                           counts=counts, one=one, page=page)
 
 
 @role_required(can_manage)

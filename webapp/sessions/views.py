@@ -19,7 +19,7 @@ from ..auth import role_required
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
-from ..paging import page_of
+from ..paging import Page, page_count, page_of
 from .forms import MODES, PlainForm, SessionForm
 
 # Other features' pages linked from the overview, shown once their blueprint is there.
@@ -29,6 +29,7 @@ LINKS = ("roster.index", "checkin.scan", "summary.dashboard", "cards.session_pdf
 
 
 VENUES_PER_PAGE = 100
+SESSIONS_PER_PAGE = 50
 
 
 def now() -> datetime:
@@ -41,9 +42,18 @@ def load(session_id: int, *, manage: bool = False) -> StudySession:
 
 @login_required
 def index():
-    return render_template("sessions/index.html", rows=sessions.session_rows(
-        db.session, current_user), can_manage=can_manage(current_user),
-        reads_scope=reads_scope(current_user))
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = sessions.session_rows(db.session, current_user, per_page=SESSIONS_PER_PAGE,
+                                        page=number)
+    pages = page_count(total, SESSIONS_PER_PAGE)
+    if number > pages:  # past the end: the last page
+        number = pages
+        rows, total = sessions.session_rows(db.session, current_user,
+                                            per_page=SESSIONS_PER_PAGE, page=number)
+    return render_template("sessions/index.html", rows=rows, page=Page(number, pages,
+                                                                        total=total),
+                           can_manage=can_manage(current_user),
+                           reads_scope=reads_scope(current_user))
 
 
 @login_required
