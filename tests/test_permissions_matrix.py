@@ -57,7 +57,7 @@ GET = {
     "home": SIGNED_IN, "sessions.index": SIGNED_IN, "api.sessions": SIGNED_IN,
     "sessions.show": SIGNED_IN,  # reporters see the facts, staff/coordinators their venue
     # the venue picker's suggestions: staff and coordinators find their own venue only,
-    # reporters none (tests/test_venue_picker.py)
+    # reporters none (tests/test_pickers.py)
     "sessions.venue_search": SIGNED_IN,
     "sessions.new": MANAGE, "sessions.edit": MANAGE, "sessions.expected": MANAGE,
     "sessions.points_from_units": MANAGE, "sessions.points_template": MANAGE,
@@ -65,7 +65,8 @@ GET = {
     "sessions.venue_new": MANAGE, "sessions.category_new": MANAGE,
     "sessions.category_edit": MANAGE,
     "users.index": MANAGE, "users.show": MANAGE,
-    "users.venue_search": MANAGE, "users.unit_search": MANAGE,  # the users page's search boxes
+    "users.venue_search": MANAGE,  # the users page's venue search box
+    "units.search": READ_ALL,  # unit search boxes: organizers and viewers, their scope
     # one's own account; the second factor is the organizers' (a setup page without an offer
     # started sends the organizer back to the account page)
     "account.show": SIGNED_IN, "account.totp_setup": MANAGE,

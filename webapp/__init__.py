@@ -5,8 +5,8 @@ import os
 from flask import Flask
 
 from . import (account, api, auth, cards, checkin, classes, cli, errors, i18n, jobs, limits, members,
-               metrics, outcomes, presence, quiz, reports, roll, roster, security, selfcheckin, sessions,
-               summary, throttle, units, users, venue_picker, views)
+               metrics, outcomes, pickers, presence, quiz, reports, roll, roster, security,
+               selfcheckin, sessions, summary, throttle, units, users, views)
 from .config import load_config
 from .database import init_db
 
@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.init_app(app)
     views.init_app(app)
     sessions.init_app(app)
-    venue_picker.init_app(app)
+    pickers.init_app(app)
     roster.init_app(app)
     units.init_app(app)
     members.init_app(app)

@@ -24,7 +24,7 @@ from attendance.models import (
 )
 from attendance.text import fold
 
-from .. import venue_picker
+from .. import pickers
 from ..errors import flash_error
 from ..extensions import db
 from ..loading import session_or_404
@@ -42,7 +42,7 @@ def attendance_list(session_id: int):
     session = _session(session_id)
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
-    chosen = venue_picker.picked(session, request.args)
+    chosen = pickers.picked(session, request.args)
     venue_id = chosen.venue_id
     where = [Attendance.session_id == session.id]
     if q:
@@ -131,7 +131,7 @@ def correct(session_id: int, attendance_id: int):
             return redirect(url_for("checkin.attendance_detail", session_id=session.id,
                                     attendance_id=attendance_id))
         venue = None
-        chosen = venue_picker.picked(session, request.form)
+        chosen = pickers.picked(session, request.form)
         if chosen.unknown:
             flash(_("Không có địa điểm nào tên “%(name)s”.", name=chosen.unknown), "error")
             return redirect(url_for("checkin.attendance_detail", session_id=session.id,

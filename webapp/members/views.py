@@ -14,6 +14,7 @@ from attendance.models import Member, Unit
 from attendance.permissions import can_manage
 from attendance.units.tree import unit_tree
 
+from .. import pickers
 from ..auth import role_required
 from ..errors import message
 from ..extensions import db
@@ -38,6 +39,17 @@ def scope_units(user) -> list[tuple[Unit, str]]:
     return [(row.unit, "\u00a0\u00a0" * row.depth + row.unit.name) for row in rows]
 
 
+def _offer_units(field, exclude: int | None = None) -> None:
+    """A member form's unit: the tree of the user's scope, or past pickers.SELECT_MAX units
+    (a nation's 58,763) a search box."""
+    items = [item for item in pickers.scope_unit_items(current_user) if item[0] != exclude]
+    small = None
+    if len(items) <= pickers.SELECT_MAX:
+        small = [(u.id, label) for u, label in scope_units(current_user) if u.id != exclude]
+    pickers.offer(field, items, url=url_for("units.search"),
+                  formdata=request.form if request.method == "POST" else None, small=small)
+
+
 def _load(member_id: int) -> Member:
     try:
         return registry.load_member(db.session, member_id, current_user)
@@ -48,27 +60,32 @@ def _load(member_id: int) -> Member:
 @role_required(can_manage)
 def index():
     scope = registry.scope_unit_ids(db.session, current_user)
-    units = scope_units(current_user)
-    unit_id = _int_arg("unit_id")
-    if unit_id is not None and unit_id not in {u.id for u, _ in units}:
+    items = pickers.scope_unit_items(current_user)
+    large = len(items) > pickers.SELECT_MAX  # a search box, not a drop-down of every unit
+    units = None if large else scope_units(current_user)
+    chosen = pickers.picked_label(items, request.args, "unit_id")
+    if _int_arg("unit_id") is not None and chosen.venue_id is None:
         abort(404)
+    unit_id = chosen.venue_id
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     q = request.args.get("q", "")[:200]
     unit_ids = registry.subtree(db.session, {unit_id}) if unit_id is not None else None
     page = db.paginate(registry.search_members(scope, unit_ids=unit_ids, status=status, q=q),
                        page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
-    counts = dict(db.session.execute(select(Member.unit_id, func.count(Member.id))
-                                     .group_by(Member.unit_id)).all())
+    counts = {} if large else dict(db.session.execute(
+        select(Member.unit_id, func.count(Member.id)).group_by(Member.unit_id)).all())
     return render_template("members/index.html", page=page, units=units, unit_id=unit_id,
-                           status=status, q=q, counts=counts, statuses=STATUS_LABELS)
+                           status=status, q=q, counts=counts, statuses=STATUS_LABELS,
+                           unit_text=dict(items).get(unit_id, chosen.unknown),
+                           unit_unknown=chosen.unknown)
 
 
 @role_required(can_manage)
 def add():
     form = MemberForm()
-    form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)]
     if request.method == "GET" and _int_arg("unit_id"):
         form.unit_id.data = _int_arg("unit_id")
+    _offer_units(form.unit_id)
     if form.validate_on_submit() and (done := saved(
             form, lambda: registry.add_member(db.session, form.values(with_unit=True),
                                               now=_now(), actor=current_user),
@@ -98,8 +115,7 @@ def edit(member_id: int):
 def move(member_id: int):
     member = _load(member_id)
     form = MoveForm()
-    form.unit_id.choices = [(u.id, label) for u, label in scope_units(current_user)
-                            if u.id != member.unit_id]
+    _offer_units(form.unit_id, exclude=member.unit_id)
     if form.validate_on_submit() and (done := saved(
             form, lambda: registry.move_member(db.session, member, form.unit_id.data, now=_now(),
                                                actor=current_user, note=form.note.data or ""),

@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from attendance import permissions
-from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
 from attendance.roll import makeup as service
 
-from .. import venue_picker
+from .. import pickers
 from ..errors import put_form_errors
 from ..extensions import db
 from ..loading import session_or_404
@@ -29,7 +28,7 @@ def makeup(session_id: int):
     session = session_or_404(current_user, session_id, read_all=True)
     may_record = permissions.can_manage_session(current_user, session)
     # A page of the absentees (a national session has some 48,000), of one venue if asked.
-    chosen = venue_picker.picked(session, request.args)
+    chosen = pickers.picked(session, request.args)
     venue_id = chosen.venue_id
     count = service.count_absentees(db.session, session, venue_id=venue_id)
     pages = page_count(count, PER_PAGE)
@@ -37,8 +36,10 @@ def makeup(session_id: int):
     absentees = service.absentees(db.session, session, venue_id=venue_id, limit=PER_PAGE,
                                   offset=(page - 1) * PER_PAGE)
     form = MakeupForm()
-    form.unit_id.choices = [SelectChoice(0, _("— Không chọn —"))] + [
-        SelectChoice(u.id, u.name) for u in scopes.visible_units(db.session, current_user)]
+    items = pickers.scope_unit_items(current_user)
+    pickers.offer(form.unit_id, items, url=url_for("units.search"),
+                  formdata=request.form if request.method == "POST" else None,
+                  blank=_("— Không chọn —"), none=0)
     form.person_ids.choices = [SelectChoice(a.person.id, a.person.full_name) for a in absentees
                                if a.made_up_on is None]
     if form.is_submitted():

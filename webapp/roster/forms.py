@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from attendance.models import StudySession
 
-from .. import venue_picker
+from .. import pickers
 from ..errors import MESSAGES
 from .uploads import UPLOAD_ID
 
@@ -28,18 +28,18 @@ def _to_id(value) -> int | None:
 
 
 class _PicksVenue:
-    """A form whose venue_id is a picker (webapp/venue_picker.py) in a large session: the id
+    """A form whose venue_id is a picker (webapp/pickers.py) in a large session: the id
     from the hidden field, else the venue named in the text box."""
 
     venue_unknown = ""
 
     def _venue_choices(self, session: StudySession) -> None:
-        if not venue_picker.is_large(session):
+        if not pickers.is_large(session):
             self.venue_id.choices = [(v.id, v.name) for v in session.venues]
             return
         self.venue_id.choices = []  # the picker, not a drop-down of thousands
         if request.method == "POST" and self.venue_id.data is None:
-            chosen = venue_picker.picked(session, request.form)
+            chosen = pickers.picked(session, request.form)
             self.venue_id.data, self.venue_unknown = chosen.venue_id, chosen.unknown
 
     def validate_venue_id(self, field) -> None:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..loading import person_or_404, session_or_404
 from ..paging import Page, page_count
 from ..saving import saved
-from .. import venue_picker
+from .. import pickers
 from .forms import PersonForm, RemoveForm
 
 PER_PAGE = 50
@@ -40,7 +40,7 @@ def _int_arg(name: str) -> int | None:
 @login_required
 def index(session_id: int):
     session = load_session(session_id, manage=False)
-    chosen = venue_picker.picked(session, request.args)
+    chosen = pickers.picked(session, request.args)
     venue_id = roster.visible_venue_id(current_user, session, chosen.venue_id)
     category_id = _int_arg("category_id")
     q = request.args.get("q", "")[:200]
@@ -56,7 +56,7 @@ def index(session_id: int):
         total=found if unfiltered else roster.count_people(
             db.session, session.id, venue_id if own_venue_only else None),
         venues=[db.session.get(Venue, venue_id)] if own_venue_only
-        else None if venue_picker.is_large(session) else session.venues,
+        else None if pickers.is_large(session) else session.venues,
         venue_unknown=chosen.unknown,
         can_manage=can_manage_session(current_user, session),
         may=session_actions(current_user, session, visible_venues(current_user, session)))

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from .. import venue_picker
+from .. import pickers
 from . import scale, venues, views
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -13,7 +13,7 @@ bp.add_url_rule("/<int:session_id>/edit", "edit", views.edit, methods=["GET", "P
 bp.add_url_rule("/<int:session_id>/window", "window", views.window, methods=["POST"])
 bp.add_url_rule("/<int:session_id>/expected", "expected", venues.expected,
                 methods=["GET", "POST"])
-bp.add_url_rule("/<int:session_id>/venues/search", "venue_search", venue_picker.search)
+bp.add_url_rule("/<int:session_id>/venues/search", "venue_search", pickers.search)
 bp.add_url_rule("/<int:session_id>/venues/new", "venue_new", venues.venue_new,
                 methods=["GET", "POST"])
 bp.add_url_rule("/<int:session_id>/venues/<int:venue_id>/edit", "venue_edit",

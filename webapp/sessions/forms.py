@@ -166,13 +166,6 @@ class SessionForm(FlaskForm):
             public_base_url=self.public_base_url.data,
             parent_session_id=self.parent_session_id.data)
 
-    def offer_units(self, rows) -> "SessionForm":
-        """The units the user may organise under (tree rows, indented by depth)."""
-        self.organizer_unit_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
-            for row in rows]
-        return self
-
     def offer_parents(self, parents, zone: ZoneInfo) -> "SessionForm":
         """Main sessions this one may be a follow-on class of, with their date."""
         self.parent_session_id.choices = [SelectChoice("", "—")] + [

@@ -3,14 +3,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from attendance import sessions
-from attendance.accounts import scope as scopes
 from attendance.errors import ValidationError
 from attendance.models import Category, Venue
 from attendance.permissions import can_manage
 
+from .. import pickers
 from ..auth import role_required
 from ..errors import message, put_form_errors
 from ..extensions import db
@@ -28,9 +27,12 @@ def _part(model, session_id: int, part_id: int):
     return session, part
 
 
-def _unit_choices() -> list[SelectChoice]:
-    units = scopes.visible_units(db.session, current_user)
-    return [SelectChoice("", "—")] + [SelectChoice(str(unit.id), unit.name) for unit in units]
+def _offer_units(form) -> None:
+    """The venue's unit: a drop-down of the user's units, or past pickers.SELECT_MAX a
+    search box."""
+    pickers.offer(form.unit_id, pickers.scope_unit_items(current_user),
+                  url=url_for("units.search"),
+                  formdata=request.form if request.method == "POST" else None, blank="—")
 
 
 def _save(form, call, ok_text, session, rename=None):
@@ -52,7 +54,7 @@ def _save(form, call, ok_text, session, rename=None):
 def venue_new(session_id: int):
     session = load(session_id, manage=True)
     form = VenueForm()
-    form.unit_id.choices = _unit_choices()
+    _offer_units(form)
     if request.method == "GET" and not any(v.is_hall for v in session.venues):
         form.kind.data = "hall"
     done = _save(form, lambda: sessions.add_venue(
@@ -66,9 +68,9 @@ def venue_new(session_id: int):
 def venue_edit(session_id: int, venue_id: int):
     session, venue = _part(Venue, session_id, venue_id)
     form = VenueForm(obj=venue if request.method == "GET" else None)
-    form.unit_id.choices = _unit_choices()
     if request.method == "GET":
         form.unit_id.data = str(venue.unit_id or "")
+    _offer_units(form)
     done = _save(form, lambda: sessions.update_venue(
         db.session, venue, now=now(), actor=current_user, **form.venue_fields()),
         _("Đã lưu địa điểm."), session)

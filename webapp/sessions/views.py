@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from attendance import sessions, units
 from attendance.checkin import rule
@@ -15,6 +16,7 @@ from attendance.permissions import can_manage, reads_scope, session_actions
 from attendance.reports.letterhead import default_recipients
 from attendance.text import fold
 
+from .. import pickers
 from ..auth import role_required
 from ..errors import put_form_errors
 from ..extensions import db
@@ -90,8 +92,20 @@ def _identity_defaults(unit: Unit | None) -> dict:
                 recipients="\n".join(default_recipients(unit)))
 
 
+def _offer_units(form) -> None:
+    """The units the user may organise under: the tree indented by depth, or past
+    pickers.SELECT_MAX (a nation's 58,763) a search box."""
+    items = pickers.scope_unit_items(current_user)
+    small = None
+    if len(items) <= pickers.SELECT_MAX:
+        small = [SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
+                 for row in units.unit_tree(db.session, root_id=current_user.unit_id)]
+    pickers.offer(form.organizer_unit_id, items, url=url_for("units.search"),
+                  formdata=request.form if request.method == "POST" else None, blank="—",
+                  small=small)
+
+
 def _render_form(form, session):
-    form.offer_units(units.unit_tree(db.session, root_id=current_user.unit_id))
     form.offer_parents(sessions.parent_choices(db.session, current_user, session),
                        ZoneInfo(sessions.SESSION_TIMEZONE))
     return render_template("sessions/form.html", form=form, session=session, modes=MODES)
@@ -104,6 +118,7 @@ def new():
     form = SessionForm(data=dict(sessions.SESSION_DEFAULTS, document=None, mode=MODES[2],
                                  **_identity_defaults(own))
                        if request.method == "GET" else None)
+    _offer_units(form)
     if form.validate_on_submit():
         try:
             session = sessions.create_session(db.session, now=now(), actor=current_user,
@@ -126,6 +141,7 @@ def edit(session_id: int):
         values["recipients"] = "\n".join(default_recipients(session.organizer_unit))
     form = SessionForm(data=SessionForm.initial(values, session.zone)
                        if request.method == "GET" else None)
+    _offer_units(form)
     if form.validate_on_submit():
         try:
             sessions.update_session(db.session, session, now=now(), actor=current_user,

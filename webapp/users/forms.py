@@ -1,16 +1,16 @@
 """Forms of the users page. Rules (username shape, scope per role, password length) live in
 attendance.accounts; these forms only parse and offer choices."""
 
-from flask_babel import gettext as _
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length
 
 from attendance.models import COORDINATOR, ORGANIZER, REPORTER, STAFF, VIEWER
 
-from .. import venue_picker
+from .. import pickers
 from ..errors import MESSAGES
 
 ROLE_LABELS = {
@@ -54,48 +54,18 @@ class UserForm(FlaskForm):
                        coerce=_optional_id)
     unit_id = _choice(label=_l("Đơn vị (báo cáo của đơn vị)"), coerce=_optional_id)
 
-    venue_large = unit_large = False
-    venue_label = unit_label = ""  # the chosen one's, for the search boxes
-
     def offer(self, venues: list[tuple[int, str]], units: list[tuple[int, str]],
               formdata=None) -> "UserForm":
-        """(id, label) of the venues of every session the organizer manages and of their
-        units: drop-downs, or past venue_picker.SELECT_MAX search boxes (the typed label
-        resolved here when the script did not put the id)."""
-        none = SelectChoice(value="", label="—")
-        self.venue_large = len(venues) > venue_picker.SELECT_MAX
-        self.unit_large = len(units) > venue_picker.SELECT_MAX
-        for field, items, large, label in ((self.venue_id, venues, self.venue_large, "venue"),
-                                           (self.unit_id, units, self.unit_large, "unit")):
-            if not large and label == "venue":  # grouped by session: "name · date · title"
-                field.choices = [none] + [
-                    SelectChoice(value=str(i), label=text.split(" · ", 1)[0],
-                                 optgroup=text.split(" · ", 1)[1]) for i, text in items]
-                continue
-            if not large:
-                field.choices = [none] + [SelectChoice(value=str(i), label=text)
-                                          for i, text in items]
-                continue
-            chosen = venue_picker.picked_label(items, formdata, field.name) \
-                if formdata is not None else venue_picker.Picked(None)
-            field.choices = [none] + ([SelectChoice(value=str(chosen.venue_id), label="")]
-                                      if chosen.venue_id else [])
-            field.data = chosen.venue_id
-            setattr(self, f"{label}_unknown", chosen.unknown)
-            setattr(self, f"{label}_label", dict(items).get(chosen.venue_id, chosen.unknown))
+        """(id, label) of the venues of every session the organizer manages ("name · date ·
+        title", grouped by session in a drop-down) and of their units; past
+        pickers.SELECT_MAX each a search box (webapp/pickers.py)."""
+        grouped = [SelectChoice(value=str(i), label=text.split(" · ", 1)[0],
+                                optgroup=text.split(" · ", 1)[1]) for i, text in venues]
+        pickers.offer(self.venue_id, venues, url=url_for("users.venue_search"),
+                      formdata=formdata, blank="—", small=grouped, what="venue")
+        pickers.offer(self.unit_id, units, url=url_for("units.search"), formdata=formdata,
+                      blank="—")
         return self
-
-    venue_unknown = unit_unknown = ""
-
-    def validate_venue_id(self, field) -> None:
-        if self.venue_unknown:
-            raise ValidationError(_("Không có địa điểm nào tên “%(name)s”.",
-                                    name=self.venue_unknown))
-
-    def validate_unit_id(self, field) -> None:
-        if self.unit_unknown:
-            raise ValidationError(_("Không có đơn vị nào tên “%(name)s”.",
-                                    name=self.unit_unknown))
 
 
 class PasswordForm(FlaskForm):

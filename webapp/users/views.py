@@ -16,7 +16,7 @@ from attendance.models import ApiToken, StudySession, User
 from attendance.permissions import can_manage
 from attendance.sessions.overview import scoped
 
-from .. import venue_picker
+from .. import pickers
 from ..auth import forget_tokens, role_required
 from ..errors import flash_error, put_form_errors
 from ..extensions import db
@@ -39,8 +39,8 @@ def _user_or_404(user_id: int) -> User:
 
 def _choices() -> tuple[list, list]:
     """(id, label) of the venues of the sessions the organizer manages, and of their units."""
-    return (venue_picker.labelled_venues(scoped(select(StudySession), current_user)),
-            venue_picker.labelled_units(scopes.of(current_user).units))
+    return (pickers.labelled_venues(scoped(select(StudySession), current_user)),
+            pickers.scope_unit_items(current_user))
 
 
 def _user_form() -> UserForm:
@@ -51,13 +51,7 @@ def _user_form() -> UserForm:
 
 @role_required(can_manage)
 def venue_search():
-    return jsonify({"venues": venue_picker.matching(_choices()[0], request.args.get("q", ""))})
-
-
-@role_required(can_manage)
-def unit_search():
-    return jsonify({"units": venue_picker.matching(
-        venue_picker.labelled_units(scopes.of(current_user).units), request.args.get("q", ""))})
+    return jsonify({"venues": pickers.matching(_choices()[0], request.args.get("q", ""))})
 
 
 PER_PAGE = 100  # a nation has a coordinator for each of its 7,400 points

@@ -1,18 +1,23 @@
-"""A venue field that stays small at any size.
+"""Venue and unit fields that stay small at any size.
 
 Up to SELECT_MAX venues a session's venue fields are drop-downs. A national session has 7,400:
 a drop-down of them weighs some 400 KB on every roster, attendance and make-up page and
 cannot be scrolled on a phone. Past SELECT_MAX the field is a text box (templates/
-_venue_picker.html): static/js/venue-picker.js offers the matching venues as one types
+_pickers.html): static/js/pickers.js offers the matching venues as one types
 (GET /sessions/<id>/venues/search?q=, up to SEARCH_LIMIT, by name ignoring case and
 diacritics) and puts the chosen one's id in the hidden field; without the script the typed
 name is resolved here when the form arrives (``picked``). A venue's code is the secret of its
 self check-in poster: never sent, never matched.
+
+A nation's unit tree has 58,763 units: a unit field (a session's organizer unit, a venue's
+unit, a member's, a make-up's, a user's) past SELECT_MAX units is such a text box too
+(``offer``, GET /units/search, ``unit_search``), its suggestions labelled with the parent unit so that the
+hundreds of "Chi bộ tổ dân phố 1" stay apart.
 """
 
 from dataclasses import dataclass
 
-from flask import g, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -147,6 +152,70 @@ def picked_label(labelled: list[tuple[int, str]], values, name: str) -> Picked:
     hits = [i for i, label in labelled if fold(label) == wanted] or [
         i for i, label in labelled if fold(label.split(" · ")[0]) == wanted]
     return Picked(hits[0]) if len(hits) == 1 else Picked(None, unknown=text)
+
+
+class _Named:
+    """A field's validator: the typed text named nothing (or several)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        from wtforms.validators import StopValidation
+
+        raise StopValidation(self.message)
+
+
+def offer(field, items: list[tuple[int, str]], *, url: str, formdata=None, blank=None,
+          none="", small=None, what: str = "unit") -> None:
+    """Set a SelectField's choices from ``items`` ((id, label) of every choice): a drop-down
+    (``small``'s choices when given, after ``blank`` when given), or past SELECT_MAX a
+    search box for the template's ``picker_field`` (``field.picker_url``), the posted id or
+    typed label resolved here; ``none``: the value of no choice (the blank's)."""
+    field.picker_url = None
+    blank_choice = [(none, blank)] if blank is not None else []
+    if len(items) <= SELECT_MAX:
+        field.choices = blank_choice + list(small if small is not None else items)
+        return
+    field.picker_url = url
+    chosen = picked_label(items, formdata, field.name) if formdata is not None \
+        else Picked(field.data if isinstance(field.data, int) else _as_id(field.data))
+    if formdata is not None:
+        field.data = chosen.venue_id if chosen.venue_id is not None else (
+            None if none == "" else none)
+    field.picker_id = chosen.venue_id
+    field.picker_text = dict(items).get(chosen.venue_id, chosen.unknown)
+    field.choices = blank_choice + (
+        [(chosen.venue_id, field.picker_text)] if chosen.venue_id else [])
+    if chosen.unknown:
+        from flask_babel import gettext as _
+
+        message = _("Không có đơn vị nào tên “%(name)s”.", name=chosen.unknown) \
+            if what == "unit" else _("Không có địa điểm nào tên “%(name)s”.", name=chosen.unknown)
+        field.validators = [_Named(message), *field.validators]
+
+
+def _as_id(value) -> int | None:
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def scope_unit_items(user) -> list[tuple[int, str]]:
+    from attendance.accounts import scope as scopes
+
+    return labelled_units(None if scopes.of(user).units is None
+                          else sorted(scopes.of(user).units))
+
+
+@login_required
+def unit_search():
+    """Up to SEARCH_LIMIT units of the user's scope whose label (name · parent) contains
+    ``q``, ignoring case and diacritics. Organizers and viewers only."""
+    from attendance.models import ORGANIZER, VIEWER
+
+    if current_user.role not in (ORGANIZER, VIEWER):
+        abort(403)
+    return jsonify({"units": matching(scope_unit_items(current_user),
+                                      request.args.get("q", ""))})
 
 
 def init_app(app) -> None:

@@ -1,9 +1,9 @@
 /* Điểm Cầu: a venue field of a large session, and the users page's venue and unit fields
- * (templates/_venue_picker.html). As one types, the matching venues or units (GET
+ * (templates/_pickers.html). As one types, the matching venues or units (GET
  * data-venue-picker?q=, by name, accents and case ignored) become the text box's
  * suggestions; the one chosen puts its id in the hidden field named data-venue-field. A name
  * typed and not chosen leaves the id empty: the server resolves the name
- * (webapp/venue_picker.py) or says it names nothing. */
+ * (webapp/pickers.py) or says it names nothing. */
 (function () {
   "use strict";
 

@@ -1,4 +1,4 @@
-"""The venue picker of a large session in Chromium (static/js/venue-picker.js): typing part of
+"""The venue picker of a large session in Chromium (static/js/pickers.js): typing part of
 a name offers the matching venues (accents aside), the chosen one's id goes in the hidden
 field, and the roster filter shows that venue's people; at 390 px the box fits the screen."""
 
@@ -7,14 +7,14 @@ from playwright.sync_api import expect
 
 from attendance.models import StudySession, Venue
 from tests import factories
-from webapp import venue_picker
+from webapp import pickers
 
 pytestmark = pytest.mark.browser
 
 
 def test_typing_offers_the_venues_and_the_chosen_one_filters_the_roster(
         live, browser, sign_in, screenshot, monkeypatch):
-    monkeypatch.setattr(venue_picker, "SELECT_MAX", 2)
+    monkeypatch.setattr(pickers, "SELECT_MAX", 2)
     session = live.make_session(bridge_points=3)
     point = session.venues[2]
     live._create(lambda db: factories.gen_person(

@@ -1,4 +1,4 @@
-"""A large session's venue fields (webapp/venue_picker.py): no drop-down of every venue, a
+"""A large session's venue fields (webapp/pickers.py): no drop-down of every venue, a
 text box whose suggestions come from GET /sessions/<id>/venues/search, and the typed name
 understood without the script (any case, with or without diacritics); a name of no venue
 says so and changes nothing. SELECT_MAX is lowered so a test session of 4 venues is large."""
@@ -7,14 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from attendance.models import Person
-from webapp import venue_picker
+from webapp import pickers
 
 from .factories import gen_person
 
 
 @pytest.fixture
 def large(monkeypatch):
-    monkeypatch.setattr(venue_picker, "SELECT_MAX", 2)
+    monkeypatch.setattr(pickers, "SELECT_MAX", 2)
 
 
 @pytest.fixture
