@@ -91,3 +91,28 @@ def test_a_roster_from_the_members_of_a_typed_unit(client, db, make_user, login,
     members = set(db.scalars(select(Member.full_name).where(
         Member.unit_id == town.cells["ninh1"].id, Member.status == "active")))
     assert names == members and names
+
+
+def test_the_units_page_of_a_large_tree_shows_one_level_and_finds_by_name(
+        client, db, make_user, login, town, monkeypatch):
+    from webapp.units import views as unit_views
+
+    monkeypatch.setattr(unit_views, "UNITS_LISTED", 1)
+    client = login(make_user())
+    top = client.get("/units/").get_data(as_text=True)
+    assert "Thị ủy Đức Phổ" in top and "Đảng ủy phường Phổ Hòa" not in top  # one level
+    assert "(2 đơn vị trực thuộc)" in top
+    ward = client.get("/units/", query_string={"unit": town.hoa.id}).get_data(as_text=True)
+    assert "Chi bộ tổ dân phố 2" in ward and "Đảng ủy phường Phổ Ninh" not in ward
+    assert f'href="/units/?unit={town.town.id}"' in ward  # the way up
+    found = client.get("/units/", query_string={"q": "to dan pho 2"}).get_data(as_text=True)
+    assert f'/units/?unit={town.hoa.id}#unit-{town.cells["hoa2"].id}' in found
+    # Moving a unit under one of its own is refused, typed or by id.
+    moved = client.post(f"/units/{town.hoa.id}/edit", data={
+        "code": town.hoa.code, "name": town.hoa.name, "kind": town.hoa.kind,
+        "parent_id": town.cells["hoa1"].id, "letterhead": "", "place": "", "symbol": "ĐU"})
+    assert moved.status_code == 400
+    db.expire_all()
+    assert db.get(type(town.hoa), town.hoa.id).parent_id == town.town.id
+    scoped = login(make_user(unit_id=town.ninh.id))
+    assert scoped.get("/units/", query_string={"unit": town.hoa.id}).status_code == 404

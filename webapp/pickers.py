@@ -143,8 +143,9 @@ def picked_label(labelled: list[tuple[int, str]], values, name: str) -> Picked:
     the label's first part, when only one has it) is the text typed in ``<name>_name``."""
     ids = {item_id for item_id, _ in labelled}
     raw = values.get(name, type=int)
-    if raw is not None:
-        return Picked(raw if raw in ids else None)
+    if raw is not None:  # one not offered (out of scope, or a unit's own below it): refused
+        return Picked(raw) if raw in ids else Picked(
+            None, unknown=(values.get(f"{name}_name") or "").strip() or str(raw))
     text = (values.get(f"{name}_name") or "").strip()
     if not text:
         return Picked(None)

@@ -5,9 +5,10 @@ is a 404); viewers read; an organizer without a unit administers the whole tree.
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from attendance import units
@@ -15,10 +16,15 @@ from attendance.errors import DomainError, ValidationError
 from attendance.models import Unit
 from attendance.permissions import can_manage, can_manage_unit, can_see_unit, reads_scope
 
+from .. import pickers
 from ..auth import role_required
 from ..errors import field_messages, flash_error
 from ..extensions import db
 from .forms import KIND_LABELS, UnitForm
+
+
+UNITS_LISTED = 300  # past this the page shows one level of the tree at a time
+FOUND_LISTED = 100
 
 
 def _now() -> datetime:
@@ -39,18 +45,51 @@ def _scope_tree(include_retired: bool = False) -> list[units.TreeRow]:
 
 @role_required(reads_scope)
 def index():
-    return render_template("units/index.html", rows=_scope_tree(), kinds=KIND_LABELS,
-                           can_edit=can_manage(current_user))
+    """The whole tree of the user's scope; past UNITS_LISTED units (a nation's 58,763) one
+    level at a time: the unit looked at (?unit=, with the way up) and the units directly
+    under it, each with how many it holds, and a search by name (?q=)."""
+    items = pickers.scope_unit_items(current_user)
+    can_edit = can_manage(current_user)
+    if len(items) <= UNITS_LISTED:
+        return render_template("units/index.html", rows=_scope_tree(), kinds=KIND_LABELS,
+                               can_edit=can_edit, level=None)
+    in_scope = {unit_id for unit_id, _ in items}
+    focus_id = request.args.get("unit", type=int) or current_user.unit_id
+    if focus_id is not None and focus_id not in in_scope:
+        abort(404)
+    focus = db.session.get(Unit, focus_id) if focus_id else None
+    children = db.session.scalars(select(Unit).where(
+        Unit.parent_id == focus_id if focus_id else Unit.parent_id.is_(None),
+        Unit.retired_at.is_(None)).order_by(Unit.name, Unit.id)).all()
+    below = dict(db.session.execute(
+        select(Unit.parent_id, func.count(Unit.id)).where(
+            Unit.parent_id.in_([u.id for u in children]), Unit.retired_at.is_(None))
+        .group_by(Unit.parent_id)).all())
+    trail = [u for u in reversed(units.ancestors(focus)) if u.id in in_scope] if focus else []
+    q = request.args.get("q", "").strip()[:100]
+    found = pickers.matching(items, q, limit=FOUND_LISTED) if q else []
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id).where(
+        Unit.id.in_([f["id"] for f in found]))).all()) if found else {}
+    rows = ([units.TreeRow(focus, 0)] if focus else []) + [
+        units.TreeRow(child, 1 if focus else 0) for child in children]
+    return render_template("units/index.html", rows=rows, kinds=KIND_LABELS, can_edit=can_edit,
+                           level=dict(focus=focus, trail=trail, below=below, q=q, found=found,
+                                      parents=parents, count=len(items)))
 
 
 def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
-    """Units the user may put a unit under; never the unit itself or one of its own."""
+    """Units the user may put a unit under; never the unit itself or one of its own (past
+    pickers.SELECT_MAX a search box, a unit of its own refused when it arrives)."""
     own = units.descendant_ids(db.session, unit.id) if unit is not None else set()
-    choices = [] if current_user.unit_id else [
-        SelectChoice(value="", label=_("— Không có (đơn vị gốc) —"))]
-    choices += [SelectChoice(value=str(row.unit.id), label="\u00a0\u00a0" * row.depth
-                             + row.unit.name) for row in _scope_tree() if row.unit.id not in own]
-    form.parent_id.choices = choices
+    items = [item for item in pickers.scope_unit_items(current_user) if item[0] not in own]
+    small = None
+    if len(items) <= pickers.SELECT_MAX:
+        small = [SelectChoice(value=str(row.unit.id), label="\u00a0\u00a0" * row.depth
+                              + row.unit.name) for row in _scope_tree() if row.unit.id not in own]
+    pickers.offer(form.parent_id, items, url=url_for("units.search"),
+                  formdata=request.form if request.method == "POST" else None,
+                  blank=None if current_user.unit_id else _("— Không có (đơn vị gốc) —"),
+                  small=small)
 
 
 def _render_form(form, unit, status=200):
@@ -74,7 +113,7 @@ def _save(form: UnitForm, unit: Unit | None):
         return _render_form(form, unit, 400)
     db.session.commit()
     flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
-    return redirect(url_for("units.index", _anchor=f"unit-{unit.id}"))
+    return redirect(url_for("units.index", unit=unit.parent_id, _anchor=f"unit-{unit.id}"))
 
 
 @role_required(can_manage)
@@ -113,7 +152,7 @@ def retire(unit_id: int):
     except DomainError as error:
         db.session.rollback()
         flash_error(error)
-        return redirect(url_for("units.index", _anchor=f"unit-{unit.id}"))
+        return redirect(url_for("units.index", unit=unit.parent_id, _anchor=f"unit-{unit.id}"))
     db.session.commit()
     flash(_("Đã giải thể đơn vị %(name)s.", name=unit.name), "success")
     return redirect(url_for("units.index"))
