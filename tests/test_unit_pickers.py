@@ -116,3 +116,23 @@ def test_the_units_page_of_a_large_tree_shows_one_level_and_finds_by_name(
     assert db.get(type(town.hoa), town.hoa.id).parent_id == town.town.id
     scoped = login(make_user(unit_id=town.ninh.id))
     assert scoped.get("/units/", query_string={"unit": town.hoa.id}).status_code == 404
+
+
+def test_reporting_units_of_a_large_tree_are_the_organizers_own(
+        client, db, make_user, login, town, monkeypatch):
+    from webapp.outcomes import reports as report_views
+
+    monkeypatch.setattr(report_views, "REPORTING_LISTED", 2)
+    client = login(make_user())
+    page = client.get(f"/sessions/{town.session.id}/reports/units").get_data(as_text=True)
+    for unit in (town.hoa, town.ninh):  # the town's wards report to it; their cells do not
+        assert f'name="units" value="{unit.id}"' in page
+    for cell in town.cells.values():
+        assert f'name="units" value="{cell.id}"' not in page
+
+
+def test_essays_of_a_large_tree_filtered_by_a_typed_unit(client, db, make_user, login, town):
+    client = login(make_user())
+    page = client.get(f"/sessions/{town.session.id}/essays", query_string={
+        "unit_name": "Đảng ủy phường Phổ Ninh · Thị ủy Đức Phổ"}).get_data(as_text=True)
+    assert 'value="Đảng ủy phường Phổ Ninh · Thị ủy Đức Phổ"' in page and 'name="unit_name"' in page

@@ -14,6 +14,7 @@ from attendance.errors import DomainError, ValidationError
 from attendance.models import Person, StudySession
 from attendance.outcomes import essays
 
+from .. import pickers
 from ..errors import flash_error, message
 from ..extensions import db
 from ..loading import session_or_404
@@ -31,7 +32,11 @@ def _scope(session_id: int) -> tuple[StudySession, int | None]:
     """The session and the unit the user is limited to (None: everyone)."""
     session = session_or_404(current_user, session_id)
     if permissions.can_manage_session(current_user, session):
-        return session, request.args.get("unit", type=int)
+        if request.args.get("unit") or not request.args.get("unit_name"):
+            return session, request.args.get("unit", type=int)
+        # the unit typed in the search box of a large tree (no script to put its id)
+        return session, pickers.picked_label(pickers.scope_unit_items(current_user),
+                                             request.args, "unit").venue_id
     if permissions.reports_for_own_unit(current_user):
         return session, current_user.unit_id
     abort(403)
@@ -72,11 +77,17 @@ def _render(session: StudySession, unit_id: int | None, **context):
                                      .limit(PER_PAGE).offset((page_number - 1) * PER_PAGE)))
     written = essays.essays_by_person(db.session, session, [p.id for p in people])
     counts = essays.counts_by_unit(db.session, session)
-    units = scopes.visible_units(db.session, current_user) \
-        if permissions.can_manage_session(current_user, session) else []
+    units, unit_text = [], ""
+    if permissions.can_manage_session(current_user, session):
+        items = pickers.scope_unit_items(current_user)
+        if len(items) > pickers.SELECT_MAX:  # a search box, not a drop-down of every unit
+            units, unit_text = None, dict(items).get(unit_id, "")
+        else:
+            units = scopes.visible_units(db.session, current_user)
     return render_template(
         "outcomes/essays.html", session=session, people=people, written=written,
         grades=essays.grades(db.session, session), unit_id=unit_id, units=units,
+        unit_text=unit_text,
         counts=counts.get(unit_id, {}) if unit_id else _sum(counts), total=total,
         page=page_number, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         NO_ESSAY=NO_ESSAY, UNGRADED=UNGRADED, import_form=FileForm(formdata=None), **context)

@@ -7,13 +7,15 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from attendance import permissions
 from attendance.accounts import scope as scopes
 from attendance.errors import DomainError, ValidationError
-from attendance.models import REPORT_COUNTS, StudySession
+from attendance.models import REPORT_COUNTS, StudySession, Unit
 from attendance.outcomes import report_send, reports as rr
 
+from .. import pickers
 from ..auth import role_required
 from ..errors import flash_error, message, put_form_errors
 from ..extensions import db
@@ -54,12 +56,12 @@ def tracking(session_id: int):
 def units(session_id: int):
     session = _session(session_id, manage=True)
     settings = rr.settings_for(db.session, session)
-    all_units = sorted(scopes.visible_units(db.session, current_user),
-                       key=lambda u: (u.kind, u.name))
+    chosen = [r.unit_id for r in rr.reports_of(db.session, session)]
+    all_units = _offered_units(session, chosen)
     form = UnitsForm()
     form.units.choices = [(u.id, u.name) for u in all_units]
     if request.method == "GET":
-        form.units.data = [r.unit_id for r in rr.reports_of(db.session, session)]
+        form.units.data = chosen
         form.grades.data = "\n".join(settings.essay_grades)
         form.threshold.data = f"{settings.threshold:g}"
     elif form.validate():
@@ -82,6 +84,23 @@ def units(session_id: int):
     status = 200 if request.method == "GET" else 422
     return render_template("outcomes/units.html", session=session, form=form,
                            units=all_units), status
+
+
+REPORTING_LISTED = 300  # past this many units in scope: the organizer unit's own units
+
+
+def _offered_units(session, chosen: list[int]) -> list:
+    """The units that may be asked to report: every unit of the user's scope, or past
+    REPORTING_LISTED (a province's 1,725, a nation's 58,763) the units directly under the
+    session's organizer unit, who report to it, and those already asked."""
+    if len(pickers.scope_unit_items(current_user)) <= REPORTING_LISTED:
+        units = scopes.visible_units(db.session, current_user)
+    else:
+        units = db.session.scalars(select(Unit).where(
+            (Unit.parent_id == session.organizer_unit_id) | Unit.id.in_(chosen),
+            Unit.retired_at.is_(None))).all()
+        units = [u for u in units if permissions.can_see_unit(current_user, u)]
+    return sorted(units, key=lambda u: (u.kind, u.name))
 
 
 @login_required
