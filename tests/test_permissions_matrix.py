@@ -112,6 +112,8 @@ GET = {
     "classes.roll": _row(MISSING, NO, NO, NO, NO, LOGIN),
     # A summary export job still queued: its page and state for readers, no file yet.
     "jobs.show": READ_ALL, "jobs_api.get_job": READ_ALL,
+    # the matrix's job is an export, not a member import (tests/test_members_import_job.py)
+    "members.import_job": _row(MISSING, NO, NO, NO, NO, LOGIN),
     "jobs_api.download": _row(MISSING, NO, NO, NO, MISSING, LOGIN),
     "metrics": _row(MISSING, MISSING, MISSING, MISSING, MISSING, MISSING),  # no METRICS_TOKEN
     # Modes of presence: closing the roll, the online import and the join links' list are
@@ -290,6 +292,7 @@ POST_ELSEWHERE = {
     "api.create_session": "tests/test_api_setup.py",
     "api.import_roster": "tests/test_api_setup.py",
     "members.import_confirm": "tests/test_members_pages.py",
+    "members.import_job": "tests/test_members_import_job.py",
 }
 
 

@@ -17,7 +17,7 @@ def load_config(app, test_config: dict | None) -> None:
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         LANGUAGES=LANGUAGES,
-        MAX_CONTENT_LENGTH=10 * 1024 * 1024,  # uploads: rosters, action plans
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,  # uploads: rosters, member registries, plans
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError, Forbidden, ValidationError
 from ..models import DONE, FAILED, QUEUED, RUNNING, Job, StudySession, User
-from ..permissions import can_manage_session, can_read_all
+from ..permissions import can_manage, can_manage_session, can_read_all
 
 FORMATS = ("pdf", "xlsx", "csv")
 EXPORTS = {
@@ -25,6 +25,7 @@ EXPORTS = {
     "summary": FORMATS, "absentees": FORMATS, "late": FORMATS, "outcomes": FORMATS,
 }
 ROSTER_IMPORT = "roster"  # a roster file checked and imported in the background
+MEMBER_IMPORT = "members"  # a member registry file alike (a job of no session)
 PRINTED = ("cards", "invitations", "posters")  # carry QR codes that check people in
 PER_VENUE = ("cards", "invitations")
 KEEP = timedelta(hours=24)  # a finished file is kept this long, then deleted
@@ -40,7 +41,24 @@ def may_run(user: User, what: str, session: StudySession) -> bool:
 
 
 def may_see(user: User, job: Job) -> bool:
+    if job.what == MEMBER_IMPORT:  # the registry's: its organizer only (rows of their scope)
+        return job.user_id == user.id and can_manage(user)
     return may_run(user, job.what, job.session)
+
+
+def create_member_import(db: Session, *, upload: str, filename: str, actor: User,
+                         now: datetime, confirm: bool) -> Job:
+    """A member registry file to check (``confirm`` False: the preview) or to import."""
+    if not can_manage(actor):
+        raise Forbidden()
+    job = Job(id=secrets.token_hex(16), session_id=None, user_id=actor.id, what=MEMBER_IMPORT,
+              format="import" if confirm else "check",
+              params=json.dumps({"upload": upload, "filename": filename}), state=QUEUED,
+              progress=0, error="", result="{}", file_name="", created_at=now,
+              expires_at=now + KEEP)
+    db.add(job)
+    db.flush()
+    return job
 
 
 def create_export(db: Session, session: StudySession, *, what: str, fmt: str,

@@ -1,5 +1,6 @@
-"""A roster file checked, then imported, in the background: the same preview and the same
-all-rows-or-none import as the page and the CLI, only outside the web request's 30 s."""
+"""A roster file, or a member registry file, checked, then imported, in the background: the
+same preview and the same all-rows-or-none import as the page and the CLI, only outside the
+web request's 30 s."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -7,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
+from ..members import imports as member_import
 from ..models import Job
 from ..roster import imports as roster_import
 from . import params
@@ -39,3 +41,26 @@ def _summary(preview: roster_import.Preview) -> dict:
             "mode": preview.mode,
             "bad_rows": [{"row": row.number, "errors": row.errors}
                          for row in bad[:SHOWN_BAD_ROWS]]}
+
+
+def run_members(db: Session, job: Job, data: bytes, filename: str, *, now: datetime,
+                progress: Callable[[int], None]) -> dict:
+    """The member registry's file, as ``run``: ``check`` says what each row would do (added,
+    updated, unchanged) and names the bad rows; ``import`` applies every row or none."""
+    progress(5)
+    preview = member_import.build_preview(db, data, filename, now=now, actor=job.user)
+    progress(60)
+    bad = preview.bad_rows
+    summary = {"rows": len(preview.rows), "bad": len(bad),
+               "counts": {action: preview.count(action)
+                          for action in ("add", "update", "unchanged")},
+               "bad_rows": [{"row": row.number, "errors": row.errors}
+                            for row in bad[:SHOWN_BAD_ROWS]]}
+    if job.format == "check":
+        return summary
+    if bad:
+        error = DomainError("bad_rows", count=len(bad))
+        error.result = summary
+        raise error
+    counts = member_import.import_members(db, preview, now=now, actor=job.user)
+    return dict(summary, imported=counts)

@@ -22,8 +22,13 @@ from attendance.models import ACTIVE, EXEMPT, MOVED, Member, Unit, User
 from attendance.permissions import can_manage_unit
 from attendance.reports import cells
 from attendance.roster.unit_lookup import UnitLookup, describe
-from attendance.tables import (MAX_FILE_BYTES, MAX_ROWS, RowsPreview, csv_bytes, find_header,
+from attendance.tables import (MAX_ROWS, RowsPreview, csv_bytes, find_header,
                                read_table)
+
+# A registry of 100,000 members with every column is some 12 MB as CSV (a roster's files stop
+# at attendance.tables.MAX_FILE_BYTES, 8 MB); files this large are checked and imported by the
+# job worker (webapp/members/files.py).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 HEADERS = {
     "full_name": "Họ và tên", "unit": "Mã đơn vị", "position": "Chức vụ",

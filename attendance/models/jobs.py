@@ -23,7 +23,8 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    session_id: Mapped[int] = mapped_column(
+    # None: a job of no session (the member registry's import).
+    session_id: Mapped[int | None] = mapped_column(
         ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(20))  # cards, posters, summary, ..., roster

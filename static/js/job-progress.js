@@ -34,7 +34,9 @@
       .then(function (job) {
         if (job) show(job);
         if (!job || (job.state !== "done" && job.state !== "failed")) setTimeout(poll, 1000);
-        else if (job.what === "roster") window.location.reload(); // the page shows the result
+        else if (job.what === "roster" || box.hasAttribute("data-reload")) {
+          window.location.reload(); // the page shows the result (an import's rows)
+        }
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

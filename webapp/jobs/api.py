@@ -72,8 +72,10 @@ def load_job(job_id: str) -> Job:
     job = db.session.get(Job, job_id) if len(job_id) <= 32 else None
     if job is None:
         abort(404)
-    if not permissions.can_see_session(current_user, job.session):
+    if job.session is not None and not permissions.can_see_session(current_user, job.session):
         abort(404)  # another committee's job is not there
+    if job.session is None and job.user_id != current_user.id:
+        abort(404)  # a member import is its organizer's alone
     if not jobs.may_see(current_user, job):
         abort(403)
     return job

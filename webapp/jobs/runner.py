@@ -78,6 +78,19 @@ def _progress(job_id: str):
 
 def _work(app, job: Job) -> tuple[str, dict]:
     progress = _progress(job.id)
+    if job.what == jobs.MEMBER_IMPORT:
+        from ..members.files import NO_SESSION as MEMBER_UPLOADS  # kept under "session 0"
+
+        params = jobs.params(job)
+        data = files.upload_bytes(app, MEMBER_UPLOADS, params["upload"])
+        if data is None:
+            raise DomainError("upload_gone")
+        result = imports.run_members(db.session, job, data, params["filename"], now=_now(),
+                                     progress=progress)
+        db.session.commit()
+        if job.format == "import":
+            files.discard_upload(app, MEMBER_UPLOADS, params["upload"])
+        return "", result
     if job.what == jobs.ROSTER_IMPORT:
         params = jobs.params(job)
         data = files.upload_bytes(app, job.session_id, params["upload"])

@@ -86,4 +86,5 @@ LABELS = {
     "summary": _l("Tổng hợp điểm danh"), "absentees": _l("Danh sách vắng mặt"),
     "late": _l("Danh sách đi muộn"), "outcomes": _l("Báo cáo kết quả học tập"),
     jobs.ROSTER_IMPORT: _l("Nhập danh sách đại biểu"),
+    jobs.MEMBER_IMPORT: _l("Nhập danh sách đảng viên"),
 }

@@ -3,17 +3,27 @@
 
 from datetime import datetime, timezone
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from flask_wtf import FlaskForm
+
+from attendance import jobs
 from attendance.members import imports as member_import, registry
+from attendance.models import DONE, Job
 from attendance.permissions import can_manage
 
 from .. import imports
 from ..auth import role_required
 from ..extensions import db
+from ..errors import message
 from ..imports import row_problems
+from ..jobs import queue
+from ..jobs.api import load_job
+from ..jobs.serialize import job_json
+from ..roster import uploads
+from ..roster.imports import large_file
 from ..roster.forms import ConfirmForm, UploadForm
 from ..roster.texts import change_text
 from .forms import STATUS_LABELS
@@ -40,6 +50,10 @@ def upload():
     if not form.validate_on_submit():
         return _render(form, status=400 if form.is_submitted() else 200)
     data = form.file.data.read(member_import.MAX_FILE_BYTES + 1)
+    filename = form.file.data.filename or ""
+    if large_file(data) and len(data) <= member_import.MAX_FILE_BYTES:
+        # Thousands of members: checked (then imported) by the job worker, the page follows it.
+        return redirect(url_for("members.import_job", job_id=_start(data, filename).id), 303)
     return imports.preview_upload(
         NO_SESSION, form, data, form.file.data.filename or "", build=_build, render=_render,
         fresh_form=lambda preview: UploadForm(formdata=None),
@@ -54,6 +68,34 @@ def confirm():
                                                            actor=current_user),
         fresh_form=lambda preview: UploadForm(formdata=None),
         retry_url=url_for("members.import_file"), done=_imported)
+
+
+def _start(data: bytes, filename: str, upload: str | None = None, confirm: bool = False) -> Job:
+    job = jobs.create_member_import(
+        db.session, upload=upload or uploads.save(NO_SESSION, data, filename),
+        filename=filename, actor=current_user, now=_now(), confirm=confirm)
+    db.session.commit()
+    queue.enqueue(current_app, job.id)
+    db.session.expire_all()
+    return db.session.get(Job, job.id)
+
+
+@role_required(can_manage)
+def import_job(job_id: str):
+    """A member file's job: its progress, then what the check found (and the button that
+    imports it) or what was imported."""
+    job = load_job(job_id)
+    if job.what != jobs.MEMBER_IMPORT:
+        abort(404)
+    if request.method == "POST":  # import the checked file (a second job, all rows or none)
+        if not (FlaskForm().validate_on_submit() and job.format == "check"
+                and job.state == DONE and not jobs.result(job).get("bad")):
+            abort(400)
+        params = jobs.params(job)
+        second = _start(b"", params["filename"], upload=params["upload"], confirm=True)
+        return redirect(url_for("members.import_job", job_id=second.id), 303)
+    return render_template("members/import_job.html", job=job, data=job_json(job),
+                           result=jobs.result(job), message=message, form=FlaskForm())
 
 
 def _build(data: bytes, filename: str):

@@ -29,7 +29,7 @@ def _render(session, form, preview=None, problem=None, confirm=None, status=200)
                            max_rows=roster_import.MAX_ROWS), status
 
 
-def _large(data: bytes) -> bool:
+def large_file(data: bytes) -> bool:
     """Thousands of rows (a CSV's lines; an XLSX, compressed, by its size): a job's work. A
     CSV of few very long lines stays here, where its refusal is answered at once."""
     if data[:4] == b"PK\x03\x04":
@@ -47,7 +47,7 @@ def upload(session_id: int):
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     filename = file.filename or ""
     mode = form.mode.data or "add"
-    if _large(data) and len(data) <= roster_import.MAX_FILE_BYTES:
+    if large_file(data) and len(data) <= roster_import.MAX_FILE_BYTES:
         # Thousands of rows: checked (then imported) by the job worker, the page follows it.
         job = job_api.start_import(session, data, filename, mode=mode)
         return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)
