@@ -67,8 +67,18 @@ self.addEventListener("message", function (event) {
 
 function keep(cache, url) {
   return fetch(url, { credentials: "same-origin" }).then(function (response) {
-    if (response.ok && !response.redirected) return cache.put(url, response);
+    if (response.ok && !response.redirected) return putWhole(cache, url, response);
   }).catch(function () {});
+}
+
+/* A page's new copy replaces the kept one only once its whole body has arrived: a connection
+ * lost in the middle of the download (a phone going offline just then) leaves the last good
+ * copy in place, where a put of the streaming response could lose it. */
+function putWhole(cache, request, response) {
+  return response.blob().then(function (body) {
+    return cache.put(request, new Response(body, {
+      status: response.status, statusText: response.statusText, headers: response.headers }));
+  });
 }
 
 function cacheFirst(request) {
@@ -87,7 +97,8 @@ function networkFirst(request) {
   return fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      caches.open(CACHE).then(function (cache) { return putWhole(cache, request, copy); })
+        .catch(function () {});
     }
     return response;
   }).catch(function () {
