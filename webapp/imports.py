@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from flask import flash, redirect
+from flask import current_app, flash, redirect
 from flask_babel import gettext as _
 
 from attendance.errors import DomainError
@@ -20,6 +20,14 @@ from attendance.errors import DomainError
 from .errors import message
 from .extensions import db
 from .roster import uploads
+
+
+def large_file(data: bytes) -> bool:
+    """Thousands of rows (a CSV's lines; an XLSX, compressed, by its size): a job's work. A
+    CSV of few very long lines stays here, where its refusal is answered at once."""
+    if data[:4] == b"PK\x03\x04":
+        return len(data) > current_app.config["JOBS_DIRECT_IMPORT_BYTES"]
+    return data.count(b"\n") > current_app.config["JOBS_DIRECT_IMPORT_ROWS"]
 
 
 def file_problem(error: DomainError) -> str:

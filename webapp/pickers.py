@@ -11,13 +11,13 @@ self check-in poster: never sent, never matched.
 
 A nation's unit tree has 58,763 units: a unit field (a session's organizer unit, a venue's
 unit, a member's, a make-up's, a user's) past SELECT_MAX units is such a text box too
-(``offer``, GET /units/search, ``unit_search``), its suggestions labelled with the parent unit so that the
-hundreds of "Chi bộ tổ dân phố 1" stay apart.
+(``offer_units``, GET /units/search), its suggestions labelled with the parent unit so that
+the hundreds of "Chi bộ tổ dân phố 1" stay apart.
 """
 
 from dataclasses import dataclass
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -48,30 +48,19 @@ def venue_name(venue_id) -> str:
 
 @dataclass
 class Picked:
-    venue_id: int | None  # None: none chosen (or not found)
-    unknown: str = ""  # the typed text that named no venue of the session
+    id: int | None  # None: none chosen (or not found)
+    unknown: str = ""  # the typed text that named nothing offered (or several)
 
 
 def picked(session: StudySession, values, name: str = "venue_id") -> Picked:
     """The venue a form or filter chose: its id, or the name typed in ``<name>_name`` (the
     one venue of the session of that name, ignoring case and diacritics)."""
     raw = values.get(name, type=int)
-    if raw is not None:
+    if raw is not None:  # the script's (or a drop-down's) id: one venue read, not them all
         venue = db.session.get(Venue, raw)
         return Picked(raw if venue is not None and venue.session_id == session.id else None)
-    text = (values.get(f"{name}_name") or "").strip()
-    if not text:
-        return Picked(None)
-    found = _named(session.id, text)
-    return Picked(found) if found is not None else Picked(None, unknown=text)
-
-
-def _named(session_id: int, text: str) -> int | None:
-    wanted = fold(text)
-    hits = [venue_id for venue_id, name in db.session.execute(
-        select(Venue.id, Venue.name).where(Venue.session_id == session_id))
-        if fold(name) == wanted]
-    return hits[0] if len(hits) == 1 else None
+    return picked_label(db.session.execute(select(Venue.id, Venue.name).where(
+        Venue.session_id == session.id)).all(), values, name)
 
 
 @login_required
@@ -80,23 +69,16 @@ def search(session_id: int):
     and diacritics), in the session's order; a coordinator or entrance staff member finds
     only their own venue."""
     session = session_or_404(current_user, session_id)
-    needle = fold((request.args.get("q") or "").strip()[:200])
     venues = select(Venue.id, Venue.name).where(Venue.session_id == session.id).order_by(
         Venue.position, Venue.id)
     if not can_read_all(current_user, session):
         venues = venues.where(Venue.id == assigned_venue_id(current_user, session))
-    found = []
-    for venue_id, name in db.session.execute(venues):
-        if needle in fold(name):
-            found.append({"id": venue_id, "name": name})
-            if len(found) == SEARCH_LIMIT:
-                break
-    return jsonify({"venues": found})
+    return jsonify({"venues": matching(db.session.execute(venues).all(),
+                                       request.args.get("q") or "")})
 
 
-# The users page picks a venue of any session its organizer manages, and a unit of their
-# tree: past SELECT_MAX of either, search boxes too (GET /users/venues/search and
-# /users/units/search), each suggestion labelled so that names repeated across sessions (every
+# The users page picks a venue of any session its organizer manages (GET /users/venues/search),
+# and unit fields a unit of the user's tree (GET /units/search): each suggestion labelled so that names repeated across sessions (every
 # session has its hall) or wards (every ward has its "Chi bộ tổ dân phố 1") stay apart.
 
 
@@ -182,12 +164,12 @@ def offer(field, items: list[tuple[int, str]], *, url: str, formdata=None, blank
     chosen = picked_label(items, formdata, field.name) if formdata is not None \
         else Picked(field.data if isinstance(field.data, int) else _as_id(field.data))
     if formdata is not None:
-        field.data = chosen.venue_id if chosen.venue_id is not None else (
+        field.data = chosen.id if chosen.id is not None else (
             None if none == "" else none)
-    field.picker_id = chosen.venue_id
-    field.picker_text = dict(items).get(chosen.venue_id, chosen.unknown)
+    field.picker_id = chosen.id
+    field.picker_text = dict(items).get(chosen.id, chosen.unknown)
     field.choices = blank_choice + (
-        [(chosen.venue_id, field.picker_text)] if chosen.venue_id else [])
+        [(chosen.id, field.picker_text)] if chosen.id else [])
     if chosen.unknown:
         from flask_babel import gettext as _
 
@@ -198,6 +180,16 @@ def offer(field, items: list[tuple[int, str]], *, url: str, formdata=None, blank
 
 def _as_id(value) -> int | None:
     return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def offer_units(field, *, small=None, exclude=(), blank=None, none="") -> None:
+    """A unit field of the user's scope (less ``exclude``): a drop-down of ``small()``'s
+    choices (the indented tree, built only then) or of the labels, or past SELECT_MAX a search
+    box (GET /units/search), a posted form's typed label resolved (``offer``)."""
+    items = [item for item in scope_unit_items(current_user) if item[0] not in exclude]
+    offer(field, items, url=url_for("units.search"),
+          formdata=request.form if request.method == "POST" else None, blank=blank, none=none,
+          small=small() if small is not None and len(items) <= SELECT_MAX else None)
 
 
 def scope_unit_items(user) -> list[tuple[int, str]]:

@@ -51,14 +51,9 @@ def create_member_import(db: Session, *, upload: str, filename: str, actor: User
     """A member registry file to check (``confirm`` False: the preview) or to import."""
     if not can_manage(actor):
         raise Forbidden()
-    job = Job(id=secrets.token_hex(16), session_id=None, user_id=actor.id, what=MEMBER_IMPORT,
-              format="import" if confirm else "check",
-              params=json.dumps({"upload": upload, "filename": filename}), state=QUEUED,
-              progress=0, error="", result="{}", file_name="", created_at=now,
-              expires_at=now + KEEP)
-    db.add(job)
-    db.flush()
-    return job
+    return _create(db, None, what=MEMBER_IMPORT, fmt="import" if confirm else "check",
+                   venue_id=None, actor=actor, now=now,
+                   params={"upload": upload, "filename": filename})
 
 
 def create_export(db: Session, session: StudySession, *, what: str, fmt: str,
@@ -98,7 +93,9 @@ def create_import(db: Session, session: StudySession, *, upload: str, filename: 
 
 
 def _create(db, session, *, what, fmt, venue_id, actor, now, params) -> Job:
-    job = Job(id=secrets.token_hex(16), session_id=session.id, user_id=actor.id, what=what,
+    """A queued job of ``session`` (None: of no session, the member registry's import)."""
+    job = Job(id=secrets.token_hex(16), session_id=session.id if session is not None else None,
+              user_id=actor.id, what=what,
               format=fmt, venue_id=venue_id, params=json.dumps(params or {}), state=QUEUED,
               progress=0, error="", result="{}", file_name="", created_at=now,
               expires_at=now + KEEP)

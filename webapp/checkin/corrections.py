@@ -43,7 +43,7 @@ def attendance_list(session_id: int):
     q = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
     chosen = pickers.picked(session, request.args)
-    venue_id = chosen.venue_id
+    venue_id = chosen.id
     where = [Attendance.session_id == session.id]
     if q:
         where.append(or_(Person.search_name.contains(fold(q), autoescape=True),
@@ -136,9 +136,9 @@ def correct(session_id: int, attendance_id: int):
             flash(_("Không có địa điểm nào tên “%(name)s”.", name=chosen.unknown), "error")
             return redirect(url_for("checkin.attendance_detail", session_id=session.id,
                                     attendance_id=attendance_id))
-        if request.form.get("venue_id", type=int) and chosen.venue_id is None:
+        if request.form.get("venue_id", type=int) and chosen.id is None:
             abort(400)  # a venue of another session
-        venue_id = chosen.venue_id
+        venue_id = chosen.id
         if venue_id and venue_id != row.venue_id:
             venue = db.session.get(Venue, venue_id)
             if venue is None:

@@ -78,29 +78,23 @@ def _progress(job_id: str):
 
 def _work(app, job: Job) -> tuple[str, dict]:
     progress = _progress(job.id)
-    if job.what == jobs.MEMBER_IMPORT:
-        from ..members.files import NO_SESSION as MEMBER_UPLOADS  # kept under "session 0"
+    if job.what in (jobs.ROSTER_IMPORT, jobs.MEMBER_IMPORT):
+        from ..members.files import NO_SESSION  # member files are kept under "session 0"
 
+        kept_under = job.session_id if job.what == jobs.ROSTER_IMPORT else NO_SESSION
         params = jobs.params(job)
-        data = files.upload_bytes(app, MEMBER_UPLOADS, params["upload"])
+        data = files.upload_bytes(app, kept_under, params["upload"])
         if data is None:
             raise DomainError("upload_gone")
-        result = imports.run_members(db.session, job, data, params["filename"], now=_now(),
-                                     progress=progress)
+        if job.what == jobs.ROSTER_IMPORT:
+            result = imports.run(db.session, job, data, params["filename"], now=_now(),
+                                 progress=progress, key=_card_key(app))
+        else:
+            result = imports.run_members(db.session, job, data, params["filename"], now=_now(),
+                                         progress=progress)
         db.session.commit()
         if job.format == "import":
-            files.discard_upload(app, MEMBER_UPLOADS, params["upload"])
-        return "", result
-    if job.what == jobs.ROSTER_IMPORT:
-        params = jobs.params(job)
-        data = files.upload_bytes(app, job.session_id, params["upload"])
-        if data is None:
-            raise DomainError("upload_gone")
-        result = imports.run(db.session, job, data, params["filename"], now=_now(),
-                             progress=progress, key=_card_key(app))
-        db.session.commit()
-        if job.format == "import":
-            files.discard_upload(app, job.session_id, params["upload"])
+            files.discard_upload(app, kept_under, params["upload"])
         return "", result
     name = f"{job.id}.{job.format}"
     folder = files.folder(app)

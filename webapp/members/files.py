@@ -23,7 +23,6 @@ from ..jobs import queue
 from ..jobs.api import load_job
 from ..jobs.serialize import job_json
 from ..roster import uploads
-from ..roster.imports import large_file
 from ..roster.forms import ConfirmForm, UploadForm
 from ..roster.texts import change_text
 from .forms import STATUS_LABELS
@@ -51,7 +50,7 @@ def upload():
         return _render(form, status=400 if form.is_submitted() else 200)
     data = form.file.data.read(member_import.MAX_FILE_BYTES + 1)
     filename = form.file.data.filename or ""
-    if large_file(data) and len(data) <= member_import.MAX_FILE_BYTES:
+    if imports.large_file(data) and len(data) <= member_import.MAX_FILE_BYTES:
         # Thousands of members: checked (then imported) by the job worker, the page follows it.
         return redirect(url_for("members.import_job", job_id=_start(data, filename).id), 303)
     return imports.preview_upload(

@@ -39,17 +39,6 @@ def scope_units(user) -> list[tuple[Unit, str]]:
     return [(row.unit, "\u00a0\u00a0" * row.depth + row.unit.name) for row in rows]
 
 
-def _offer_units(field, exclude: int | None = None) -> None:
-    """A member form's unit: the tree of the user's scope, or past pickers.SELECT_MAX units
-    (a nation's 58,763) a search box."""
-    items = [item for item in pickers.scope_unit_items(current_user) if item[0] != exclude]
-    small = None
-    if len(items) <= pickers.SELECT_MAX:
-        small = [(u.id, label) for u, label in scope_units(current_user) if u.id != exclude]
-    pickers.offer(field, items, url=url_for("units.search"),
-                  formdata=request.form if request.method == "POST" else None, small=small)
-
-
 def _load(member_id: int) -> Member:
     try:
         return registry.load_member(db.session, member_id, current_user)
@@ -64,9 +53,9 @@ def index():
     large = len(items) > pickers.SELECT_MAX  # a search box, not a drop-down of every unit
     units = None if large else scope_units(current_user)
     chosen = pickers.picked_label(items, request.args, "unit_id")
-    if _int_arg("unit_id") is not None and chosen.venue_id is None:
+    if _int_arg("unit_id") is not None and chosen.id is None:
         abort(404)
-    unit_id = chosen.venue_id
+    unit_id = chosen.id
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     q = request.args.get("q", "")[:200]
     unit_ids = registry.subtree(db.session, {unit_id}) if unit_id is not None else None
@@ -85,7 +74,8 @@ def add():
     form = MemberForm()
     if request.method == "GET" and _int_arg("unit_id"):
         form.unit_id.data = _int_arg("unit_id")
-    _offer_units(form.unit_id)
+    pickers.offer_units(form.unit_id, small=lambda: [(u.id, label) for u, label in scope_units(
+        current_user)])
     if form.validate_on_submit() and (done := saved(
             form, lambda: registry.add_member(db.session, form.values(with_unit=True),
                                               now=_now(), actor=current_user),
@@ -115,7 +105,8 @@ def edit(member_id: int):
 def move(member_id: int):
     member = _load(member_id)
     form = MoveForm()
-    _offer_units(form.unit_id, exclude=member.unit_id)
+    pickers.offer_units(form.unit_id, exclude={member.unit_id}, small=lambda: [
+        (u.id, label) for u, label in scope_units(current_user) if u.id != member.unit_id])
     if form.validate_on_submit() and (done := saved(
             form, lambda: registry.move_member(db.session, member, form.unit_id.data, now=_now(),
                                                actor=current_user, note=form.note.data or ""),

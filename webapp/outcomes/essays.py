@@ -36,7 +36,7 @@ def _scope(session_id: int) -> tuple[StudySession, int | None]:
             return session, request.args.get("unit", type=int)
         # the unit typed in the search box of a large tree (no script to put its id)
         return session, pickers.picked_label(pickers.scope_unit_items(current_user),
-                                             request.args, "unit").venue_id
+                                             request.args, "unit").id
     if permissions.reports_for_own_unit(current_user):
         return session, current_user.unit_id
     abort(403)

@@ -29,17 +29,14 @@ def makeup(session_id: int):
     may_record = permissions.can_manage_session(current_user, session)
     # A page of the absentees (a national session has some 48,000), of one venue if asked.
     chosen = pickers.picked(session, request.args)
-    venue_id = chosen.venue_id
+    venue_id = chosen.id
     count = service.count_absentees(db.session, session, venue_id=venue_id)
     pages = page_count(count, PER_PAGE)
     page = page_asked(pages)
     absentees = service.absentees(db.session, session, venue_id=venue_id, limit=PER_PAGE,
                                   offset=(page - 1) * PER_PAGE)
     form = MakeupForm()
-    items = pickers.scope_unit_items(current_user)
-    pickers.offer(form.unit_id, items, url=url_for("units.search"),
-                  formdata=request.form if request.method == "POST" else None,
-                  blank=_("— Không chọn —"), none=0)
+    pickers.offer_units(form.unit_id, blank=_("— Không chọn —"), none=0)
     form.person_ids.choices = [SelectChoice(a.person.id, a.person.full_name) for a in absentees
                                if a.made_up_on is None]
     if form.is_submitted():

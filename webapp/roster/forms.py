@@ -40,7 +40,7 @@ class _PicksVenue:
         self.venue_id.choices = []  # the picker, not a drop-down of thousands
         if request.method == "POST" and self.venue_id.data is None:
             chosen = pickers.picked(session, request.form)
-            self.venue_id.data, self.venue_unknown = chosen.venue_id, chosen.unknown
+            self.venue_id.data, self.venue_unknown = chosen.id, chosen.unknown
 
     def validate_venue_id(self, field) -> None:
         if self.venue_unknown:
@@ -107,8 +107,8 @@ class FromMembersForm(_PicksVenue, FlaskForm):
     venue_id = SelectField(_l("Địa điểm"), coerce=_to_id, validate_choice=False)
     category_id = SelectField(_l("Thành phần"), coerce=_to_id, validate_choice=False)
 
-    def set_choices(self, session: StudySession, units) -> None:
-        self.unit_ids.choices = [(u.id, label) for u, label in units]
+    def set_choices(self, session: StudySession) -> None:
+        """The venue and category choices; the units' are pickers.offer_units's."""
         self._venue_choices(session)
         kinds = {"hall": _l("Hội trường"), "bridge_point": _l("Điểm cầu")}
         self.category_id.choices = [(c.id, f"{kinds.get(c.venue_kind, '')}: {c.name}")

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,13 +23,10 @@ from .views import load_session
 def from_members(session_id: int):
     session = load_session(session_id)
     form = FromMembersForm()
-    items = pickers.scope_unit_items(current_user)
-    if len(items) <= pickers.SELECT_MAX:
-        form.set_choices(session, scope_units(current_user))
-    else:  # a nation's 58,763 units: one unit (and those under it) from a search box
-        form.set_choices(session, [])
-        pickers.offer(form.unit_ids, items, url=url_for("units.search"),
-                      formdata=request.form if request.method == "POST" else None)
+    form.set_choices(session)
+    pickers.offer_units(form.unit_ids, small=lambda: [(u.id, label)
+                                                      for u, label in scope_units(current_user)])
+    if form.unit_ids.picker_url:  # a nation's 58,763 units: one (and those under it), typed
         form.unit_ids.data = [form.unit_ids.data] if form.unit_ids.data else []
     if form.validate_on_submit():
         positions = [p for p in (form.positions.data or "").split(",") if p.strip()]

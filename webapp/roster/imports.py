@@ -4,7 +4,7 @@ of every import (webapp/imports.py); a large file goes to the job worker instead
 import functools
 from datetime import datetime, timezone
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,14 +29,6 @@ def _render(session, form, preview=None, problem=None, confirm=None, status=200)
                            max_rows=roster_import.MAX_ROWS), status
 
 
-def large_file(data: bytes) -> bool:
-    """Thousands of rows (a CSV's lines; an XLSX, compressed, by its size): a job's work. A
-    CSV of few very long lines stays here, where its refusal is answered at once."""
-    if data[:4] == b"PK\x03\x04":
-        return len(data) > current_app.config["JOBS_DIRECT_IMPORT_BYTES"]
-    return data.count(b"\n") > current_app.config["JOBS_DIRECT_IMPORT_ROWS"]
-
-
 @role_required(can_manage)
 def upload(session_id: int):
     session = load_session(session_id)
@@ -47,7 +39,7 @@ def upload(session_id: int):
     data = file.read(roster_import.MAX_FILE_BYTES + 1)
     filename = file.filename or ""
     mode = form.mode.data or "add"
-    if large_file(data) and len(data) <= roster_import.MAX_FILE_BYTES:
+    if imports.large_file(data) and len(data) <= roster_import.MAX_FILE_BYTES:
         # Thousands of rows: checked (then imported) by the job worker, the page follows it.
         job = job_api.start_import(session, data, filename, mode=mode)
         return redirect(url_for("jobs.show", session_id=session.id, job_id=job.id), 303)

@@ -41,7 +41,7 @@ def _int_arg(name: str) -> int | None:
 def index(session_id: int):
     session = load_session(session_id, manage=False)
     chosen = pickers.picked(session, request.args)
-    venue_id = roster.visible_venue_id(current_user, session, chosen.venue_id)
+    venue_id = roster.visible_venue_id(current_user, session, chosen.id)
     category_id = _int_arg("category_id")
     q = request.args.get("q", "")[:200]
     number = _int_arg("page") or 1

@@ -27,14 +27,6 @@ def _part(model, session_id: int, part_id: int):
     return session, part
 
 
-def _offer_units(form) -> None:
-    """The venue's unit: a drop-down of the user's units, or past pickers.SELECT_MAX a
-    search box."""
-    pickers.offer(form.unit_id, pickers.scope_unit_items(current_user),
-                  url=url_for("units.search"),
-                  formdata=request.form if request.method == "POST" else None, blank="—")
-
-
 def _save(form, call, ok_text, session, rename=None):
     """Run one service for a valid form; commit and go back to the overview, else None."""
     if not form.validate_on_submit():
@@ -54,7 +46,7 @@ def _save(form, call, ok_text, session, rename=None):
 def venue_new(session_id: int):
     session = load(session_id, manage=True)
     form = VenueForm()
-    _offer_units(form)
+    pickers.offer_units(form.unit_id, blank="—")
     if request.method == "GET" and not any(v.is_hall for v in session.venues):
         form.kind.data = "hall"
     done = _save(form, lambda: sessions.add_venue(
@@ -70,7 +62,7 @@ def venue_edit(session_id: int, venue_id: int):
     form = VenueForm(obj=venue if request.method == "GET" else None)
     if request.method == "GET":
         form.unit_id.data = str(venue.unit_id or "")
-    _offer_units(form)
+    pickers.offer_units(form.unit_id, blank="—")
     done = _save(form, lambda: sessions.update_venue(
         db.session, venue, now=now(), actor=current_user, **form.venue_fields()),
         _("Đã lưu địa điểm."), session)

@@ -93,16 +93,10 @@ def _identity_defaults(unit: Unit | None) -> dict:
 
 
 def _offer_units(form) -> None:
-    """The units the user may organise under: the tree indented by depth, or past
-    pickers.SELECT_MAX (a nation's 58,763) a search box."""
-    items = pickers.scope_unit_items(current_user)
-    small = None
-    if len(items) <= pickers.SELECT_MAX:
-        small = [SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
-                 for row in units.unit_tree(db.session, root_id=current_user.unit_id)]
-    pickers.offer(form.organizer_unit_id, items, url=url_for("units.search"),
-                  formdata=request.form if request.method == "POST" else None, blank="—",
-                  small=small)
+    """The units the user may organise under: the tree indented by depth (or a search box)."""
+    pickers.offer_units(form.organizer_unit_id, blank="—", small=lambda: [
+        SelectChoice(str(row.unit.id), "\u00a0\u00a0" * row.depth + row.unit.name)
+        for row in units.unit_tree(db.session, root_id=current_user.unit_id)])
 
 
 def _render_form(form, session):

@@ -81,15 +81,12 @@ def _parent_choices(form: UnitForm, unit: Unit | None) -> None:
     """Units the user may put a unit under; never the unit itself or one of its own (past
     pickers.SELECT_MAX a search box, a unit of its own refused when it arrives)."""
     own = units.descendant_ids(db.session, unit.id) if unit is not None else set()
-    items = [item for item in pickers.scope_unit_items(current_user) if item[0] not in own]
-    small = None
-    if len(items) <= pickers.SELECT_MAX:
-        small = [SelectChoice(value=str(row.unit.id), label="\u00a0\u00a0" * row.depth
-                              + row.unit.name) for row in _scope_tree() if row.unit.id not in own]
-    pickers.offer(form.parent_id, items, url=url_for("units.search"),
-                  formdata=request.form if request.method == "POST" else None,
-                  blank=None if current_user.unit_id else _("— Không có (đơn vị gốc) —"),
-                  small=small)
+    pickers.offer_units(
+        form.parent_id, exclude=own,
+        blank=None if current_user.unit_id else _("— Không có (đơn vị gốc) —"),
+        small=lambda: [SelectChoice(value=str(row.unit.id),
+                                    label="\u00a0\u00a0" * row.depth + row.unit.name)
+                       for row in _scope_tree() if row.unit.id not in own])
 
 
 def _render_form(form, unit, status=200):

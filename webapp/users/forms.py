@@ -54,17 +54,15 @@ class UserForm(FlaskForm):
                        coerce=_optional_id)
     unit_id = _choice(label=_l("Đơn vị (báo cáo của đơn vị)"), coerce=_optional_id)
 
-    def offer(self, venues: list[tuple[int, str]], units: list[tuple[int, str]],
-              formdata=None) -> "UserForm":
+    def offer(self, venues: list[tuple[int, str]], formdata=None) -> "UserForm":
         """(id, label) of the venues of every session the organizer manages ("name · date ·
-        title", grouped by session in a drop-down) and of their units; past
+        title", grouped by session in a drop-down), and the units of their scope; past
         pickers.SELECT_MAX each a search box (webapp/pickers.py)."""
         grouped = [SelectChoice(value=str(i), label=text.split(" · ", 1)[0],
                                 optgroup=text.split(" · ", 1)[1]) for i, text in venues]
         pickers.offer(self.venue_id, venues, url=url_for("users.venue_search"),
                       formdata=formdata, blank="—", small=grouped, what="venue")
-        pickers.offer(self.unit_id, units, url=url_for("units.search"), formdata=formdata,
-                      blank="—")
+        pickers.offer_units(self.unit_id, blank="—")
         return self
 
 

@@ -37,21 +37,19 @@ def _user_or_404(user_id: int) -> User:
     return user_or_404(current_user, user_id)
 
 
-def _choices() -> tuple[list, list]:
-    """(id, label) of the venues of the sessions the organizer manages, and of their units."""
-    return (pickers.labelled_venues(scoped(select(StudySession), current_user)),
-            pickers.scope_unit_items(current_user))
+def _venues() -> list[tuple[int, str]]:
+    """(id, label) of the venues of the sessions the organizer manages."""
+    return pickers.labelled_venues(scoped(select(StudySession), current_user))
 
 
 def _user_form() -> UserForm:
-    venues, units = _choices()
-    return UserForm().offer(venues, units,
+    return UserForm().offer(_venues(),
                             formdata=request.form if request.method == "POST" else None)
 
 
 @role_required(can_manage)
 def venue_search():
-    return jsonify({"venues": pickers.matching(_choices()[0], request.args.get("q", ""))})
+    return jsonify({"venues": pickers.matching(_venues(), request.args.get("q", ""))})
 
 
 PER_PAGE = 100  # a nation has a coordinator for each of its 7,400 points
